@@ -36,7 +36,7 @@ class SentenceTransformerEncoder:
     def __init__(self, model: Any, model_id: str, batch_size: int = 16):
         self.model = model
         self.model_id = model_id
-        self.dim = int(model.get_sentence_embedding_dimension())
+        self.dim = int((getattr(model, 'get_embedding_dimension', None) or model.get_sentence_embedding_dimension)())
         self.batch_size = batch_size
 
     def _encode(self, texts: list[str], prefix: str, progress: bool = False) -> np.ndarray:

@@ -14,6 +14,7 @@ Example:
 """
 from __future__ import annotations
 
+from .glossary import expand_query
 from .records import Hit
 
 
@@ -65,7 +66,7 @@ class Retriever:
         mode: "hybrid" (default), "dense" or "lexical" — the latter two for evaluation.
     """
 
-    def __init__(self, index, lexical_weight: float = 0.35, candidates: int = 30, mode: str = "hybrid"):
+    def __init__(self, index, lexical_weight: float = 0.5, candidates: int = 30, mode: str = "hybrid"):
         self.index = index
         self.lexical_weight = lexical_weight
         self.candidates = candidates
@@ -76,6 +77,8 @@ class Retriever:
         query = (query or "").strip()
         if not query:
             return []
+        # English domain words get their Chinese terms appended, for both retrievers (see glossary).
+        query = expand_query(query)
         dense = self.index.dense_scores(query, self.candidates) if self.mode != "lexical" else {}
         lexical, coverage = self.index.lexical.scores(query) if self.mode != "dense" else ({}, 0.0)
         if self.mode == "lexical":

@@ -50,7 +50,7 @@ class Settings:
     candidates: int = 30
     # Weight of the lexical score in fusion, scaled per query by how much of the query the corpus
     # vocabulary covers (an English query over Chinese text gets ~0). Chosen on eval/retrieval.jsonl.
-    lexical_weight: float = 0.35
+    lexical_weight: float = 0.5
     # llama.cpp threads: the machines have 2 cores.
     threads: int = 2
     # Answer with the retrieved reference only (no LLM): the quick mode for slow machines.
