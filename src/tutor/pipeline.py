@@ -14,6 +14,7 @@ Example:
 """
 from __future__ import annotations
 
+import threading
 from typing import Callable
 
 from .corpus import corpus_hash, load_corpus
@@ -40,3 +41,43 @@ def open_retriever(settings: Settings, encoder=None, force_rebuild: bool = False
     index = load_or_build(items, encoder, settings.index_dir, corpus_hash(settings.corpus_dir),
                           force=force_rebuild, show_progress=show_progress)
     return Retriever(index, lexical_weight=settings.lexical_weight, candidates=settings.candidates, mode=mode)
+
+
+class Tutor:
+    """The composed application: settings, a retriever, and a generator loaded on first use.
+
+    Args:
+        settings: the Settings it was built from.
+        retriever: a Retriever over the corpus index (its index carries the items and the encoder).
+        generator: a ready Generator, or None to load the configured one lazily.
+    """
+
+    def __init__(self, settings: Settings, retriever: Retriever, generator=None):
+        self.settings = settings
+        self.retriever = retriever
+        self._generator = generator
+        self._lock = threading.Lock()
+
+    @property
+    def items(self):
+        return self.retriever.index.items
+
+    @property
+    def encoder(self):
+        return self.retriever.index.encoder
+
+    @property
+    def generator(self):
+        with self._lock:
+            if self._generator is None:
+                from .models import load_generator
+
+                self._generator = load_generator(self.settings)
+            return self._generator
+
+
+def open_tutor(settings: Settings, encoder=None, generator=None, show_progress: bool = True,
+               progress: Callable[[str], None] = print) -> Tutor:
+    """Settings → Tutor (index loaded or built now; the LLM only when first needed)."""
+    retriever = open_retriever(settings, encoder=encoder, show_progress=show_progress, progress=progress)
+    return Tutor(settings, retriever, generator)

@@ -100,3 +100,25 @@ class Hit:
             "duplicates": [r.to_json() for r in it.refs],
             "kind": it.kind,
         }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What `ask` returns: the text, its citations, and whether retrieval refused."""
+
+    question: str  # what the user typed
+    standalone: str  # the question after resolving it against the conversation
+    text: str  # the final answer (the reference itself in no-LLM mode or on refusal)
+    refused: bool
+    reference: dict | None = None  # the instant extractive answer: {text, source, number, question}
+    citations: tuple[Ref, ...] = ()
+    unsupported: tuple[str, ...] = ()  # answer sentences no cited passage supports
+    nearest: tuple[str, ...] = ()  # on refusal: nearest covered topics/questions
+    timings: dict = field(default_factory=dict)
+    notice: str = ""  # e.g. "question truncated to 2000 characters"
+
+    def to_json(self) -> dict:
+        return {"question": self.question, "standalone": self.standalone, "answer": self.text,
+                "refused": self.refused, "reference": self.reference,
+                "citations": [r.to_json() for r in self.citations], "unsupported": list(self.unsupported),
+                "nearest": list(self.nearest), "timings": self.timings, "notice": self.notice}

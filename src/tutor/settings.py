@@ -53,6 +53,15 @@ class Settings:
     lexical_weight: float = 0.5
     # llama.cpp threads: the machines have 2 cores.
     threads: int = 2
+    # llama.cpp context: prompts are kept under ~900 tokens, answers under 400; 2048 leaves room for both.
+    n_ctx: int = 2048
+    # An OpenAI-compatible server (vLLM, llama.cpp server, Ollama) to generate with instead of the
+    # in-process model, e.g. http://127.0.0.1:8000/v1 — for when one machine is not enough.
+    llm_url: str = ""
+    # Model name to request from that server.
+    llm_model: str = "qwen2.5-coder"
+    # Item prefix KV states kept in RAM (~9 MB each for the 1.5B): 48 ≈ 430 MB, under the 3 GB budget.
+    prefix_states: int = 48
     # Answer with the retrieved reference only (no LLM): the quick mode for slow machines.
     no_llm: bool = False
 

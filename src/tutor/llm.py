@@ -1,0 +1,201 @@
+"""Generators: messages in, text chunks out (optionally JSON-schema constrained).
+
+Backends: llama.cpp in-process (default; ChatML, streaming, per-item prefix KV states), an
+OpenAI-compatible HTTP server (vLLM, llama.cpp server, Ollama), and a scripted fake for tests.
+
+Example:
+    >>> fake = ScriptedGenerator(["你好[1]。"])
+    >>> "".join(fake.stream([{"role": "user", "content": "hi"}]))
+    '你好[1]。'
+    >>> fake.history[0][0]["content"]
+    'hi'
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Iterator, Protocol
+
+from .prompts import chatml
+
+
+class Generator(Protocol):
+    name: str
+
+    def stream(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.2,
+               json_schema: dict | None = None) -> Iterator[str]: ...
+
+    def warm(self, prefix: list[dict]) -> bool: ...
+
+
+class ScriptedGenerator:
+    """Deterministic fake: returns queued responses in order and records every prompt it saw."""
+
+    name = "scripted"
+
+    def __init__(self, responses: list[str] | None = None, default: str | None = None):
+        self.queue = list(responses or [])
+        self.default = default
+        self.history: list[list[dict]] = []
+        self.warmed: list[list[dict]] = []
+
+    def enqueue(self, *responses: str) -> None:
+        self.queue.extend(responses)
+
+    def stream(self, messages, max_tokens=256, temperature=0.2, json_schema=None):
+        self.history.append(messages)
+        if self.queue:
+            text = self.queue.pop(0)
+        elif self.default is not None:
+            text = self.default
+        else:
+            raise RuntimeError("ScriptedGenerator has no response queued")
+        for i in range(0, len(text), 4):
+            yield text[i:i + 4]
+
+    def warm(self, prefix):
+        self.warmed.append(prefix)
+        return True
+
+
+@dataclass
+class _State:
+    tokens: list[int]
+    data: bytes
+
+
+class LlamaCppGenerator:
+    """llama-cpp-python, loaded on first use, one call at a time (the model is shared and not re-entrant).
+
+    Prefix states: `warm(prefix)` evaluates a prompt prefix (instructions + one item) once and keeps
+    only its llama.cpp state bytes (the KV cache, ~9 MB for ~300 tokens on the 1.5B) — not the
+    Python-side logits matrix that `Llama.save_state` also copies (~150 MB at n_batch 256).
+    `stream` restores the longest stored prefix of its prompt, so only the question is processed.
+    """
+
+    def __init__(self, model_path: str, threads: int = 2, n_ctx: int = 2048, n_batch: int = 256,
+                 flash_attn: bool = True, max_states: int = 64):
+        self.model_path = model_path
+        self.name = f"llama.cpp:{model_path.rsplit('/', 1)[-1]}"
+        self.kwargs = dict(n_threads=threads, n_threads_batch=threads, n_ctx=n_ctx, n_batch=n_batch,
+                           n_ubatch=n_batch, flash_attn=flash_attn, verbose=False)
+        self.max_states = max_states
+        self.states: OrderedDict[str, _State] = OrderedDict()
+        self.lock = threading.RLock()
+        self._llm = None
+        self.last_restored = 0  # tokens restored from a prefix state by the latest call (for timings)
+
+    @property
+    def llm(self):
+        if self._llm is None:
+            from llama_cpp import Llama
+
+            self._llm = Llama(model_path=self.model_path, **self.kwargs)
+        return self._llm
+
+    def _tokens(self, text: str) -> list[int]:
+        return self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+
+    def warm(self, prefix: list[dict]) -> bool:
+        """Compute and keep the KV state of a prefix; False if it was already kept."""
+        import llama_cpp
+
+        # The last turn stays open: the full prompt continues it with the question.
+        key = chatml(prefix, add_generation_prompt=False).removesuffix("<|im_end|>\n")
+        with self.lock:
+            if key in self.states:
+                self.states.move_to_end(key)
+                return False
+            llm = self.llm
+            tokens = self._tokens(key)
+            llm.reset()
+            llm.eval(tokens)
+            size = llama_cpp.llama_state_get_size(llm._ctx.ctx)
+            buf = (llama_cpp.ctypes.c_uint8 * size)()
+            n = llama_cpp.llama_state_get_data(llm._ctx.ctx, buf, size)
+            self.states[key] = _State(tokens, bytes(buf[:n]))
+            while len(self.states) > self.max_states:
+                self.states.popitem(last=False)
+            return True
+
+    def _restore_for(self, prompt: str) -> int:
+        """Load the longest stored prefix of prompt unless the live context already shares as much."""
+        import llama_cpp
+        import numpy as np
+
+        best = max((k for k in self.states if prompt.startswith(k)), key=len, default=None)
+        if best is None:
+            return 0
+        st = self.states[best]
+        llm = self.llm
+        live = 0
+        for a, b in zip(llm._input_ids.tolist(), st.tokens):
+            if a != b:
+                break
+            live += 1
+        if live >= len(st.tokens):
+            return 0
+        buf = (llama_cpp.ctypes.c_uint8 * len(st.data)).from_buffer_copy(st.data)
+        if llama_cpp.llama_state_set_data(llm._ctx.ctx, buf, len(st.data)) != len(st.data):
+            return 0
+        # Mirror what Llama.load_state does, minus the logits copy: the suffix is always re-evaluated.
+        llm.input_ids[: len(st.tokens)] = np.asarray(st.tokens, dtype=llm.input_ids.dtype)
+        llm.n_tokens = len(st.tokens)
+        self.states.move_to_end(best)
+        return len(st.tokens)
+
+    def stream(self, messages, max_tokens=256, temperature=0.2, json_schema=None):
+        prompt = chatml(messages)
+        with self.lock:
+            self.last_restored = self._restore_for(prompt)
+            grammar = None
+            if json_schema is not None:
+                from llama_cpp import LlamaGrammar
+
+                grammar = LlamaGrammar.from_json_schema(json.dumps(json_schema), verbose=False)
+            for chunk in self.llm.create_completion(prompt, max_tokens=max_tokens, temperature=temperature,
+                                                    stop=["<|im_end|>", "<|endoftext|>"], stream=True,
+                                                    grammar=grammar):
+                text = chunk["choices"][0]["text"]
+                if text:
+                    yield text
+
+
+class OpenAICompatGenerator:
+    """Any OpenAI-compatible chat server (vLLM, llama.cpp server, Ollama): for when one machine is not enough."""
+
+    def __init__(self, base_url: str, model: str, api_key: str = "not-needed", timeout: float = 120.0):
+        from openai import OpenAI
+
+        self.name = f"openai:{model}@{base_url}"
+        self.model = model
+        self.client = OpenAI(base_url=base_url, api_key=api_key, timeout=timeout, max_retries=1)
+
+    def warm(self, prefix):
+        return False  # the server keeps its own prompt cache
+
+    def stream(self, messages, max_tokens=256, temperature=0.2, json_schema=None):
+        extra = {}
+        if json_schema is not None:
+            # llama.cpp's server reads a schema inside json_object; vLLM accepts the same via guided decoding.
+            extra["response_format"] = {"type": "json_object", "schema": json_schema}
+        resp = self.client.chat.completions.create(model=self.model, messages=messages, max_tokens=max_tokens,
+                                                   temperature=temperature, stream=True, **extra)
+        for chunk in resp:
+            if chunk.choices and chunk.choices[0].delta and chunk.choices[0].delta.content:
+                yield chunk.choices[0].delta.content
+
+
+def timed_stream(gen: Generator, messages: list[dict], timings: dict, **kw) -> Iterator[str]:
+    """Stream from gen, recording first-token and total seconds into timings."""
+    t0 = time.perf_counter()
+    first = True
+    for piece in gen.stream(messages, **kw):
+        if first:
+            timings["first_token_s"] = round(time.perf_counter() - t0, 3)
+            first = False
+        yield piece
+    timings["generation_s"] = round(time.perf_counter() - t0, 3)
