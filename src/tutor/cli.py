@@ -8,6 +8,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import sys
@@ -105,11 +106,17 @@ def cmd_models(args) -> int:
 
 
 def cmd_eval(args) -> int:
+    fn = EVALS.get(args.what)
+    if fn is None:
+        _err(f"unknown eval {args.what!r}; available: {', '.join(EVALS)}")
+        return 2
+    return fn(args)
+
+
+def eval_retrieval_cmd(args) -> int:
     from .evaluate import eval_retrieval, load_jsonl
 
-    if args.what != "retrieval":
-        _err(f"unknown eval {args.what!r}; available: retrieval")
-        return 2
+    args.file = args.file or "eval/retrieval.jsonl"
     queries = load_jsonl(args.file)
     hybrid = _retriever(args)
     from .retrieve import Retriever
@@ -130,6 +137,12 @@ def cmd_eval(args) -> int:
         for miss in report["hybrid"]["misses"]:
             print(f"  miss: rank {miss['rank']}  {miss['query']}  (top: {miss['top']})")
     return 0
+
+
+# eval name -> handler(args); command modules add theirs when they register.
+EVALS = {"retrieval": eval_retrieval_cmd}
+# Modules that add subcommands via register(sub, common): one per mode keeps this file small.
+COMMAND_MODULES = ("tutor.cli_ask",)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -158,11 +171,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("generators", nargs="*", help="generators to prepare (default: the configured one)")
     s.set_defaults(fn=cmd_models)
 
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, common)
+
     s = sub.add_parser("eval", parents=[common], help="run an evaluation")
-    s.add_argument("what", choices=["retrieval"], help="which eval")
-    s.add_argument("--file", default="eval/retrieval.jsonl", help="labelled queries")
+    s.add_argument("what", help=f"which eval: {', '.join(EVALS)}")
+    s.add_argument("--file", help="labelled data (default: the eval's own file under eval/)")
     s.add_argument("--json", action="store_true")
-    s.add_argument("-v", "--verbose", action="store_true", help="list the hybrid retriever's misses")
+    s.add_argument("--no-llm", action="store_true", help="evaluate the no-LLM (quick) mode")
+    s.add_argument("--limit", type=int, default=40, help="how many answerable questions get an LLM answer")
+    s.add_argument("-v", "--verbose", action="store_true", help="list failures")
     s.set_defaults(fn=cmd_eval)
     return p
 

@@ -94,3 +94,61 @@ def eval_retrieval(retrievers: dict[str, object], queries: list[dict], k: int = 
                                        "p95": round(percentile(times, 95), 1)},
                         "misses": misses}
     return report
+
+
+def eval_ask(asker, answerable: list[dict], unanswerable: list[dict], llm_limit: int = 40) -> dict:
+    """Refusal on both sets (no LLM needed: refusal is decided by retrieval), then LLM answers
+    for the first llm_limit answerable questions: support, citation precision and timings.
+    """
+    failures, ref_times = [], []
+    refused_by_kind: dict[str, list[bool]] = {}
+    for q in unanswerable:
+        a = asker.answer(q["query"], no_llm=True)
+        refused_by_kind.setdefault(q.get("kind", "?"), []).append(a.refused)
+        if not a.refused:
+            failures.append(f"answered: {q['query']}")
+    false_refusals = 0
+    for q in answerable:
+        a = asker.answer(q["query"], no_llm=True)
+        if a.refused:
+            false_refusals += 1
+            failures.append(f"refused: {q['query']} ({a.timings.get('decision')})")
+        else:
+            ref_times.append(a.timings["reference_s"])
+    all_refused = [r for rs in refused_by_kind.values() for r in rs]
+    report = {
+        "answerable": len(answerable), "unanswerable": len(unanswerable),
+        "refusal_accuracy": round(sum(all_refused) / max(1, len(all_refused)), 3),
+        "refusal_by_kind": {k: round(sum(v) / len(v), 3) for k, v in refused_by_kind.items()},
+        "false_refusal_rate": round(false_refusals / max(1, len(answerable)), 3),
+        "reference_s_median": statistics.median(ref_times) if ref_times else 0.0,
+        "reference_s_p95": percentile(ref_times, 95), "failures": failures,
+    }
+    sentences = supported = cited = cited_ok = 0
+    ttft, tps = [], []
+    for q in answerable[:llm_limit]:
+        a = asker.answer(q["query"])
+        if a.refused:
+            continue
+        from .support import claim_sentences
+
+        n = len(claim_sentences(a.text))
+        sentences += n
+        supported += n - len(a.unsupported)
+        relevant = {Ref(r["source"], r["number"]) for r in q["relevant"]}
+        items = {it.ref: it for it in asker.tutor.items}
+        for ref in a.citations:
+            cited += 1
+            cited_ok += bool(set(items[ref].refs) & relevant) if ref in items else 0
+        ttft.append(a.timings.get("first_token_s", 0.0))
+        if "tokens_per_s" in a.timings:
+            tps.append(a.timings["tokens_per_s"])
+    if ttft:
+        report.update({
+            "llm_answers": len(ttft), "generator": getattr(asker.tutor.generator, "name", "?"),
+            "supported_share": round(supported / max(1, sentences), 3),
+            "citation_precision": round(cited_ok / max(1, cited), 3),
+            "first_token_s_median": statistics.median(ttft), "first_token_s_p95": percentile(ttft, 95),
+            "tokens_per_s_median": statistics.median(tps) if tps else 0.0,
+        })
+    return report

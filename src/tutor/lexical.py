@@ -4,7 +4,7 @@ The tokeniser is pure; `LexicalIndex` wraps bm25s (numpy/scipy only, no torch).
 
 Example:
     >>> tokenize("显存不够 怎么训练 GPT")
-    ['显存', '不够', '训练', '显存', '存不', '不够', '训练', 'gpt']
+    ['显存', '不够', '显存', '存不', '不够', '训练', '么训', '训练', 'gpt']
 """
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ def tokenize(text: str) -> list[str]:
     """
     import jieba  # imported here: its dictionary load is slow and logs on first use
 
+    silence_jieba()
     text = _normalise(text)
     tokens: list[str] = []
     for run in _CJK_RUN.findall(text):
@@ -51,12 +52,48 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+_READY = False
+
+
+def domain_terms() -> set[str]:
+    """Chinese terms of the field: the glossary's renderings and the topic keywords."""
+    from .glossary import GLOSSARY
+    from .topics import TOPICS
+
+    terms = {t for zh in GLOSSARY.values() for t in zh.split()} | {k for *_, kws in TOPICS.values() for k in kws}
+    return {t for t in terms if _CJK_RUN.fullmatch(t) and len(t) >= 2}
+
+
 def silence_jieba() -> None:
-    """jieba logs its dictionary load at INFO on stderr; keep CLI output clean."""
+    """Load jieba once: quiet (it logs its dictionary load on stderr) and taught the domain's terms.
+
+    Without them jieba splits 过拟合 into 过/拟合 and 数据并行 into 数据/并行.
+    """
+    global _READY
+    if _READY:
+        return
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
+    for term in domain_terms():
+        jieba.add_word(term)
+    _READY = True
+
+
+def content_words(text: str) -> list[str]:
+    """The words that carry a text's topic: jieba words (≥ 2 chars, no stop words) and ASCII words.
+
+    >>> content_words("如何处理过拟合？")
+    ['处理', '过拟合']
+    """
+    import jieba
+
+    silence_jieba()
+    text = _normalise(text)
+    words = [w for run in _CJK_RUN.findall(text) for w in jieba.lcut(run) if len(w) > 1 and w not in STOP_ZH]
+    words += [w for w in _WORD.findall(text) if w not in STOP_EN and not w.isdigit()]
+    return list(dict.fromkeys(words))
 
 
 @dataclass

@@ -12,7 +12,10 @@ Example:
 """
 from __future__ import annotations
 
+import array
+import hashlib
 import json
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -61,6 +64,11 @@ class ScriptedGenerator:
         return True
 
 
+def _prefix_key(prefix: list[dict]) -> str:
+    # The last turn stays open: the full prompt continues it with the question.
+    return chatml(prefix, add_generation_prompt=False).removesuffix("<|im_end|>\n")
+
+
 @dataclass
 class _State:
     tokens: list[int]
@@ -77,8 +85,14 @@ class LlamaCppGenerator:
     """
 
     def __init__(self, model_path: str, threads: int = 2, n_ctx: int = 2048, n_batch: int = 256,
-                 flash_attn: bool = True, max_states: int = 64):
+                 flash_attn: bool = True, max_states: int = 64, state_dir: str | None = None):
         self.model_path = model_path
+        # States only fit the exact model and context shape they came from: key the folder by both.
+        self.state_dir = None
+        if state_dir:
+            stat = os.stat(model_path)
+            tag = f"{os.path.basename(model_path)}-{stat.st_size}-ctx{n_ctx}-b{n_batch}-fa{int(flash_attn)}"
+            self.state_dir = os.path.join(state_dir, tag)
         self.name = f"llama.cpp:{model_path.rsplit('/', 1)[-1]}"
         self.kwargs = dict(n_threads=threads, n_threads_batch=threads, n_ctx=n_ctx, n_batch=n_batch,
                            n_ubatch=n_batch, flash_attn=flash_attn, verbose=False)
@@ -99,16 +113,42 @@ class LlamaCppGenerator:
     def _tokens(self, text: str) -> list[int]:
         return self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
 
+    def _state_file(self, key: str) -> str | None:
+        if not self.state_dir:
+            return None
+        return os.path.join(self.state_dir, hashlib.sha256(key.encode()).hexdigest()[:24] + ".state")
+
+    def _keep(self, key: str, state: _State) -> None:
+        self.states[key] = state
+        while len(self.states) > self.max_states:
+            self.states.popitem(last=False)
+
+    def has_state(self, prefix: list[dict]) -> bool:
+        """Whether a prefix's state is in RAM or on disk (warming it would be cheap)."""
+        key = _prefix_key(prefix)
+        path = self._state_file(key)
+        return key in self.states or bool(path and os.path.exists(path))
+
     def warm(self, prefix: list[dict]) -> bool:
-        """Compute and keep the KV state of a prefix; False if it was already kept."""
+        """Make a prefix's KV state available: from RAM, from disk, or computed (and saved). True if computed."""
         import llama_cpp
 
-        # The last turn stays open: the full prompt continues it with the question.
-        key = chatml(prefix, add_generation_prompt=False).removesuffix("<|im_end|>\n")
+        key = _prefix_key(prefix)
         with self.lock:
             if key in self.states:
                 self.states.move_to_end(key)
                 return False
+            path = self._state_file(key)
+            if path and os.path.exists(path):
+                try:
+                    with open(path, "rb") as f:
+                        blob = f.read()
+                    n_tok = int.from_bytes(blob[:4], "little")
+                    tokens = list(memoryview(blob[4:4 + 4 * n_tok]).cast("i"))
+                    self._keep(key, _State(tokens, blob[4 + 4 * n_tok:]))
+                    return False
+                except (OSError, ValueError):
+                    pass  # unreadable: recompute below
             llm = self.llm
             tokens = self._tokens(key)
             llm.reset()
@@ -116,9 +156,16 @@ class LlamaCppGenerator:
             size = llama_cpp.llama_state_get_size(llm._ctx.ctx)
             buf = (llama_cpp.ctypes.c_uint8 * size)()
             n = llama_cpp.llama_state_get_data(llm._ctx.ctx, buf, size)
-            self.states[key] = _State(tokens, bytes(buf[:n]))
-            while len(self.states) > self.max_states:
-                self.states.popitem(last=False)
+            state = _State(tokens, bytes(buf[:n]))
+            self._keep(key, state)
+            if path:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                tmp = path + ".tmp"
+                with open(tmp, "wb") as f:
+                    f.write(len(tokens).to_bytes(4, "little"))
+                    f.write(memoryview(array.array("i", tokens)).tobytes())
+                    f.write(state.data)
+                os.replace(tmp, path)
             return True
 
     def _restore_for(self, prompt: str) -> int:
@@ -193,9 +240,15 @@ def timed_stream(gen: Generator, messages: list[dict], timings: dict, **kw) -> I
     """Stream from gen, recording first-token and total seconds into timings."""
     t0 = time.perf_counter()
     first = True
+    pieces = 0
     for piece in gen.stream(messages, **kw):
         if first:
             timings["first_token_s"] = round(time.perf_counter() - t0, 3)
             first = False
+        pieces += 1
         yield piece
-    timings["generation_s"] = round(time.perf_counter() - t0, 3)
+    total = time.perf_counter() - t0
+    timings["generation_s"] = round(total, 3)
+    # llama.cpp streams one token per chunk, so chunks per second after the first is decode speed.
+    if pieces > 1 and "first_token_s" in timings and total > timings["first_token_s"]:
+        timings["tokens_per_s"] = round((pieces - 1) / (total - timings["first_token_s"]), 2)

@@ -189,4 +189,4 @@ def load_generator(settings):
         return OpenAICompatGenerator(settings.llm_url, settings.llm_model)
     path = generator_path(settings.generator, settings.cache_dir)
     return LlamaCppGenerator(str(path), threads=settings.threads, n_ctx=settings.n_ctx,
-                             max_states=settings.prefix_states)
+                             max_states=settings.prefix_states, state_dir=str(settings.cache_dir / "prefix-states"))

@@ -1,0 +1,169 @@
+"""Ask: resolve a follow-up, retrieve, refuse or show the reference at once, then stream a cited answer.
+
+`Asker.ask` yields events so the CLI and UI can render as soon as something is known:
+    {"type": "notice", "text"}       input was truncated
+    {"type": "reference", ...}       the best item's own answer, before any LLM token
+    {"type": "token", "text"}        streamed LLM text
+    {"type": "done", "answer"}       the final Answer (also emitted on refusal and in no-LLM mode)
+
+Example:
+    >>> condense("那推理阶段呢？", [{"role": "user", "content": "如何优化大模型训练？"}])
+    '那推理阶段呢？ 大模型 优化'
+    >>> condense("什么是数据并行？", [{"role": "user", "content": "如何处理过拟合？"}])
+    '什么是数据并行？'
+"""
+from __future__ import annotations
+
+import re
+import time
+from typing import Iterator
+
+from .coverage import E5_THRESHOLDS, Thresholds, decide, signals
+from .glossary import expand_query
+from .lexical import content_words, domain_terms, tokenize
+from .llm import timed_stream
+from .prompts import answer_messages, answer_prefix, clip
+from .records import Answer, Hit, Ref
+from .support import attribute
+from .topics import topic_label
+
+MAX_QUESTION_CHARS = 2000
+SECOND_PASSAGE_SCORE = 0.85  # include hit 2 as passage [2] when its fused score is this close to the top (1.0)
+_FOLLOW_UP = re.compile(r"^(那|那么|这|它|其|为什么|为啥|怎么说|why|how about|what about|and |so |then )|呢[？?]?$",
+                        re.IGNORECASE)
+# Words that swap the stage a follow-up asks about; the previous question's stage word must not come along.
+_CONTRASTS = ({"训练", "推理"}, {"training", "inference"}, {"数据并行", "模型并行"}, {"同步", "异步"})
+EMPTY_MESSAGE = "请输入一个问题，例如：“数据并行和模型并行有什么区别？” (Please ask a question.)"
+
+
+def is_english(text: str) -> bool:
+    """Mostly Latin letters and no CJK: answer and refuse in English."""
+    return not re.search(r"[\u3400-\u9fff]", text) and bool(re.search(r"[A-Za-z]", text))
+
+
+def clean_question(text: str | None) -> tuple[str, str]:
+    """(question, notice): whitespace trimmed; over-long input cut to MAX_QUESTION_CHARS with a notice."""
+    q = (text or "").strip()
+    if len(q) > MAX_QUESTION_CHARS:
+        return q[:MAX_QUESTION_CHARS], f"问题过长，已截取前 {MAX_QUESTION_CHARS} 个字符 (question truncated to " \
+                                       f"{MAX_QUESTION_CHARS} characters)."
+    return q, ""
+
+
+def condense(question: str, history: list[dict]) -> str:
+    """Rule-based rewrite of a follow-up into a standalone retrieval query.
+
+    A short or anaphoric question ("那推理阶段呢？", "why?") borrows up to three content words of the
+    previous user question, minus any word it explicitly contrasts (训练 ↔ 推理).
+    """
+    prev = next((m["content"] for m in reversed(history or []) if m.get("role") == "user"), None)
+    if not prev:
+        return question
+    core = re.sub(r"[\W_]+", "", question)
+    short = len(core) <= 5 or (is_english(question) and len(question.split()) <= 3)
+    if not (short or _FOLLOW_UP.search(question.strip())):
+        return question
+    mine = set(content_words(question)) | set(tokenize(question))
+    dropped = {w for pair in _CONTRASTS if pair & mine for w in pair}
+    words = [w for w in content_words(prev) if w not in mine and w not in dropped]
+    # Domain terms first (过拟合 before 处理): they are what the conversation is about.
+    terms = domain_terms()
+    words = sorted(words, key=lambda w: w not in terms)[:3]
+    return f"{question} {' '.join(words)}".strip()
+
+
+def reference_of(hit: Hit) -> dict:
+    """The instant extractive answer: the item's own answer, with where it comes from."""
+    it = hit.item
+    return {"text": clip(it.answer, 1200), "explanation": it.explanation, "source": it.source, "number": it.number,
+            "title": it.title, "question": it.question, "duplicates": [r.to_json() for r in it.refs]}
+
+
+def refusal_text(question: str, reason: str, nearest: list[str]) -> str:
+    listed = "；".join(nearest)
+    if is_english(question):
+        head = ("I can only help as an interview tutor, answering from the interview documents."
+                if reason == "injection" else "The documents do not cover this question, so I won't guess.")
+        return f"{head} Nearest topics they do cover: {listed}."
+    head = ("我只能作为面试导师，依据资料回答 AI 基础设施面试问题。" if reason == "injection"
+            else "资料中没有涉及这个问题，我不做猜测。")
+    return f"{head}资料覆盖的最接近的主题：{listed}。"
+
+
+class Asker:
+    """The ask mode over a Tutor (retriever, encoder, lazily loaded generator)."""
+
+    def __init__(self, tutor, thresholds: Thresholds = E5_THRESHOLDS):
+        self.tutor = tutor
+        self.thresholds = thresholds
+
+    def ask(self, question: str, history: list[dict] | None = None, no_llm: bool | None = None) -> Iterator[dict]:
+        """Answer one question in a conversation, as a stream of events (see the module docstring)."""
+        t0 = time.perf_counter()
+        no_llm = self.tutor.settings.no_llm if no_llm is None else no_llm
+        q, notice = clean_question(question)
+        if notice:
+            yield {"type": "notice", "text": notice}
+        if not q:
+            yield {"type": "done", "answer": Answer(question="", standalone="", text=EMPTY_MESSAGE, refused=True,
+                                                    notice="empty question")}
+            return
+        standalone = condense(q, history or [])
+        hits = self.tutor.retriever.search(standalone, k=3)
+        vocab = self.tutor.retriever.index.lexical.bm25.vocab_dict
+        sig = signals(standalone, expand_query(standalone), hits[0].dense if hits else 0.0, vocab)
+        refuse, reason = decide(sig, self.thresholds) if hits else (True, "off_topic")
+        timings = {"retrieval_s": round(time.perf_counter() - t0, 3), "decision": reason}
+        if refuse:
+            nearest = [f"{h.item.question}（{topic_label(h.item.topics[0])}）" for h in hits]
+            timings["total_s"] = round(time.perf_counter() - t0, 3)
+            yield {"type": "done", "answer": Answer(q, standalone, refusal_text(q, reason, nearest), True,
+                                                    nearest=tuple(nearest), timings=timings, notice=notice)}
+            return
+        top = hits[0]
+        second = hits[1].item if len(hits) > 1 and hits[1].score >= SECOND_PASSAGE_SCORE else None
+        reference = reference_of(top)
+        timings["reference_s"] = round(time.perf_counter() - t0, 3)
+        yield {"type": "reference", "reference": reference, "hits": [h.to_json() for h in hits]}
+        if no_llm:
+            text = f"{reference['text']} [1]"
+            timings["total_s"] = round(time.perf_counter() - t0, 3)
+            yield {"type": "done", "answer": Answer(q, standalone, text, False, reference, (top.item.ref,),
+                                                    timings=timings, notice=notice)}
+            return
+        passages = [top.item] + ([second] if second else [])
+        generator = self.tutor.generator
+        t_warm = time.perf_counter()
+        # Restores the item's prefix state from RAM/disk, or computes and saves it (the same work a
+        # cold prompt would do anyway), so the question is the only new text processed.
+        timings["prefix"] = "computed" if generator.warm(answer_prefix(top.item)) else "restored"
+        timings["prefix_s"] = round(time.perf_counter() - t_warm, 3)
+        asked = q if q == standalone else f"{q}（上文：{standalone}）"
+        messages = answer_messages(top.item, asked, second, english=is_english(q))
+        parts = []
+        for piece in timed_stream(generator, messages, timings, max_tokens=320, temperature=0.2):
+            parts.append(piece)
+            yield {"type": "token", "text": piece}
+        raw = "".join(parts).strip()
+        t_check = time.perf_counter()
+        text, cited, unsupported = attribute(raw, [p.text() for p in passages], self.tutor.encoder)
+        timings["support_check_s"] = round(time.perf_counter() - t_check, 3)
+        timings["total_s"] = round(time.perf_counter() - t0, 3)
+        citations = tuple(dict.fromkeys(passages[n - 1].ref for n in cited))
+        yield {"type": "done", "answer": Answer(q, standalone, text, False, reference, citations,
+                                                tuple(unsupported), timings=timings, notice=notice)}
+        # Follow-ups usually stay on the same items: keep their prefix states ready (no-op if kept).
+        for h in hits[1:2]:
+            generator.warm(answer_prefix(h.item))
+
+    def answer(self, question: str, history: list[dict] | None = None, no_llm: bool | None = None) -> Answer:
+        """Run ask() to completion and return the final Answer."""
+        final = None
+        for event in self.ask(question, history, no_llm):
+            if event["type"] == "done":
+                final = event["answer"]
+        return final
+
+
+def citation_refs(answer: Answer) -> list[Ref]:
+    return list(answer.citations)
