@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .glossary import GLOSSARY
-from .lexical import STOP_EN, tokenize
+from .lexical import STOP_EN, content_words
 
 
 
@@ -34,7 +34,7 @@ class Thresholds:
 
     dense_floor: float = 0.845  # below: nothing in the corpus is about this
     dense_confident: float = 0.875  # above: trust the match unless a named term is unknown
-    coverage_floor: float = 0.35  # in the band, at least this share of query tokens must be corpus vocabulary
+    coverage_floor: float = 0.2  # in the band, at least one content word in five must be corpus vocabulary
 
 
 E5_THRESHOLDS = Thresholds()
@@ -47,6 +47,7 @@ INJECTION = re.compile("|".join([
     r"\bdan\b", r"jailbreak", r"repeat\s+(all\s+)?(the\s+)?text\s+above", r"forget\s+(that\s+)?you\s+are",
     r"act\s+as\s+(a|an)\b", r"role-?play",
 ]), re.IGNORECASE)
+COMMON_WORD_FREQ = 3000  # jieba dictionary frequency: 时候 31521, 天气 2657, 机房 126, 液冷 11
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
@@ -54,7 +55,7 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 @dataclass(frozen=True)
 class Signals:
     dense: float  # cosine of the query and the best item
-    coverage: float  # share of the query's tokens in the corpus vocabulary
+    coverage: float  # share of the query's content words in the corpus vocabulary
     unknown_terms: tuple[str, ...]  # named ASCII terms the corpus never mentions
     named_terms: int  # how many named ASCII terms the query has in all
     unknown_words: tuple[str, ...]  # Chinese words whose characters never co-occur in the corpus
@@ -97,14 +98,16 @@ def unknown_words(query: str, vocab) -> tuple[str, ...]:
     """Chinese nouns (jieba POS n*) none of whose character bigrams occur anywhere in the corpus.
 
     Nouns only: a question's subject is a noun (液冷, 气泡); verbs and slang (调小, 拉胯) are how people talk.
+    Everyday nouns (时候, 办法: jieba frequency ≥ COMMON_WORD_FREQ) say nothing about the topic.
     """
+    import jieba
     import jieba.posseg
 
     out = []
     for run in _CJK_RUN.findall(unicodedata.normalize("NFKC", query)):
         for pair in jieba.posseg.cut(run):
             w = pair.word
-            if (len(w) >= 2 and pair.flag.startswith("n")
+            if (len(w) >= 2 and pair.flag.startswith("n") and jieba.dt.FREQ.get(w, 0) < COMMON_WORD_FREQ
                     and not any(w[i:i + 2] in vocab for i in range(len(w) - 1))):
                 out.append(w)
     return tuple(dict.fromkeys(out))
@@ -112,7 +115,8 @@ def unknown_words(query: str, vocab) -> tuple[str, ...]:
 
 def signals(query: str, expanded: str, best_dense: float, vocab) -> Signals:
     """Collect the coverage signals for one query (vocab: the lexical index's token → id map)."""
-    toks = tokenize(expanded)
+    # Words, not bigrams: bigrams straddling word boundaries (候显, 够用) are noise for this purpose.
+    toks = content_words(expanded)
     cov = sum(t in vocab for t in toks) / len(toks) if toks else 0.0
     unknown, named = named_terms(query, vocab)
     return Signals(dense=best_dense, coverage=cov, unknown_terms=tuple(unknown), named_terms=len(named),

@@ -1,4 +1,4 @@
-"""Typed records passed between pipeline stages: Ref, Item, Hit.
+"""Typed records passed between pipeline stages: Ref, Item, Hit, Answer, Grade.
 
 Every record is a frozen dataclass with a stable id, so the same id joins
 citations, eval labels and UI links.
@@ -122,3 +122,69 @@ class Answer:
                 "refused": self.refused, "reference": self.reference,
                 "citations": [r.to_json() for r in self.citations], "unsupported": list(self.unsupported),
                 "nearest": list(self.nearest), "timings": self.timings, "notice": self.notice}
+
+
+@dataclass(frozen=True)
+class PointResult:
+    """One reference key point as judged in a candidate's answer, tied to where it comes from."""
+
+    point: str  # the key point, in the reference's words
+    status: str  # "covered", "partial", "missed" or "contradicted"
+    evidence: str = ""  # the candidate's sentence that covers or contradicts it ("" when missed)
+    source: str = ""  # corpus file of the item the point belongs to
+    number: int | None = None  # that item's number
+    credit: float = 0.0  # deterministic match strength in [0, 1] (0 once contradicted)
+    kind: str = "answer"  # "answer" (a key point) or "explanation" (a 解析 sentence, half weight)
+    judge: str = ""  # the LLM judge's verdict for this point ("" when no judge ran)
+    cue: str = ""  # the deterministic contradiction cue, e.g. "加重 ↔ 减少"
+
+    def to_json(self) -> dict:
+        return {"point": self.point, "evidence": self.evidence, "source": self.source, "number": self.number,
+                "status": self.status, "credit": round(self.credit, 3), "kind": self.kind,
+                "judge": self.judge, "cue": self.cue}
+
+
+@dataclass(frozen=True)
+class Grade:
+    """What `grade` returns: a 0–100 score, its band, and every key point's verdict with evidence.
+
+    `score` and `band` are None when the grader abstained (no item matches the question).
+    """
+
+    question: str
+    answer: str
+    score: int | None
+    band: str | None  # "excellent" ≥ 75, "partial" 35–75, "wrong" 15–35, "empty" < 15
+    item: Ref | None  # the item graded against (None when abstaining)
+    points: tuple[PointResult, ...] = ()
+    feedback: str = ""
+    model_answer: str = ""  # the reference answer shown to the candidate
+    copied: bool = False  # the answer is a pasted copy of the reference
+    abstained: bool = False
+    reason: str = ""  # why the score is what it is when a rule decided it (empty, restates_question, …)
+    judge: str = "off"  # "used", "off", or "failed: …" (then the deterministic verdicts stand)
+    matched_question: str = ""  # the item's question, so a user sees what was graded against
+    timings: dict = field(default_factory=dict)
+
+    def _of(self, *statuses: str) -> list[dict]:
+        return [p.to_json() for p in self.points if p.status in statuses]
+
+    @property
+    def covered(self) -> list[dict]:
+        """Covered and partly covered points (each says which in `status`)."""
+        return self._of("covered", "partial")
+
+    @property
+    def missed(self) -> list[dict]:
+        return self._of("missed")
+
+    @property
+    def wrong(self) -> list[dict]:
+        return self._of("contradicted")
+
+    def to_json(self) -> dict:
+        return {"question": self.question, "score": self.score, "band": self.band,
+                "item": self.item.to_json() if self.item else None, "matched_question": self.matched_question,
+                "covered": self.covered, "missed": self.missed, "wrong": self.wrong, "feedback": self.feedback,
+                "model_answer": self.model_answer, "copied": self.copied, "abstained": self.abstained,
+                "reason": self.reason, "judge": self.judge, "timings": self.timings}
