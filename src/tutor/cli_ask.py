@@ -132,6 +132,17 @@ def eval_ask_cmd(args) -> int:
     return 0
 
 
+def cmd_warm(args) -> int:
+    """Compute (and save) the answer-prefix state of every item, so first tokens come fast."""
+    from .warmup import warm_all
+
+    asker = _asker(args)
+    items = asker.tutor.items[: args.limit] if args.limit else asker.tutor.items
+    computed = warm_all(asker.tutor.generator, items, progress=True)
+    print(f"warmed {computed} item prefixes ({len(items) - computed} already kept) for {asker.tutor.generator.name}")
+    return 0
+
+
 def register(sub, common) -> None:
     s = sub.add_parser("ask", parents=[common], help="ask a question; grounded, cited, refuses what isn't covered")
     s.add_argument("question", nargs="?", help="your question (Chinese, English or mixed)")
@@ -142,4 +153,7 @@ def register(sub, common) -> None:
     s = sub.add_parser("chat", parents=[common], help="interactive conversation in the terminal")
     s.add_argument("--no-llm", action="store_true", help="start in quick mode")
     s.set_defaults(fn=cmd_chat)
+    s = sub.add_parser("warm", parents=[common], help="precompute item prefix states (fast first tokens)")
+    s.add_argument("--limit", type=int, default=0, help="only the first N items")
+    s.set_defaults(fn=cmd_warm)
     EVALS["ask"] = eval_ask_cmd

@@ -100,6 +100,7 @@ class LlamaCppGenerator:
         self.states: OrderedDict[str, _State] = OrderedDict()
         self.lock = threading.RLock()
         self._llm = None
+        self.last_used = 0.0  # monotonic time of the latest user-facing call (the warmer waits for idle)
         self.last_restored = 0  # tokens restored from a prefix state by the latest call (for timings)
 
     @property
@@ -196,6 +197,7 @@ class LlamaCppGenerator:
 
     def stream(self, messages, max_tokens=256, temperature=0.2, json_schema=None):
         prompt = chatml(messages)
+        self.last_used = time.monotonic()
         with self.lock:
             self.last_restored = self._restore_for(prompt)
             grammar = None
@@ -209,6 +211,7 @@ class LlamaCppGenerator:
                 text = chunk["choices"][0]["text"]
                 if text:
                     yield text
+            self.last_used = time.monotonic()
 
 
 class OpenAICompatGenerator:

@@ -1,0 +1,116 @@
+"""Ask benchmark: reference latency, first token, decode speed, peak RSS — ours vs the plain
+llama-index query engine (`index.as_query_engine`) over the same e5 index and the same GGUF, same run.
+
+    .venv/bin/python bench/ask_bench.py [--generator qwen1.5b] [--n 8]
+
+Ours is measured twice: with cold prefix states (a fresh state folder: each item's prefix is
+computed on first use) and warm (states restored, as after `tutor warm` or the app's background warm-up).
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from tutor.answer import Asker  # noqa: E402
+from tutor.evaluate import load_jsonl  # noqa: E402
+from tutor.llm import LlamaCppGenerator  # noqa: E402
+from tutor.models import generator_path  # noqa: E402
+from tutor.pipeline import Tutor, open_retriever  # noqa: E402
+from tutor.prompts import chatml  # noqa: E402
+from tutor.settings import Settings  # noqa: E402
+
+
+def llama_index_llm(gen: LlamaCppGenerator):
+    """Our llama.cpp model as a llama-index CustomLLM (ChatML-wrapped, no prefix states)."""
+    from llama_index.core.llms import CompletionResponse, CustomLLM, LLMMetadata
+    from llama_index.core.llms.callbacks import llm_completion_callback
+
+    class Peer(CustomLLM):
+        @property
+        def metadata(self) -> LLMMetadata:
+            return LLMMetadata(context_window=2048, num_output=320, model_name=gen.name)
+
+        @llm_completion_callback()
+        def complete(self, prompt: str, formatted: bool = False, **kw) -> CompletionResponse:
+            return CompletionResponse(text="".join(gen.llm.create_completion(
+                chatml([{"role": "user", "content": prompt}]), max_tokens=320, temperature=0.2,
+                stop=["<|im_end|>"])["choices"][0]["text"]))
+
+        @llm_completion_callback()
+        def stream_complete(self, prompt: str, formatted: bool = False, **kw):
+            text = ""
+            for chunk in gen.llm.create_completion(chatml([{"role": "user", "content": prompt}]), max_tokens=320,
+                                                   temperature=0.2, stop=["<|im_end|>"], stream=True):
+                delta = chunk["choices"][0]["text"]
+                text += delta
+                yield CompletionResponse(text=text, delta=delta)
+
+    return Peer()
+
+
+def fmt(values: list[float]) -> str:
+    return f"median {statistics.median(values):6.2f} s  max {max(values):6.2f} s" if values else "n/a"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--generator", default="qwen1.5b")
+    ap.add_argument("--n", type=int, default=8)
+    args = ap.parse_args()
+    settings = Settings.from_env(generator=args.generator)
+    retriever = open_retriever(settings, show_progress=False, progress=lambda m: None)
+    queries = [q["query"] for q in load_jsonl(ROOT / "eval" / "retrieval.jsonl")][:: 7][: args.n]
+    path = str(generator_path(args.generator, settings.cache_dir, progress=lambda m: None))
+    with tempfile.TemporaryDirectory() as states:
+        gen = LlamaCppGenerator(path, threads=settings.threads, n_ctx=settings.n_ctx, state_dir=states)
+        asker = Asker(Tutor(settings, retriever, gen))
+        asker.answer("warm-up: 什么是过拟合？")  # model load, not counted
+        rows = {}
+        for label in ("cold states", "warm states"):
+            ref, ttft, tps, total = [], [], [], []
+            for q in queries:
+                a = asker.answer(q)
+                if a.refused:
+                    continue
+                ref.append(a.timings["reference_s"])
+                ttft.append(a.timings.get("prefix_s", 0) + a.timings["first_token_s"])
+                tps.append(a.timings.get("tokens_per_s", 0.0))
+                total.append(a.timings["total_s"])
+            rows[label] = (ref, ttft, tps, total)
+        from llama_index.core import Settings as LISettings
+
+        LISettings.embed_model = retriever.index.vector._embed_model  # the same e5, never the OpenAI default
+        engine = retriever.index.vector.as_query_engine(llm=llama_index_llm(gen), streaming=True, similarity_top_k=2)
+        ref, ttft, total = [], [], []
+        for q in queries:
+            t0 = time.perf_counter()
+            resp = engine.query(q)
+            first = None
+            for _ in resp.response_gen:
+                if first is None:
+                    first = time.perf_counter() - t0
+            ttft.append(first or 0.0)
+            total.append(time.perf_counter() - t0)
+            ref.append(first or 0.0)  # the peer shows nothing before its first token
+        rows["llama-index as_query_engine (peer)"] = (ref, ttft, [], total)
+    print(f"ask benchmark: {len(queries)} questions, generator {args.generator}, 2 threads")
+    for label, (ref, ttft, tps, total) in rows.items():
+        print(f"\n{label}")
+        print(f"  first thing shown   {fmt(ref)}")
+        print(f"  LLM first token     {fmt(ttft)}")
+        if tps:
+            print(f"  decode speed        median {statistics.median(tps):6.1f} tok/s")
+        print(f"  total               {fmt(total)}")
+    print(f"\npeak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (whole run, both pipelines)")
+
+
+if __name__ == "__main__":
+    main()
