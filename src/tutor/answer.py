@@ -93,9 +93,9 @@ def refusal_text(question: str, reason: str, nearest: list[str]) -> str:
 class Asker:
     """The ask mode over a Tutor (retriever, encoder, lazily loaded generator)."""
 
-    def __init__(self, tutor, thresholds: Thresholds = E5_THRESHOLDS):
+    def __init__(self, tutor, thresholds: Thresholds | None = None):
         self.tutor = tutor
-        self.thresholds = thresholds
+        self.thresholds = thresholds or getattr(tutor, "thresholds", None) or E5_THRESHOLDS
 
     def ask(self, question: str, history: list[dict] | None = None, no_llm: bool | None = None) -> Iterator[dict]:
         """Answer one question in a conversation, as a stream of events (see the module docstring)."""

@@ -52,9 +52,13 @@ class Tutor:
         generator: a ready Generator, or None to load the configured one lazily.
     """
 
-    def __init__(self, settings: Settings, retriever: Retriever, generator=None):
+    def __init__(self, settings: Settings, retriever: Retriever, generator=None, thresholds=None):
+        from .coverage import E5_THRESHOLDS
+
         self.settings = settings
         self.retriever = retriever
+        # Refusal cut-offs belong to the embedder's cosine scale (e5 by default; fakes bring their own).
+        self.thresholds = thresholds or E5_THRESHOLDS
         self._generator = generator
         self._lock = threading.Lock()
 
@@ -77,7 +81,7 @@ class Tutor:
 
 
 def open_tutor(settings: Settings, encoder=None, generator=None, show_progress: bool = True,
-               progress: Callable[[str], None] = print) -> Tutor:
+               progress: Callable[[str], None] = print, thresholds=None) -> Tutor:
     """Settings → Tutor (index loaded or built now; the LLM only when first needed)."""
     retriever = open_retriever(settings, encoder=encoder, show_progress=show_progress, progress=progress)
-    return Tutor(settings, retriever, generator)
+    return Tutor(settings, retriever, generator, thresholds)

@@ -1,7 +1,4 @@
-"""Gradio UI: `build_app(retriever)` returns Blocks whose handlers are plain, testable functions.
-
-This is the library tab (资料库): search and browse items by topic with their duplicates.
-The ask / interview / grade / progress tabs build on the same pattern.
+"""资料库 Library tab: search and browse items by topic, with their duplicates.
 
 Example:
     >>> render_hits([])
@@ -11,8 +8,8 @@ from __future__ import annotations
 
 import html
 
-from .records import Hit, Item
-from .topics import TOPICS, topic_label
+from ..records import Hit, Item
+from ..topics import TOPICS, topic_label
 
 ALL_TOPICS = "全部 all"
 
@@ -53,18 +50,17 @@ def library_search(retriever, query: str, topic: str = ALL_TOPICS, k: int = 8) -
     return "\n".join(render_item(it) for it in items) or "没有条目 (no items)."
 
 
-def build_app(retriever):
-    """The Gradio Blocks app over a retriever."""
+def topic_choices() -> list[str]:
+    return [ALL_TOPICS] + [f"{topic_label(t)} {topic_label(t, 'en')}" for t in TOPICS]
+
+
+def tab(tutor) -> None:
+    """Render the tab's components (inside an open gr.Tab)."""
     import gradio as gr
 
-    choices = [ALL_TOPICS] + [f"{topic_label(t)} {topic_label(t, 'en')}" for t in TOPICS]
-    with gr.Blocks(title="面试导师 tutor") as app:
-        gr.Markdown("# 面试导师 · AI infrastructure interview tutor")
-        with gr.Tab("资料库 Library"):
-            with gr.Row():
-                query = gr.Textbox(label="搜索 Search", placeholder="例如：显存不够怎么训练大模型 / data parallel", scale=4)
-                topic = gr.Dropdown(choices, value=ALL_TOPICS, label="主题 Topic", scale=1)
-            out = gr.HTML(library_search(retriever, "", ALL_TOPICS))
-            for trigger in (query.submit, topic.change):
-                trigger(lambda q, t: library_search(retriever, q, t), [query, topic], out)
-    return app
+    with gr.Row():
+        query = gr.Textbox(label="搜索 Search", placeholder="例如：显存不够怎么训练大模型 / data parallel", scale=4)
+        topic = gr.Dropdown(topic_choices(), value=ALL_TOPICS, label="主题 Topic", scale=1)
+    out = gr.HTML(library_search(tutor.retriever, "", ALL_TOPICS))
+    for trigger in (query.submit, topic.change):
+        trigger(lambda q, t: library_search(tutor.retriever, q, t), [query, topic], out)
