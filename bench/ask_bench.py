@@ -81,7 +81,7 @@ def main() -> None:
                 if a.refused:
                     continue
                 ref.append(a.timings["reference_s"])
-                ttft.append(a.timings.get("prefix_s", 0) + a.timings["first_token_s"])
+                ttft.append(a.timings["first_token_s"])  # includes the prefix restore/compute
                 tps.append(a.timings.get("tokens_per_s", 0.0))
                 total.append(a.timings["total_s"])
             rows[label] = (ref, ttft, tps, total)

@@ -144,6 +144,9 @@ class Asker:
         for piece in timed_stream(generator, messages, timings, max_tokens=320, temperature=0.2):
             parts.append(piece)
             yield {"type": "token", "text": piece}
+        # What the user waits for is prefix restore/compute plus the stream's own first token.
+        if "first_token_s" in timings:
+            timings["first_token_s"] = round(timings["first_token_s"] + timings["prefix_s"], 3)
         raw = "".join(parts).strip()
         t_check = time.perf_counter()
         text, cited, unsupported = attribute(raw, [p.text() for p in passages], self.tutor.encoder)

@@ -84,4 +84,7 @@ def open_tutor(settings: Settings, encoder=None, generator=None, show_progress: 
                progress: Callable[[str], None] = print, thresholds=None) -> Tutor:
     """Settings → Tutor (index loaded or built now; the LLM only when first needed)."""
     retriever = open_retriever(settings, encoder=encoder, show_progress=show_progress, progress=progress)
+    import jieba.posseg
+
+    jieba.posseg.lcut("预热")  # its tagger loads on first use (~1 s): pay it at start, not on the first question
     return Tutor(settings, retriever, generator, thresholds)

