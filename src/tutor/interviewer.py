@@ -1,0 +1,179 @@
+"""The interviewer: runs a session (interview.py's state) against the grader and the progress store.
+
+Every reply is a list of messages `{"kind", "text", "data"}` with kind one of question, grade,
+followup, hint, help, info, report — the CLI prints them, the UI renders them.
+
+Example:
+    >>> grade_text(80, "excellent", ["数据并行"], ["模型并行"], [])
+    '得分 80/100（优秀）。讲到：数据并行。遗漏：模型并行。'
+"""
+from __future__ import annotations
+
+from .calibrate import band
+from .interview import (HELP, final_score, followup_question, new_session, parse_command, pick_followup, plan,
+                        report)
+from .answer import is_english
+
+BAND_ZH = {"excellent": "优秀", "partial": "部分正确", "wrong": "错误", "empty": "未作答"}
+CREDIT = {"covered": 1.0, "partial": 0.5}
+
+
+def grade_text(score: int, band_: str, covered: list[str], missed: list[str], wrong: list[str]) -> str:
+    parts = [f"得分 {score}/100（{BAND_ZH.get(band_, band_)}）。"]
+    for label, pts in (("讲到", covered), ("遗漏", missed), ("有误", wrong)):
+        if pts:
+            parts.append(f"{label}：{'；'.join(p[:24] for p in pts[:3])}。")
+    return "".join(parts)
+
+
+def _msg(kind: str, text: str, **data) -> dict:
+    return {"kind": kind, "text": text, "data": data}
+
+
+class Interviewer:
+    """Conducts interviews and reviews for profiles.
+
+    Args:
+        tutor: the Tutor (items).
+        grader: a Grader (grade(question_or_ref, answer, use_llm) -> Grade).
+        store: a progress Store.
+        use_llm: let the grader use its LLM judge.
+    """
+
+    def __init__(self, tutor, grader, store, use_llm: bool = True):
+        self.items = {it.id: it for it in tutor.items}
+        self.all_items = list(tutor.items)
+        self.grader = grader
+        self.store = store
+        self.use_llm = use_llm
+
+    # -- starting -----------------------------------------------------------------------------
+    def start(self, profile: str, topics: list[str] | None = None, n: int = 5, mode: str = "interview",
+              seed: int | None = None, now: float | None = None) -> tuple[dict, list[dict]]:
+        """A new session; review mode asks the items that are due (at `now`), weakest first."""
+        if mode == "review":
+            queue = [iid for iid, _, _ in self.store.due(profile, now) if iid in self.items][:n]
+        else:
+            seed = seed if seed is not None else int.from_bytes(profile.encode()[:4].ljust(4, b"\0"), "little")
+            queue = plan(self.all_items, topics, n, self.store.latest_scores(profile), seed)
+        session = new_session(profile, queue, topics, mode)
+        self.store.save_session(session)
+        if not queue:
+            text = "目前没有到期需要复习的题目。No items are due for review." if mode == "review" else \
+                "没有符合所选主题的题目。No items match those topics."
+            return session, [_msg("info", text)]
+        return session, [self._question(session)]
+
+    def resume(self, profile: str) -> tuple[dict, list[dict]] | None:
+        """The profile's unfinished session, re-asking where it stopped (None if there is none)."""
+        session = self.store.unfinished_session(profile)
+        if session is None:
+            return None
+        msgs = [_msg("info", f"继续上次的面试（第 {session['index'] + 1}/{len(session['queue'])} 题）。")]
+        if session["phase"] == "followup":
+            msgs.append(_msg("followup", session["turns"][-1]["followup"]["question"]))
+        else:
+            msgs.append(self._question(session))
+        return session, msgs
+
+    # -- one message from the candidate -------------------------------------------------------
+    def respond(self, session: dict, text: str) -> list[dict]:
+        """Handle an answer or a command; the session dict is updated in place and persisted."""
+        if session["phase"] == "done":
+            return [_msg("info", "本次面试已结束。Start a new session to continue.")]
+        cmd = parse_command(text)
+        if cmd in ("help", "unknown"):
+            return [_msg("help", ("未知命令。" if cmd == "unknown" else "") + HELP)]
+        if cmd == "end":
+            return self._finish(session)
+        if cmd == "hint":
+            return [self._hint(session)]
+        item = self.items[session["queue"][session["index"]]]
+        if session["phase"] == "followup":
+            turn = session["turns"][-1]
+            fu = turn["followup"]
+            if cmd == "skip" or not (text or "").strip():
+                fu.update(answer=text or "", credit=0.0)
+            else:
+                g = self.grader.grade(item.id, text, use_llm=self.use_llm)
+                match = next((p for p in g.points if p.point == fu["point"]), None)
+                fu.update(answer=text, credit=CREDIT.get(match.status, 0.0) if match else 0.0, score=g.score)
+                if match is not None and match.status in CREDIT:
+                    turn["missed"] = [m for m in turn["missed"] if m["point"] != fu["point"]]
+            return self._finalize(session, turn)
+        # phase "question"
+        hints = session.get("hints", 0)
+        if cmd == "skip" or not (text or "").strip():
+            turn = {"item": item.id, "question": item.question, "answer": text or "", "score": 0, "band": "empty",
+                    "skipped": cmd == "skip", "hints": hints, "points": len(item.key_points),
+                    "missed": [{"point": p, "source": item.source, "number": item.number} for p in item.key_points]}
+            session["turns"].append(turn)
+            return [_msg("grade", "未作答，本题 0 分。No answer: 0 points.", score=0, band="empty")] + \
+                self._finalize(session, turn)
+        g = self.grader.grade(item.id, text, use_llm=self.use_llm)
+        missed = [{"point": p.point, "source": p.source, "number": p.number, "status": p.status}
+                  for p in g.points if p.status in ("missed", "contradicted")]
+        turn = {"item": item.id, "question": item.question, "answer": text, "score": g.score or 0, "band": g.band,
+                "hints": hints, "points": len(g.points), "missed": missed}
+        session["turns"].append(turn)
+        out = [_msg("grade", grade_text(g.score or 0, g.band, [p["point"] for p in g.covered],
+                                        [p["point"] for p in g.missed], [p["point"] for p in g.wrong]),
+                    score=g.score, band=g.band, feedback=g.feedback)]
+        point = pick_followup(g)
+        if point is None:
+            return out + self._finalize(session, turn)
+        question = followup_question(point, g, english=is_english(text))
+        turn["followup"] = {"point": point.point, "status": point.status, "question": question}
+        session["phase"] = "followup"
+        self.store.save_session(session)  # a kill now resumes at the follow-up
+        return out + [_msg("followup", question, point=point.point, source=point.source, number=point.number)]
+
+    # -- internals ----------------------------------------------------------------------------
+    def _question(self, session: dict) -> dict:
+        item = self.items[session["queue"][session["index"]]]
+        i, n = session["index"] + 1, len(session["queue"])
+        detail = f"\n{item.prompt}" if item.prompt and item.prompt != item.question else ""
+        return _msg("question", f"第 {i}/{n} 题：{item.question}{detail}", item=item.id, source=item.source,
+                    number=item.number)
+
+    def _hint(self, session: dict) -> dict:
+        item = self.items[session["queue"][session["index"]]]
+        shown = session.setdefault("revealed", [])
+        left = [p for p in item.key_points if p not in shown]
+        if not left:
+            return _msg("hint", "没有更多提示了。No more hints.")
+        shown.append(left[0])
+        session["hints"] = session.get("hints", 0) + 1
+        self.store.save_session(session)
+        return _msg("hint", f"提示（本题 −{10}）：{left[0]}", point=left[0])
+
+    def _finalize(self, session: dict, turn: dict) -> list[dict]:
+        fu = turn.get("followup") or {}
+        turn["final_score"] = final_score(turn["score"], fu.get("credit"), turn.get("points", 0), turn.get("hints", 0))
+        session["index"] += 1
+        session["phase"] = "question" if session["index"] < len(session["queue"]) else "done"
+        session["hints"], session["revealed"] = 0, []
+        if session["phase"] == "done":
+            session["average"] = round(sum(t["final_score"] for t in session["turns"]) / len(session["turns"]), 1)
+        self.store.record(session["profile"], turn["item"], turn["final_score"], band(turn["final_score"]),
+                          session["mode"], turn.get("missed"), session["id"], session)
+        if session["phase"] == "done":
+            return [self._report(session)]
+        return [self._question(session)]
+
+    def _finish(self, session: dict) -> list[dict]:
+        session["phase"] = "done"
+        if session["turns"]:
+            session["average"] = round(sum(t.get("final_score", t["score"]) for t in session["turns"])
+                                       / len(session["turns"]), 1)
+        session["turns"] = [t for t in session["turns"] if "final_score" in t]  # an unfinished item isn't scored
+        self.store.save_session(session)
+        return [self._report(session)]
+
+    def _report(self, session: dict) -> dict:
+        rep = report(session, self.items)
+        lines = [f"面试结束。平均分 {rep['average']}。"] if rep["average"] is not None else ["面试结束。"]
+        lines += [f"- {q['question']}：{q['score']}（{BAND_ZH.get(q['band'], q['band'])}）" for q in rep["questions"]]
+        if rep["review"]:
+            lines.append("建议复习：" + "；".join(r["question"] for r in rep["review"]))
+        return _msg("report", "\n".join(lines), report=rep)
