@@ -115,3 +115,36 @@ def test_library_search(page):
     box.press("Enter")
     page.get_by_text("如何实现深度学习模型的量化？").first.wait_for(timeout=30_000)
     _shot(page, "library")
+
+
+def test_grade_an_answer(page):
+    _tab(page, "答案评分 Grade")
+    page.get_by_label("或输入问题 Or type a question").fill("大模型训练中如何避免过拟合？")
+    page.get_by_label("你的回答 Your answer").fill("可以加 L2 正则化和 Dropout，再配合早停和数据增强。")
+    page.get_by_role("button", name="评分 Grade").click()
+    page.get_by_text("/100").first.wait_for(timeout=180_000)
+    page.get_by_text("反馈 Feedback").first.wait_for(timeout=10_000)
+    _shot(page, "grade")
+
+
+def test_two_question_interview_then_progress(page):
+    _tab(page, "模拟面试 Interview")
+    page.get_by_role("slider").first.fill("2")
+    page.get_by_role("checkbox", name="快速模式 Quick (rules only)").check()
+    page.get_by_role("button", name="开始面试 Start").click()
+    page.get_by_text("第 1/2 题").first.wait_for(timeout=60_000)
+    box = page.get_by_placeholder("你的回答", exact=False)
+    box.fill("我会用数据并行把数据切分到多个 GPU，并用梯度同步。")
+    box.press("Enter")
+    page.get_by_text("得分").first.wait_for(timeout=120_000)
+    for _ in range(3):  # a follow-up may come first; skip until the report
+        if page.get_by_text("面试报告 Report").count():
+            break
+        page.get_by_role("button", name="跳过 Skip").click()
+        page.wait_for_timeout(3000)
+    page.get_by_text("面试报告 Report").wait_for(timeout=120_000)
+    _shot(page, "interview")
+    _tab(page, "进度 Progress")
+    page.get_by_role("button", name="刷新 Refresh").click()
+    page.get_by_text("已练习").wait_for(timeout=60_000)
+    _shot(page, "progress")

@@ -49,3 +49,51 @@ def test_library_escapes_text_and_filters_by_topic(ui_tutor):
 
 def test_unsupported_sentences_are_marked():
     assert ask_ui.mark_unsupported("甲。乙。", ["乙。"]).count("⚠️") == 1
+
+
+@pytest.fixture
+def services(ui_tutor, tmp_path):
+    from tutor.grade import Grader
+    from tutor.progress import Store
+    from tutor.ui import Services
+
+    return Services(ui_tutor, Grader(ui_tutor.retriever, thresholds=ui_tutor.thresholds),
+                    Store(tmp_path / "p.sqlite3"), llm_enabled=False)
+
+
+def test_grade_tab_grades_records_and_escapes(services):
+    from tutor.ui import grade as grade_ui
+
+    assert [c[1] for c in grade_ui.bank_choices(services.tutor.items, "模型压缩与量化")] == ["mini.md#3"]
+    summary, points, model = grade_ui.grade_answer(services, "mini.md#2", "", "<b>正则化</b>：加入 L2 正则项。",
+                                                   True, "amy")
+    assert "/100" in summary and "mini.md #2" in summary
+    assert "<b>正则化</b>" not in points and "&lt;b&gt;" not in summary  # escaped, never raw
+    assert "参考答案" in model
+    assert services.store.latest_scores("amy").keys() == {"mini.md#2"}
+    assert "请先选择" in grade_ui.grade_answer(services, None, "", "x", True, "amy")[0]
+
+
+def test_interview_tab_runs_a_two_question_session_and_progress_shows_it(services):
+    from tutor.ui import interview as iv_ui
+    from tutor.ui import progress as pr_ui
+
+    chat, session, _ = iv_ui.start(services, "bo", [], 2, True)
+    assert "第 1/2 题" in chat[-1]["content"]
+    for _ in range(6):
+        if session["phase"] == "done":
+            break
+        chat, session, report = iv_ui.answer(services, "", chat, session, True)
+    assert session["phase"] == "done" and "面试报告" in report
+    frame, due, sessions = pr_ui.progress_view(services, "bo")
+    assert len(frame) >= 1 and session["id"] in sessions
+    chat, none, _ = iv_ui.answer(services, "hi", [], None, True)
+    assert none is None and "开始面试" in chat[-1]["content"]
+
+
+def test_build_app_composes_all_tabs(ui_tutor, services):
+    from tutor.ui import build_app
+
+    app = build_app(ui_tutor, services)
+    labels = {getattr(b, "label", None) for b in app.blocks.values()}
+    assert {"问答 Ask", "模拟面试 Interview", "答案评分 Grade", "进度 Progress", "资料库 Library"} <= labels

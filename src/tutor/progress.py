@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections import defaultdict
 from datetime import datetime, timezone
@@ -61,6 +62,8 @@ class Store:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # One connection shared by the UI's worker threads: sqlite3 objects are not re-entrant.
+        self.lock = threading.RLock()
         try:
             self.db = sqlite3.connect(self.path, timeout=10, check_same_thread=False, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -115,43 +118,50 @@ class Store:
 
         class _Tx:
             def __enter__(self):
+                store.lock.acquire()
                 self.cur = store.db.cursor()
                 self.cur.execute("BEGIN IMMEDIATE")
                 return self.cur
 
             def __exit__(self, exc_type, *_):
-                self.cur.execute("ROLLBACK" if exc_type else "COMMIT")
+                try:
+                    self.cur.execute("ROLLBACK" if exc_type else "COMMIT")
+                finally:
+                    store.lock.release()
                 return False
 
         return _Tx()
 
     # -- reads -------------------------------------------------------------------------------------
+    def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
+        with self.lock:
+            return self.db.execute(sql, args).fetchall()
+
     def unfinished_session(self, profile: str) -> dict | None:
-        row = self.db.execute("SELECT state FROM sessions WHERE profile=? AND finished=0 ORDER BY updated DESC "
-                              "LIMIT 1", (profile,)).fetchone()
-        return json.loads(row[0]) if row else None
+        rows = self._read("SELECT state FROM sessions WHERE profile=? AND finished=0 ORDER BY updated DESC LIMIT 1",
+                          (profile,))
+        return json.loads(rows[0][0]) if rows else None
 
     def sessions(self, profile: str, limit: int = 20) -> list[dict]:
-        rows = self.db.execute("SELECT state FROM sessions WHERE profile=? ORDER BY created DESC LIMIT ?",
-                               (profile, limit)).fetchall()
+        rows = self._read("SELECT state FROM sessions WHERE profile=? ORDER BY created DESC LIMIT ?", (profile, limit))
         return [json.loads(r[0]) for r in rows]
 
     def due(self, profile: str, now: float | None = None) -> list[tuple[str, int, float]]:
         """(item_id, last score, due) of items due for review, weakest first."""
         now = time.time() if now is None else now
-        return self.db.execute("SELECT item_id, last_score, due FROM cards WHERE profile=? AND due<=? "
-                               "ORDER BY last_score ASC, due ASC", (profile, now)).fetchall()
+        return self._read("SELECT item_id, last_score, due FROM cards WHERE profile=? AND due<=? "
+                          "ORDER BY last_score ASC, due ASC", (profile, now))
 
     def latest_scores(self, profile: str) -> dict[str, int]:
-        return dict(self.db.execute("SELECT item_id, last_score FROM cards WHERE profile=?", (profile,)).fetchall())
+        return dict(self._read("SELECT item_id, last_score FROM cards WHERE profile=?", (profile,)))
 
     def history(self, profile: str, limit: int = 50) -> list[dict]:
-        rows = self.db.execute("SELECT item_id, mode, session_id, score, band, ts FROM attempts WHERE profile=? "
-                               "ORDER BY ts DESC LIMIT ?", (profile, limit)).fetchall()
+        rows = self._read("SELECT item_id, mode, session_id, score, band, ts FROM attempts WHERE profile=? "
+                          "ORDER BY ts DESC LIMIT ?", (profile, limit))
         return [dict(zip(("item_id", "mode", "session_id", "score", "band", "ts"), r)) for r in rows]
 
     def profiles(self) -> list[str]:
-        rows = self.db.execute("SELECT profile FROM cards UNION SELECT profile FROM sessions ORDER BY 1").fetchall()
+        rows = self._read("SELECT profile FROM cards UNION SELECT profile FROM sessions ORDER BY 1")
         return [r[0] for r in rows]
 
 

@@ -1,23 +1,54 @@
 """Gradio UI: `build_app(tutor)` composes one tab per mode; every handler is a plain function.
 
-Handlers take the Tutor (or a mode object built from it) and plain values and return plain values,
-so tests call them without a server. Per-user state lives in `gr.State`; the LLM is shared and
-serialised by its own lock.
+Handlers take the services and plain values and return plain values, so tests call them without a
+server. Per-user state (conversation, interview session) lives in `gr.State`; the profile box picks
+whose progress is read and written; the LLM is shared and serialised by its own lock.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 
-def build_app(tutor):
+
+@dataclass
+class Services:
+    """What the tabs share: the tutor, a grader and the progress store."""
+
+    tutor: object
+    grader: object
+    store: object
+    llm_enabled: bool
+
+
+def make_services(tutor, store=None) -> Services:
+    from ..grade import Grader
+    from ..progress import Store
+
+    llm = not tutor.settings.no_llm
+    grader = Grader(tutor.retriever, generator=tutor.generator if llm else None, thresholds=tutor.thresholds)
+    store = store or Store(tutor.settings.data_dir / "progress.sqlite3")
+    return Services(tutor, grader, store, llm)
+
+
+def build_app(tutor, services: Services | None = None):
     """The Gradio Blocks app over a Tutor."""
     import gradio as gr
 
-    from . import ask, library
+    from . import ask, grade, interview, library, progress
 
+    services = services or make_services(tutor)
     with gr.Blocks(title="面试导师 tutor", analytics_enabled=False) as app:
-        gr.Markdown("# 面试导师 · AI infrastructure interview tutor\n"
-                    "离线运行，回答只依据资料库 · Offline; answers come only from the documents.")
+        with gr.Row():
+            gr.Markdown("# 面试导师 · AI infrastructure interview tutor\n"
+                        "离线运行，回答只依据资料库 · Offline; answers come only from the documents.")
+            profile = gr.Textbox(value="default", label="学习者 Profile", scale=0, min_width=180)
         with gr.Tab("问答 Ask"):
             ask.tab(tutor)
+        with gr.Tab("模拟面试 Interview"):
+            interview.tab(services, profile)
+        with gr.Tab("答案评分 Grade"):
+            grade.tab(services, profile)
+        with gr.Tab("进度 Progress"):
+            progress.tab(services, profile)
         with gr.Tab("资料库 Library"):
             library.tab(tutor)
     return app

@@ -1,0 +1,73 @@
+"""答案评分 Grade tab: pick a bank question (by topic) or type one, paste an answer, see the verdicts.
+
+Example:
+    >>> points_html([{"point": "<b>x</b>", "evidence": "", "source": "a.md", "number": 1}], "遗漏 Missed")
+    '<h4>遗漏 Missed</h4><ul><li>&lt;b&gt;x&lt;/b&gt; <small>(a.md #1)</small></li></ul>'
+"""
+from __future__ import annotations
+
+import html
+
+from ..topics import TOPICS, topic_label
+from .library import ALL_TOPICS, topic_choices
+
+BAND_ZH = {"excellent": "优秀 excellent", "partial": "部分正确 partial", "wrong": "错误 wrong", "empty": "未作答/离题 empty"}
+
+
+def bank_choices(items, topic: str = ALL_TOPICS) -> list[tuple[str, str]]:
+    """(label, item id) for the question picker, filtered by a topic label."""
+    tid = next((t for t in TOPICS if topic and topic.startswith(topic_label(t))), None)
+    return [(f"{it.question} ({it.source} #{it.number})", it.id) for it in items
+            if it.kind == "item" and (tid is None or tid in it.topics)]
+
+
+def points_html(points: list[dict], title: str) -> str:
+    if not points:
+        return ""
+    rows = []
+    for p in points:
+        ev = f"<br><small>← “{html.escape(p['evidence'])}”</small>" if p.get("evidence") else ""
+        rows.append(f"<li>{html.escape(p['point'])} <small>({html.escape(p['source'])} #{p['number']})</small>{ev}</li>")
+    return f"<h4>{title}</h4><ul>{''.join(rows)}</ul>"
+
+
+def grade_answer(services, picked: str | None, typed: str, answer: str, quick: bool, profile: str):
+    """Grade one answer; returns (summary markdown, points html, model answer html). Records it for the profile."""
+    question = (typed or "").strip() or (picked or "")
+    if not question:
+        return "请先选择或输入一个问题。Pick or type a question first.", "", ""
+    g = services.grader.grade(question, answer or "", use_llm=not quick and services.llm_enabled)
+    if g.abstained or g.score is None:
+        return f"⚠️ {html.escape(g.feedback)}", "", ""
+    if services.store is not None and profile:
+        services.store.record(profile.strip() or "default", f"{g.item.source}#{g.item.number}", g.score, g.band,
+                              "grade", g.missed + g.wrong)
+    flag = " · ⚠️ 与参考答案几乎相同 (copied)" if g.copied else ""
+    judge = {"used": "LLM 评审参与", "off": "规则评分"}.get(g.judge, "LLM 评审失败，按规则评分")
+    summary = (f"## {g.score}/100 · {BAND_ZH.get(g.band, g.band)}{flag}\n对照 {g.item.source} #{g.item.number}："
+               f"{g.matched_question}\n\n**反馈 Feedback**：{g.feedback}\n\n<small>{judge} · "
+               f"{g.timings.get('total_s', 0):.2f}s</small>")
+    pts = (points_html(g.covered, "✓ 讲到 Covered") + points_html(g.missed, "✗ 遗漏 Missed")
+           + points_html(g.wrong, "⚠ 有误 Wrong"))
+    model = f"<details><summary>参考答案 Model answer</summary><p>{html.escape(g.model_answer).replace(chr(10), '<br>')}</p></details>"
+    return summary, pts, model
+
+
+def tab(services, profile) -> None:
+    import gradio as gr
+
+    items = services.tutor.items
+    with gr.Row():
+        topic = gr.Dropdown(topic_choices(), value=ALL_TOPICS, label="主题 Topic", scale=1)
+        picked = gr.Dropdown(bank_choices(items), label="题库 Question bank", scale=3, filterable=True)
+    typed = gr.Textbox(label="或输入问题 Or type a question", placeholder="例如：大模型训练中如何避免过拟合？")
+    answer = gr.Textbox(label="你的回答 Your answer", lines=6, max_length=20000)
+    with gr.Row():
+        quick = gr.Checkbox(label="快速模式 Quick (rules only, no LLM judge)", value=not services.llm_enabled)
+        go = gr.Button("评分 Grade", variant="primary")
+    summary = gr.Markdown()
+    points = gr.HTML()
+    model = gr.HTML()
+    topic.change(lambda t: gr.update(choices=bank_choices(items, t), value=None), topic, picked)
+    go.click(lambda p, t, a, q, prof: grade_answer(services, p, t, a, q, prof), [picked, typed, answer, quick, profile],
+             [summary, points, model])

@@ -1,0 +1,90 @@
+"""模拟面试 Interview tab: choose topics and length, answer, see grades and follow-ups, then the report."""
+from __future__ import annotations
+
+import html
+
+from ..interviewer import Interviewer
+from ..topics import TOPICS, topic_label
+
+
+def _interviewer(services, quick: bool) -> Interviewer:
+    return Interviewer(services.tutor, services.grader, services.store, use_llm=not quick and services.llm_enabled)
+
+
+def _chat(msgs: list[dict]) -> list[dict]:
+    return [{"role": "assistant", "content": m["text"]} for m in msgs]
+
+
+def report_html(msgs: list[dict]) -> str:
+    rep = next((m["data"]["report"] for m in msgs if m["kind"] == "report"), None)
+    if rep is None:
+        return ""
+    rows = "".join(f"<tr><td>{html.escape(q['question'])}</td><td>{q['score']}</td><td>{q['band']}</td></tr>"
+                   for q in rep["questions"])
+    topics = "".join(f"<li>{html.escape(t)}: {s}</li>" for t, s in rep["topics"].items())
+    missed = "".join(f"<li>{html.escape(m['point'])} <small>({html.escape(m['source'])} #{m['number']})</small></li>"
+                     for m in rep["missed_points"][:12])
+    review = "".join(f"<li>{html.escape(r['question'])} ({r['score']})</li>" for r in rep["review"])
+    return (f"<h3>面试报告 Report · 平均 {rep['average']}</h3><table><tr><th>题目</th><th>得分</th><th>等级</th></tr>"
+            f"{rows}</table><h4>主题 Topics</h4><ul>{topics}</ul><h4>遗漏要点 Missed points</h4><ul>{missed}</ul>"
+            f"<h4>建议复习 Review</h4><ul>{review}</ul>")
+
+
+def topic_options() -> list[tuple[str, str]]:
+    return [(f"{topic_label(t)} {topic_label(t, 'en')}", t) for t in TOPICS]
+
+
+def start(services, profile: str, topics: list[str], n: int, quick: bool, review: bool = False):
+    """Start (or, for review, start a review of due items). Returns (chat, session, report html)."""
+    iv = _interviewer(services, quick)
+    session, msgs = iv.start((profile or "default").strip(), topics or None, int(n), "review" if review else "interview")
+    return _chat(msgs), session, ""
+
+
+def resume(services, profile: str, quick: bool):
+    got = _interviewer(services, quick).resume((profile or "default").strip())
+    if got is None:
+        return [{"role": "assistant", "content": "没有未完成的面试。No unfinished session."}], None, ""
+    session, msgs = got
+    return _chat(msgs), session, ""
+
+
+def answer(services, text: str, chat: list[dict], session: dict | None, quick: bool):
+    """One candidate message (an answer or /hint, /skip, /end). Returns (chat, session, report html)."""
+    chat = list(chat or [])
+    if not session:
+        return chat + [{"role": "assistant", "content": "请先点“开始面试”。Start a session first."}], session, ""
+    msgs = _interviewer(services, quick).respond(session, text)
+    chat += [{"role": "user", "content": text or "（空）"}] + _chat(msgs)
+    return chat, session, report_html(msgs)
+
+
+def tab(services, profile) -> None:
+    import gradio as gr
+
+    with gr.Row():
+        topics = gr.CheckboxGroup(topic_options(), label="主题 Topics (none = mixed)", scale=3)
+        n = gr.Slider(1, 10, value=5, step=1, label="题数 Questions", scale=1)
+    with gr.Row():
+        quick = gr.Checkbox(label="快速模式 Quick (rules only)", value=not services.llm_enabled)
+        go = gr.Button("开始面试 Start", variant="primary")
+        rev = gr.Button("复习到期题 Review due")
+        res = gr.Button("继续上次 Resume")
+    chat = gr.Chatbot(label="面试 Interview", height=420)
+    session = gr.State(None)
+    box = gr.Textbox(placeholder="你的回答… (/hint 提示 · /skip 跳过 · /end 结束)", show_label=False, max_length=20000)
+    with gr.Row():
+        send = gr.Button("提交 Answer", variant="primary")
+        hint = gr.Button("提示 Hint")
+        skip = gr.Button("跳过 Skip")
+        end = gr.Button("结束 End")
+    report = gr.HTML()
+    outs = [chat, session, report]
+    go.click(lambda p, t, k, q: start(services, p, t, k, q), [profile, topics, n, quick], outs)
+    rev.click(lambda p, k, q: start(services, p, None, k, q, review=True), [profile, n, quick], outs)
+    res.click(lambda p, q: resume(services, p, q), [profile, quick], outs)
+    for trigger in (box.submit, send.click):
+        trigger(lambda t, c, s, q: answer(services, t, c, s, q), [box, chat, session, quick], outs).then(
+            lambda: "", None, box)
+    for btn, cmd in ((hint, "/hint"), (skip, "/skip"), (end, "/end")):
+        btn.click(lambda c, s, q, cmd=cmd: answer(services, cmd, c, s, q), [chat, session, quick], outs)
