@@ -148,3 +148,39 @@ def test_two_question_interview_then_progress(page):
     page.get_by_role("button", name="刷新 Refresh").click()
     page.get_by_text("已练习").wait_for(timeout=60_000)
     _shot(page, "progress")
+
+
+def test_ten_concurrent_sessions_do_not_mix_state(app_url):
+    """10 clients at once, each with its own conversation: every follow-up resolves against its own question."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client
+
+    topics = [("如何处理深度学习中的过拟合问题？", "过拟合"), ("如何实现深度学习模型的量化？", "量化"),
+              ("请解释深度学习中的批量归一化。", "归一化"), ("如何处理深度学习中的梯度爆炸问题？", "梯度"),
+              ("请解释异步训练和同步训练的区别。", "同步"), ("请解释深度学习中的注意力机制。", "注意力"),
+              ("如何处理AI大模型训练中的数据泄露问题？", "泄露"), ("请解释深度学习中的池化层。", "池化"),
+              ("请解释深度学习中的优化器。", "优化器"), ("如何优化AI大模型的存储性能？", "存储")]
+
+    def user(pair):
+        question, word = pair
+        client = Client(app_url, verbose=False)
+        # gr.State stays on the server, per client session: the API sees (message, chat, quick) only.
+        chat, _, _ = client.predict(question, [], True, api_name="/ask")
+        chat, _, _ = client.predict("为什么？", chat, True, api_name="/ask")
+        return word, chat
+
+    t0 = time.time()
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        results = list(pool.map(user, topics, timeout=600))
+    assert time.time() - t0 < 600
+    def text(m):  # the API returns message content as a string or a list of {"type": "text", "text": ...}
+        c = m["content"]
+        return c if isinstance(c, str) else "".join(part.get("text", "") for part in c)
+
+    for word, chat in results:
+        user_turns = [text(m) for m in chat if m["role"] == "user"]
+        assert len(user_turns) == 2 and word in user_turns[0]  # only this client's own turns
+        answers = [text(m) for m in chat if m["role"] == "assistant"]
+        assert answers and all("参考答案" in a for a in answers), answers
+        assert word in answers[-1]  # the follow-up was resolved against this client's question

@@ -101,8 +101,9 @@ def tab(tutor) -> None:
     def run(message, chat_v, convo_v, quick_v):
         yield from ask_turn(tutor, message, chat_v, convo_v, quick_v)
 
-    for trigger in (box.submit, send.click):
-        trigger(run, [box, chat, convo, quick], [chat, convo, status, sources]).then(lambda: "", None, box)
+    for trigger, name in ((box.submit, "ask"), (send.click, False)):
+        trigger(run, [box, chat, convo, quick], [chat, convo, status, sources], api_name=name).then(
+            lambda: "", None, box, api_name=False)
     new.click(lambda: ([], [], STATUS_IDLE, ""), None, [chat, convo, status, sources])
 
 
