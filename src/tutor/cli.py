@@ -1,4 +1,4 @@
-"""Command line: `tutor index | search | models | eval` — parse, call, print; domain errors become messages.
+"""Command line: `tutor index | search | models | ask | grade | eval` — parse, call, print; domain errors become messages.
 
 Example:
     $ tutor search "显存不够怎么训练大模型" --json
@@ -142,7 +142,7 @@ def eval_retrieval_cmd(args) -> int:
 # eval name -> handler(args); command modules add theirs when they register.
 EVALS = {"retrieval": eval_retrieval_cmd}
 # Modules that add subcommands via register(sub, common): one per mode keeps this file small.
-COMMAND_MODULES = ("tutor.cli_ask",)
+COMMAND_MODULES = ("tutor.cli_ask", "tutor.cli_grade")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -68,14 +68,14 @@ def _occurrences(text: str, words: tuple[str, ...]) -> list[tuple[str, int, int]
     return out
 
 
-def _objects(text: str, start: int, end: int, side: str) -> set[str]:
+def _objects(text: str, start: int, end: int, side: str, width: int = WINDOW) -> set[str]:
     """Content tokens within WINDOW characters on one side of a cue, inside its clause.
 
     CJK bigrams (filler characters dropped) and ASCII words; English words also bring their
     glossary terms, so "gradients get larger" can meet "梯度" in a Chinese reference.
     """
-    part = (_CLAUSE.split(text[end:end + WINDOW])[0] if side == "after"
-            else _CLAUSE.split(text[max(0, start - WINDOW):start])[-1])
+    part = (_CLAUSE.split(text[end:end + width])[0] if side == "after"
+            else _CLAUSE.split(text[max(0, start - width):start])[-1])
     tokens: set[str] = set()
     for run in _CJK_RUN.findall(_FILLER_WORDS.sub("", part)):
         run = "".join(ch for ch in run if ch not in _FILLER)
@@ -91,7 +91,10 @@ def _objects(text: str, start: int, end: int, side: str) -> set[str]:
 def _cue_objects(text: str, verbs: tuple[str, ...], results: tuple[str, ...]) -> list[tuple[str, set[str]]]:
     """(cue word, its object tokens) for every cue occurrence in text."""
     found = [(w, _objects(text, s, e, "after")) for w, s, e in _occurrences(text, verbs)]
-    found += [(w, _objects(text, s, e, "before")) for w, s, e in _occurrences(text, results)]
+    for w, s, e in _occurrences(text, results):
+        # A comparative names its property too: "更复杂" is about 复杂, which "防止过于复杂" prevents.
+        prop = w.lstrip("更变越")
+        found.append((w, _objects(text, s, e, "before") | ({prop} if len(prop) == 2 and prop != w else set())))
     return found
 
 
@@ -129,15 +132,16 @@ def _direction_flip(answer: str, reference: str, generic: frozenset[str]) -> str
 
 
 def _negation_flip(answer: str, reference: str, generic: frozenset[str]) -> str | None:
-    # What the reference itself denies or prevents may be denied by the answer too.
-    negated_in_ref = set()
-    for w, objs in _cue_objects(reference, NEGATION_VERB + PREVENT, NEGATION_RESULT):
-        negated_in_ref |= objs
+    # What the reference itself denies or prevents, the answer may deny too: read its objects wider.
+    ref_denied = [_objects(reference, s, e, "before" if w in NEGATION_RESULT else "after", 2 * WINDOW)
+                  for w, s, e in _occurrences(reference, NEGATION + PREVENT) if not _cancelled(reference, s, e)]
     terms = point_terms(reference)
     for w, s, e in _occurrences(answer, NEGATION):
         if _cancelled(answer, s, e):
             continue
-        objs = _objects(answer, s, e, "before" if w in NEGATION_RESULT else "after") - negated_in_ref
+        objs = _objects(answer, s, e, "before" if w in NEGATION_RESULT else "after")
+        if any(_same_object(objs, denied, generic) for denied in ref_denied):
+            continue
         shared = _same_object(objs, terms, generic)
         if shared:
             return f"{w} ({shared})"

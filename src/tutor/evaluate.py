@@ -152,3 +152,82 @@ def eval_ask(asker, answerable: list[dict], unanswerable: list[dict], llm_limit:
             "tokens_per_s_median": statistics.median(tps) if tps else 0.0,
         })
     return report
+
+
+BAND_ORDER = {"empty": 0, "wrong": 1, "partial": 2, "excellent": 3}
+
+
+def grading_metrics(rows: list[dict]) -> dict:
+    """Agreement of grades with labelled bands, from rows with `band` (expected) and `score` (0–100).
+
+    Spearman is between the score and the band's rank (empty < wrong < partial < excellent).
+
+    >>> m = grading_metrics([{"band": "excellent", "score": 90}, {"band": "partial", "score": 50},
+    ...                      {"band": "wrong", "score": 40}, {"band": "empty", "score": 0}])
+    >>> m["spearman"], m["band_accuracy"], m["wrong_below_35"]
+    (1.0, 0.75, 0.0)
+    """
+    from scipy.stats import spearmanr
+
+    from .calibrate import band
+
+    scored = [r for r in rows if r.get("score") is not None]
+    wrong = [r for r in scored if r["band"] == "wrong"]
+    confusion: dict[str, dict[str, int]] = {b: {} for b in BAND_ORDER}
+    for r in scored:
+        got = band(r["score"])
+        confusion[r["band"]][got] = confusion[r["band"]].get(got, 0) + 1
+    rho = spearmanr([r["score"] for r in scored], [BAND_ORDER[r["band"]] for r in scored]).statistic
+    return {"n": len(rows), "graded": len(scored),
+            "spearman": round(float(rho), 3) if scored else 0.0,
+            "band_accuracy": round(sum(band(r["score"]) == r["band"] for r in scored) / max(1, len(rows)), 3),
+            "wrong_below_35": round(sum(r["score"] < 35 for r in wrong) / max(1, len(wrong)), 3),
+            "confusion": confusion}
+
+
+def eval_grading(grader, rows: list[dict], use_llm: bool = True) -> dict:
+    """Grade every labelled answer once; report the deterministic grade and (with the judge) the full one.
+
+    One pass gives both: `Grader.grade_steps` yields the deterministic grade before the judge runs,
+    so both are measured on the same inputs, with their own timings.
+
+    Args:
+        grader: a tutor.grade.Grader.
+        rows: eval/grading.jsonl rows (`question`, `answer`, `band`, `source`, `number`, `lang`).
+
+    Returns:
+        {"deterministic": report, "full": report (with the judge), "fitted": thresholds, "failures": [...]},
+        each report = grading_metrics + seconds per grade (median, p95) + wrong-item matches.
+    """
+    from .calibrate import band, midpoint_threshold
+
+    runs: dict[str, list[dict]] = {"deterministic": [], "full": []}
+    failures = []
+    for r in rows:
+        steps = list(grader.grade_steps(r["question"], r["answer"], use_llm=use_llm))
+        det, full = steps[0], steps[-1]
+        expected = Ref(r["source"], r["number"]) if "source" in r else None
+        for name, g in (("deterministic", det), ("full", full)):
+            if name == "full" and len(steps) < 2:
+                continue
+            item_ok = expected is None or (g.item is not None and expected in
+                                           next((it.refs for it in grader.items if it.ref == g.item), ()))
+            runs[name].append({"band": r["band"], "score": g.score, "coverage": g.coverage, "item_ok": item_ok,
+                               "seconds": g.timings.get("total_s", 0.0), "judge": g.judge})
+        if band(full.score) != r["band"]:
+            failures.append(f"{r['band']:9s} → {full.score} {band(full.score)}  {r['answer'][:50]}")
+    report: dict = {}
+    for name, graded in runs.items():
+        if not graded:
+            continue
+        secs = [g["seconds"] for g in graded]
+        report[name] = grading_metrics(graded) | {
+            "seconds_median": round(statistics.median(secs), 3), "seconds_p95": round(percentile(secs, 95), 3),
+            "wrong_item": sum(not g["item_ok"] for g in graded),
+            "judge_failed": sum(g["judge"].startswith("failed") for g in graded)}
+        nets = {b: [g["coverage"] for g in graded if g["band"] == b and g["coverage"] is not None]
+                for b in ("wrong", "partial", "excellent")}
+        report[name]["fitted"] = {"net_partial": midpoint_threshold(nets["wrong"], nets["partial"]),
+                                  "net_excellent": midpoint_threshold(nets["partial"], nets["excellent"])}
+    report["failures"] = failures
+    return report

@@ -28,7 +28,7 @@ from .calibrate import Calibration, band, cap_for_contradictions, combine, net_c
 from .contradiction import GENERIC, contradiction_cue, point_terms
 from .corpus import find_item, split_sentences, strip_md
 from .judge import judge
-from .keypoints import (KeyPoint, answer_units, cjk_share, is_copy, lexical_match, non_answer, point_matches,
+from .keypoints import (KeyPoint, answer_units, is_copy, lexical_match, non_answer, point_matches,
                         reference_points, relative_similarity)
 from .records import Grade, Item, PointResult, Ref
 
@@ -128,7 +128,8 @@ class Grader:
                 for t in point_terms(it.text()):
                     df[t] = df.get(t, 0) + 1
             common = {t for t, n in df.items() if n >= GENERIC_SHARE * len(self.items)}
-            self._generic = frozenset(common) if len(self.items) >= 20 else GENERIC | common
+            # A handful of items says nothing about which words are common: use the built-in list.
+            self._generic = frozenset(common) if len(self.items) >= 20 else GENERIC
         return self._generic
 
     # -- grading --------------------------------------------------------------------------------
@@ -219,7 +220,7 @@ class Grader:
         timings = dict(timings, total_s=round(time.perf_counter() - t0, 3))
         return Grade(question, answer, score, b, item.ref, tuple(results), feedback(tuple(results), b, "", answer),
                      prep.reference, copied=copied, reason="off_topic" if b == "empty" else "",
-                     judge=judge_status, matched_question=item.question, timings=timings)
+                     judge=judge_status, matched_question=item.question, timings=timings, coverage=net)
 
 
 def _short(point: str, limit: int = 28) -> str:
@@ -229,7 +230,7 @@ def _short(point: str, limit: int = 28) -> str:
 
 def feedback(points: tuple[PointResult, ...], band_: str | None, reason: str, answer: str) -> str:
     """Concise, rule-written feedback: what was right, what to correct, what to add (at most three each)."""
-    en = cjk_share(answer) < 0.3 and bool(re.search(r"[A-Za-z]", answer))
+    en = _english(answer)
     wrong = [p for p in points if p.status == "contradicted"]
     missed = [p for p in points if p.status == "missed" and p.kind == "answer"]
     partial = [p for p in points if p.status == "partial"]
@@ -257,8 +258,13 @@ def feedback(points: tuple[PointResult, ...], band_: str | None, reason: str, an
     return " ".join(parts) if en else "".join(parts)
 
 
+def _english(text: str) -> bool:
+    """Feedback in English only for an answer with no Chinese at all ("用 Dropout" is a Chinese answer)."""
+    return not re.search(r"[\u3400-\u9fff]", text or "") and bool(re.search(r"[A-Za-z]", text or ""))
+
+
 def abstain_feedback(how: str, answer: str) -> str:
-    en = cjk_share(answer) < 0.3 and bool(re.search(r"[A-Za-z]", answer or ""))
+    en = _english(answer)
     if how == "unknown_ref":
         return "No such item in the documents." if en else "资料中没有这个题号。"
     return ("This question is not covered by the documents, so there is no reference to grade against."

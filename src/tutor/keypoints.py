@@ -10,8 +10,10 @@ Example:
     [('正则化', '加入L2正则项。'), ('Dropout', '随机丢弃神经元。')]
     >>> [u for u, _ in answer_units("加 Dropout，训练时随机丢弃神经元。早停。")]
     ['加 Dropout，训练时随机丢弃神经元。', '早停。', '加 Dropout，', '训练时随机丢弃神经元。']
-    >>> non_answer("不知道", "如何避免过拟合？"), non_answer("加 Dropout。", "如何避免过拟合？")
+    >>> non_answer("这个我不会", "如何避免过拟合？"), non_answer("加 Dropout。", "如何避免过拟合？")
     ('dont_know', None)
+    >>> non_answer("加 skip connection，梯度能直接传回去。", "ResNet 怎么用？") is None
+    True
 """
 from __future__ import annotations
 
@@ -33,8 +35,12 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 # Short non-answers, in the languages candidates use. Only trusted when the answer is short:
 # "我不知道具体数值，但是……" is an answer.
 _DONT_KNOW = re.compile(
-    r"不知道|不清楚|不会|不懂|不了解|没学过|没听过|跳过|忘了|pass\b|skip\b|no idea|don'?t know|not sure|"
-    r"dunno|no clue|idk\b|i have no|不太确定|不确定", re.IGNORECASE)
+    r"不太?(?:知道|清楚|会|懂|了解|确定|记得)|没(?:学过|听过|有思路)|跳过|忘了|"
+    r"(?:i have )?no (?:idea|clue)|(?:i )?(?:do not|don'?t) know|not sure|dunno|\bidk\b|\bpass\b|\bskip\b",
+    re.IGNORECASE)
+# What may stand around such a phrase in a non-answer ("这个我真的不会，抱歉").
+_FILLER = re.compile(r"这个|这题|这道题|我|真的|实在|暂时|抱歉|对不起|不好意思|了|呢|啊|吧|哈|嗯|题目|问题|"
+                     r"\b(?:sorry|i|really|honestly|this|the|question|one|yet|at all|about|it)\b", re.IGNORECASE)
 EXPLANATION_WEIGHT = 0.5  # a 解析 sentence counts half a key point (and only ever helps, see calibrate)
 
 
@@ -160,7 +166,10 @@ def non_answer(answer: str, question: str) -> str | None:
     text = (answer or "").strip()
     if not re.sub(r"[\W_]+", "", text):
         return "empty"
-    if len(text) <= 40 and _DONT_KNOW.search(text):
+    # A "不知道" inside a real answer ("我不确定具体数值，但……", "skip connection") is not a non-answer:
+    # only when nothing but such phrases and filler remains.
+    rest = _FILLER.sub("", _DONT_KNOW.sub("", text))
+    if _DONT_KNOW.search(text) and len(re.sub(r"[\W_]+", "", rest)) <= 3:
         return "dont_know"
     if question and containment(text, question) >= 0.8 and len(bigrams(text) - bigrams(question)) <= 3:
         return "restates_question"

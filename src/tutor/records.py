@@ -165,6 +165,7 @@ class Grade:
     judge: str = "off"  # "used", "off", or "failed: …" (then the deterministic verdicts stand)
     matched_question: str = ""  # the item's question, so a user sees what was graded against
     timings: dict = field(default_factory=dict)
+    coverage: float | None = None  # net key-point coverage the score was mapped from (None: a rule decided)
 
     def _of(self, *statuses: str) -> list[dict]:
         return [p.to_json() for p in self.points if p.status in statuses]
@@ -187,4 +188,4 @@ class Grade:
                 "item": self.item.to_json() if self.item else None, "matched_question": self.matched_question,
                 "covered": self.covered, "missed": self.missed, "wrong": self.wrong, "feedback": self.feedback,
                 "model_answer": self.model_answer, "copied": self.copied, "abstained": self.abstained,
-                "reason": self.reason, "judge": self.judge, "timings": self.timings}
+                "reason": self.reason, "judge": self.judge, "coverage": self.coverage, "timings": self.timings}
