@@ -142,7 +142,7 @@ def eval_retrieval_cmd(args) -> int:
 # eval name -> handler(args); command modules add theirs when they register.
 EVALS = {"retrieval": eval_retrieval_cmd}
 # Modules that add subcommands via register(sub, common): one per mode keeps this file small.
-COMMAND_MODULES = ("tutor.cli_ask", "tutor.cli_grade")
+COMMAND_MODULES = ("tutor.cli_ask", "tutor.cli_grade", "tutor.cli_interview")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -189,10 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     args = build_parser().parse_args(argv)
     from .models import ModelError
+    from .progress import StoreError
 
     try:
         return args.fn(args)
-    except (ModelError, FileNotFoundError, ValueError) as exc:
+    except (ModelError, StoreError, FileNotFoundError, ValueError) as exc:
         _err(f"error: {exc}")
         return 1
     except KeyboardInterrupt:
