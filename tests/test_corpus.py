@@ -96,7 +96,7 @@ def test_split_sentences_is_chinese_aware():
 
 
 def test_near_duplicates_merge_and_keep_every_ref():
-    doc = MINI_DUP = """# T
+    doc = """# T
 
 #### 1. 如何处理过拟合问题？
 

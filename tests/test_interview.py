@@ -7,7 +7,7 @@ import pytest
 
 from tutor.embed import HashEncoder
 from tutor.grade import Grader
-from tutor.interview import final_score, parse_command, pick_followup, plan
+from tutor.interview import final_score, parse_command, plan
 from tutor.interviewer import Interviewer
 from tutor.pipeline import open_tutor
 from tutor.progress import Store, StoreError, progress_report

@@ -23,7 +23,7 @@ from .glossary import expand_query
 from .lexical import content_words, domain_terms, tokenize
 from .llm import timed_stream
 from .prompts import answer_messages, answer_prefix, clip
-from .records import Answer, Hit, Ref
+from .records import Answer, Hit
 from .support import attribute
 from .topics import topic_label
 
@@ -166,7 +166,3 @@ class Asker:
             if event["type"] == "done":
                 final = event["answer"]
         return final
-
-
-def citation_refs(answer: Answer) -> list[Ref]:
-    return list(answer.citations)

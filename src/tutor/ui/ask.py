@@ -6,8 +6,6 @@ Example:
 """
 from __future__ import annotations
 
-import html
-
 from ..answer import Asker
 from .library import render_item
 
@@ -105,7 +103,3 @@ def tab(tutor) -> None:
         trigger(run, [box, chat, convo, quick], [chat, convo, status, sources], api_name=name).then(
             lambda: "", None, box, api_name=False)
     new.click(lambda: ([], [], STATUS_IDLE, ""), None, [chat, convo, status, sources])
-
-
-def escape(text: str) -> str:
-    return html.escape(text or "")
