@@ -12,14 +12,13 @@ import sys
 
 import pytest
 
-from tutor.calibrate import (Calibration, band, cap_for_contradictions, combine, midpoint_threshold, net_coverage,
-                             to_score)
+from tutor.calibrate import Calibration, band, cap_for_contradictions, midpoint_threshold, net_coverage, to_score
 from tutor.contradiction import contradiction_cue
-from tutor.corpus import merge_duplicates, parse_document
+from tutor.corpus import merge_duplicates, parse_document, split_sentences
 from tutor.embed import HashEncoder
 from tutor.evaluate import grading_metrics
 from tutor.grade import Grader, feedback, parse_ref
-from tutor.judge import parse_verdicts
+from tutor.judge import MAX_SENTENCES, parse_claims
 from tutor.keypoints import answer_units, is_copy, non_answer, reference_points
 from tutor.llm import ScriptedGenerator
 from tutor.records import Item, PointResult, Ref
@@ -132,13 +131,9 @@ def test_net_coverage_counts_best_points_and_explanations_only_help():
     assert net_coverage([1.0, 0.0], [1, 1], ["answer", "answer"], [False, True], c) == 0.0  # a wrong claim undoes a right one
 
 
-def test_judge_merge_moves_a_point_at_most_one_step():
-    assert combine("missed", 0.0, "covered") == ("partial", 0.5)  # can't invent full coverage
-    assert combine("missed", 0.1, "contradicted") == ("missed", 0.0)  # can't contradict what wasn't said
-    assert combine("covered", 1.0, "contradicted") == ("contradicted", 0.0)
-    assert combine("covered", 1.0, "missed") == ("partial", 0.5)
-    assert combine("partial", 0.5, None) == ("partial", 0.5)
+def test_more_wrong_than_right_caps_in_the_wrong_band():
     assert cap_for_contradictions(80, 2, 2) == 34 and cap_for_contradictions(80, 1, 2) == 80
+    assert cap_for_contradictions(10, 1, 0) == 10
 
 
 def test_midpoint_threshold_and_grading_metrics():
@@ -150,10 +145,10 @@ def test_midpoint_threshold_and_grading_metrics():
     assert m["confusion"]["wrong"] == {"wrong": 1, "partial": 1}
 
 
-def test_parse_verdicts_is_strict():
-    assert parse_verdicts('{"verdicts": ["covered", "missed"]}', 2) == ["covered", "missed"]
-    for bad in ('{"verdicts": ["covered"]}', '{"verdicts": ["great", "missed"]}', "covered, missed", "[]", ""):
-        assert parse_verdicts(bad, 2) is None
+def test_parse_claims_is_strict():
+    assert parse_claims('{"claims": ["correct", "wrong"]}', 2) == ["correct", "wrong"]
+    for bad in ('{"claims": ["correct"]}', '{"claims": ["great", "wrong"]}', "correct, wrong", "[]", "", "null"):
+        assert parse_claims(bad, 2) is None
 
 
 # -- the grader with fakes ------------------------------------------------------------------------
@@ -215,33 +210,53 @@ def test_scores_stay_in_range_and_json_has_the_documented_fields(items):
             assert {"point", "evidence", "source", "number"} <= p.keys()
 
 
+def claims(*verdicts: str) -> str:
+    return json.dumps({"claims": list(verdicts)})
+
+
 def test_judge_prefix_is_warmed_and_the_answer_only_goes_in_the_user_turn(items):
-    gen = ScriptedGenerator(['{"verdicts": ["covered", "covered", "covered"]}'])
+    sentences = split_sentences(FULL)
+    gen = ScriptedGenerator([claims(*["correct"] * len(sentences))])
     g = make(items, gen)
     steps = list(g.grade_steps("mini.md#2", FULL))
     assert [s.judge for s in steps] == ["off", "used"]  # deterministic first, then judged
     assert gen.warmed and gen.warmed[0][1]["content"] in gen.history[0][1]["content"]
     system, user = gen.history[0]
-    assert FULL not in system["content"] and user["content"].endswith(FULL)
-    assert [p.judge for p in steps[-1].points] == ["covered", "covered", "covered"]
-    assert "judge_s" in steps[-1].timings
+    assert FULL not in system["content"] and sentences[0] not in system["content"]
+    assert user["content"].endswith("\n".join(f"[{i}] {x}" for i, x in enumerate(sentences, 1)))
+    assert steps[-1].score == steps[0].score  # "correct" adds nothing: coverage is deterministic
+    assert {p.judge for p in steps[-1].points} == {"correct"} and "judge_s" in steps[-1].timings
 
 
-def test_judge_contradiction_needs_deterministic_evidence(items):
-    gen = ScriptedGenerator(['{"verdicts": ["contradicted", "contradicted", "contradicted"]}'])
-    grade = make(items, gen).grade("mini.md#2", "可以加 Dropout。")
-    # Only the point the answer addresses can be contradicted; the others stay missed.
-    assert [p["point"][:7] for p in grade.wrong] == ["Dropout"]
-    assert len(grade.missed) == 2 and grade.score < 35
+def test_a_sentence_judged_wrong_earns_nothing_and_contradicts_its_point(items):
+    answer = "可以加 Dropout。正则化就是在损失函数里加 L2 正则项。"
+    g = make(items, ScriptedGenerator([claims("wrong", "correct")]))
+    det, judged = g.grade_steps("mini.md#2", answer)
+    assert [p["point"][:7] for p in det.covered][:1] == ["Dropout"] or any(
+        p["point"].startswith("Dropout") for p in det.covered)
+    (wrong,) = judged.wrong
+    assert wrong["point"].startswith("Dropout") and wrong["evidence"] == "可以加 Dropout。" and wrong["judge"] == "wrong"
+    assert any(p["point"].startswith("正则化") for p in judged.covered)  # the other sentence still counts
+    assert judged.score < det.score
 
 
-def test_judge_cannot_lift_an_answer_that_covers_nothing(items):
-    gen = ScriptedGenerator(['{"verdicts": ["covered", "covered", "covered"]}'])
-    g = make(items, gen)
-    det = g.grade("mini.md#2", "数据并行把数据切到多卡。", use_llm=False)
-    judged = g.grade("mini.md#2", "数据并行把数据切到多卡。")
-    assert judged.score <= 75 and all(p["status"] != "covered" for p in judged.covered if p["credit"] <= 0.5)
-    assert judged.score >= det.score
+def test_the_judge_cannot_contradict_what_the_answer_does_not_address(items):
+    g = make(items, ScriptedGenerator([claims("wrong")]))
+    grade = g.grade("mini.md#2", "今天天气不错，下午去公园跑步。")
+    assert not grade.wrong and grade.band == "empty"
+
+
+def test_a_deterministic_cue_stands_even_when_the_judge_calls_the_sentence_correct(items):
+    g = make(items, ScriptedGenerator([claims("correct")]))
+    grade = g.grade("mini.md#2", "Dropout 会加重过拟合，训练时不需要丢弃神经元。")
+    assert grade.wrong and grade.wrong[0]["cue"] and grade.band == "wrong"
+
+
+def test_only_the_first_sentences_are_judged(items):
+    answer = "".join(f"第{i}句说 Dropout。" for i in range(MAX_SENTENCES + 3))
+    gen = ScriptedGenerator([claims(*["correct"] * MAX_SENTENCES)])
+    grade = make(items, gen).grade("mini.md#2", answer)
+    assert grade.judge == "used" and gen.history[0][1]["content"].count("\n[") == MAX_SENTENCES
 
 
 def test_unparseable_judge_output_falls_back_to_the_deterministic_grade(items):
@@ -333,9 +348,9 @@ def test_real_judge_returns_constrained_verdicts_and_reuses_the_prefix(real_retr
     steps = list(g.grade_steps(EVAL_ITEM, "Dropout 会加重过拟合，所以应该去掉。"))
     det, full = steps
     assert full.judge == "used"  # grammar-constrained output always parses
-    assert all(p.judge in ("covered", "partial", "missed", "contradicted") for p in full.points)
+    assert all(p.judge in ("", "correct", "wrong", "irrelevant") for p in full.points)
     assert 0 <= full.score <= 100 and full.band == band(full.score)
-    assert full.wrong  # the deterministic cue stands unless the judge calls the point covered
+    assert full.wrong  # the deterministic cue stands whatever the judge says
     again = g.grade(EVAL_ITEM, "可以加 Dropout。")
     assert again.timings["judge_warm_s"] < full.timings["judge_warm_s"]  # the item's prefix state was kept
 

@@ -1,4 +1,4 @@
-"""Grading arithmetic: point credits (+ judge verdicts) → a 0–100 score and band, with the fitted constants.
+"""Grading arithmetic: point credits and contradictions → a 0–100 score and band, with the fitted constants.
 
 Pure. Every number the grader decides with lives in `Calibration`, with where it came from; the
 fitting helpers re-derive the two score thresholds from labelled data (`tutor eval grade` prints them).
@@ -9,8 +9,6 @@ Example:
     ('excellent', 'partial', 'wrong', 'empty')
     >>> to_score(0.0, topical=1.0, c=c), to_score(c.net_partial, 1.0, c), to_score(c.net_excellent, 1.0, c)
     (15, 35, 75)
-    >>> combine("covered", 0.3, "covered"), combine("missed", 0.0, "covered"), combine("partial", 0.5, "contradicted")
-    (('covered', 0.65), ('partial', 0.5), ('contradicted', 0.0))
 """
 from __future__ import annotations
 
@@ -19,7 +17,6 @@ from dataclasses import dataclass
 # The issue fixes the bands on the score; everything below maps evidence onto this scale.
 BANDS = (("excellent", 75), ("partial", 35), ("wrong", 15), ("empty", 0))
 BAND_RANK = {"empty": 0, "wrong": 1, "partial": 2, "excellent": 3}
-JUDGE_CREDIT = {"covered": 1.0, "partial": 0.5, "missed": 0.0, "contradicted": 0.0}
 
 
 @dataclass(frozen=True)
@@ -41,10 +38,13 @@ class Calibration:
     # A point is reported covered / partly covered from these credits. Fixed (thirds of the ramp).
     covered_at: float = 0.75
     partial_at: float = 0.35
+    # A wrong sentence contradicts the key point it earns most credit for, if it earns at least this
+    # much (some sign it is about that point); below, it only loses its own credit. Fixed.
+    address_at: float = 0.2
     # Net coverage (covered share minus the share contradicted) at which the score reaches 35 and 75.
     # Fitted on the labelled set: the midpoints between the partial/wrong and excellent/partial groups.
-    net_partial: float = 0.12
-    net_excellent: float = 0.62
+    net_partial: float = 0.05
+    net_excellent: float = 0.52
     # How much a contradicted point costs relative to what a covered one earns. Fixed: a wrong claim
     # undoes a right one.
     wrong_penalty: float = 1.0
@@ -57,10 +57,6 @@ class Calibration:
     max_points: int = 6
 
 
-def ramp(x: float, lo: float, hi: float) -> float:
-    return float(min(1.0, max(0.0, (x - lo) / (hi - lo))))
-
-
 def band(score: int | None) -> str | None:
     """The band a score falls in (None for None)."""
     if score is None:
@@ -70,26 +66,6 @@ def band(score: int | None) -> str | None:
 
 def status_of(credit: float, c: Calibration) -> str:
     return "covered" if credit >= c.covered_at else "partial" if credit >= c.partial_at else "missed"
-
-
-def combine(det_status: str, det_credit: float, verdict: str | None) -> tuple[str, float]:
-    """Merge the deterministic match with the judge's verdict for one point → (status, credit).
-
-    The judge can move a point at most one step from what the evidence shows, so a free-running
-    model can't invent coverage the answer doesn't have, nor erase coverage it plainly has:
-    - contradicted: wrong, credit 0 — but only when the answer does address the point (deterministic
-      credit > 0); a contradiction of something the answer never mentions is treated as missed;
-    - otherwise the credit is the mean of both, and the status can't rise above partial from a miss.
-    """
-    if verdict is None:
-        return det_status, det_credit
-    if verdict == "contradicted":
-        return ("contradicted", 0.0) if det_status != "missed" else ("missed", 0.0)
-    credit = round((det_credit + JUDGE_CREDIT[verdict]) / 2, 4)
-    if det_status == "missed":
-        credit = min(credit, 0.5)
-    status = "covered" if credit >= 0.6 else "partial" if credit >= 0.3 else "missed"
-    return status, credit
 
 
 def net_coverage(credits: list[float], weights: list[float], kinds: list[str], wrong: list[bool],

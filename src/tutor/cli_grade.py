@@ -4,6 +4,7 @@ Example:
     $ tutor grade --question "大模型训练中如何避免过拟合？" --answer "Dropout 会加重过拟合" --json
     $ tutor grade --question llm-sustainable-dev.md#6 --answer "加 L2 正则和 Dropout" --no-llm
     $ tutor grade --batch answers.jsonl          # {"question": ..., "answer": ...} per line → JSON per line
+    $ tutor grade --warm                          # judge prefix states for every item, computed once
     $ tutor eval grade [--no-llm]                 # Spearman, band accuracy, wrong < 35, timings
 """
 from __future__ import annotations
@@ -52,6 +53,11 @@ def _print(grade) -> None:
 
 
 def cmd_grade(args) -> int:
+    if args.warm:
+        grader, _ = _grader(args, False)
+        n = grader.warm_judge(progress=sys.stderr.isatty())
+        print(f"judge prefixes: {n} computed, {len(grader.items) - n} already kept ({grader.generator.name})")
+        return 0
     if args.batch is None and not ((args.question or "").strip() and args.answer is not None):
         _err("nothing to grade: give --question Q --answer A (or --batch FILE.jsonl)")
         return 2
@@ -111,5 +117,6 @@ def register(sub, common) -> None:
     s.add_argument("--json", action="store_true", help="machine-readable output")
     s.add_argument("--no-llm", action="store_true", help="quick mode: the deterministic grader alone")
     s.add_argument("--batch", metavar="FILE.jsonl", help="{\"question\": ..., \"answer\": ...} per line ('-' = stdin)")
+    s.add_argument("--warm", action="store_true", help="precompute every item's judge prefix state, then exit")
     s.set_defaults(fn=cmd_grade)
     EVALS["grade"] = eval_grade_cmd

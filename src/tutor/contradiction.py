@@ -15,6 +15,8 @@ Example:
     '不需要 (同步)'
     >>> contradiction_cue("Dropout 可以减少过拟合。", "Dropout：随机丢弃部分神经元，减少模型的过拟合。") is None
     True
+    >>> contradiction_cue("减少临时内存分配。", "增加内存：增加服务器的内存。", context="使用缓存：减少内存分配。") is None
+    True
 """
 from __future__ import annotations
 
@@ -88,13 +90,14 @@ def _objects(text: str, start: int, end: int, side: str, width: int = WINDOW) ->
     return tokens
 
 
-def _cue_objects(text: str, verbs: tuple[str, ...], results: tuple[str, ...]) -> list[tuple[str, set[str]]]:
-    """(cue word, its object tokens) for every cue occurrence in text."""
-    found = [(w, _objects(text, s, e, "after")) for w, s, e in _occurrences(text, verbs)]
+def _cue_objects(text: str, verbs: tuple[str, ...], results: tuple[str, ...]) -> list[tuple[str, set[str], str]]:
+    """(cue word, its object tokens, the property a comparative names or "") for every cue in text."""
+    found = [(w, _objects(text, s, e, "after"), "") for w, s, e in _occurrences(text, verbs)]
     for w, s, e in _occurrences(text, results):
-        # A comparative names its property too: "更复杂" is about 复杂, which "防止过于复杂" prevents.
+        # A comparative names its property: "更复杂" is about 复杂, which "防止过于复杂" prevents.
         prop = w.lstrip("更变越")
-        found.append((w, _objects(text, s, e, "before") | ({prop} if len(prop) == 2 and prop != w else set())))
+        prop = prop if len(prop) == 2 and prop != w else ""
+        found.append((w, _objects(text, s, e, "before") | ({prop} if prop else set()), prop))
     return found
 
 
@@ -116,25 +119,28 @@ def _same_object(a: set[str], b: set[str], generic: frozenset[str]) -> str | Non
     return None
 
 
-def _direction_flip(answer: str, reference: str, generic: frozenset[str]) -> str | None:
+def _direction_flip(answer: str, reference: str, context: str, generic: frozenset[str]) -> str | None:
     up, down = (UP_VERB, UP_RESULT), (DOWN_VERB, DOWN_RESULT)
     for mine, theirs in ((up, down), (down, up)):
         ref_opposite = _cue_objects(reference, *theirs)
-        # What either side also moves the other way is not a clash ("数据增强来防止过拟合" agrees with 防止).
-        agreed = set().union(*(o for _, o in _cue_objects(reference, *mine)),
-                             *(o for _, o in _cue_objects(answer, *theirs)))
-        for w, objs in _cue_objects(answer, *mine):
-            for w2, objs2 in ref_opposite:
-                shared = _same_object(objs - agreed, objs2, generic)
+        # Not a clash: what the reference (anywhere in the item) also moves the answer's way, and what
+        # the answer itself also moves the other way ("数据增强来防止过拟合" agrees with 防止).
+        agreed = set().union(*(o for _, o, _ in _cue_objects(reference + "\n" + context, *mine)),
+                             *(o for _, o, _ in _cue_objects(answer, *theirs)))
+        for w, objs, prop in _cue_objects(answer, *mine):
+            for w2, objs2, _ in ref_opposite:
+                shared = _same_object(objs - agreed, objs2, generic) or (
+                    prop if prop and prop not in agreed and prop in objs2 else None)
                 if shared:
                     return f"{w} ↔ {w2} ({shared})"
     return None
 
 
-def _negation_flip(answer: str, reference: str, generic: frozenset[str]) -> str | None:
-    # What the reference itself denies or prevents, the answer may deny too: read its objects wider.
-    ref_denied = [_objects(reference, s, e, "before" if w in NEGATION_RESULT else "after", 2 * WINDOW)
-                  for w, s, e in _occurrences(reference, NEGATION + PREVENT) if not _cancelled(reference, s, e)]
+def _negation_flip(answer: str, reference: str, context: str, generic: frozenset[str]) -> str | None:
+    # What the reference itself (anywhere in the item) denies or prevents, the answer may deny too.
+    whole = reference + "\n" + context
+    ref_denied = [_objects(whole, s, e, "before" if w in NEGATION_RESULT else "after", 2 * WINDOW)
+                  for w, s, e in _occurrences(whole, NEGATION + PREVENT) if not _cancelled(whole, s, e)]
     terms = point_terms(reference)
     for w, s, e in _occurrences(answer, NEGATION):
         if _cancelled(answer, s, e):
@@ -148,11 +154,16 @@ def _negation_flip(answer: str, reference: str, generic: frozenset[str]) -> str 
     return None
 
 
+# The answer moves *to* high precision: "转成 FP64", "换成双精度", "convert … to FP64".
+_TO_HIGH = re.compile(r"(?:转成|换成|变成|改成|转为|换为|升到|提升到|提高到|\bto\b|\binto\b)[^，,。；;]{0,8}?("
+                      + "|".join(re.escape(w) for w in HIGH_PRECISION) + ")")
+
+
 def _precision_flip(answer: str, reference: str) -> str | None:
-    high = next((w for w in HIGH_PRECISION if w in answer), None)
+    m = _TO_HIGH.search(answer)
     low = next((w for w in LOW_PRECISION if w in reference), None)
-    if high and low and not any(w in reference for w in HIGH_PRECISION):
-        return f"{high} ↔ {low}"
+    if m and low and not any(w in reference for w in HIGH_PRECISION):
+        return f"{m.group(1)} ↔ {low}"
     return None
 
 
@@ -165,13 +176,16 @@ def point_terms(point: str) -> set[str]:
     return tokens
 
 
-def contradiction_cue(sentence: str, point: str, generic: frozenset[str] = GENERIC) -> str | None:
+def contradiction_cue(sentence: str, point: str, generic: frozenset[str] = GENERIC, context: str = "") -> str | None:
     """A short description of why sentence contradicts point, or None when no cue fires.
 
     Args:
-        sentence: one sentence of the candidate's answer that addresses the point.
-        point: the reference key point (label and body).
+        sentence: one sentence of the candidate's answer.
+        point: the reference key point (label and body); the cue's object must be one of its terms.
         generic: bigrams too common to identify an object (the corpus's frequent ones).
+        context: the rest of the item's reference: a claim it agrees with anywhere is no contradiction
+            (an item may say "减少内存占用" in one point and "增加内存" in another).
     """
-    a, r = _norm(sentence), _norm(point)
-    return _direction_flip(a, r, generic) or _negation_flip(a, r, generic) or _precision_flip(a, r)
+    a, r, ctx = _norm(sentence), _norm(point), _norm(context)
+    return (_direction_flip(a, r, ctx, generic) or _negation_flip(a, r, ctx, generic)
+            or _precision_flip(a, r))

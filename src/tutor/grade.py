@@ -1,10 +1,12 @@
-"""Grade an answer: match the question to an item, cover its key points, catch contradictions, score.
+"""Grade an answer: match the question to an item, cover its key points, catch wrong claims, score.
 
 Flow: question → item (an item ref, or retrieval + the same coverage decision `ask` refuses with;
-abstain when nothing matches) → non-answer rules (empty, 不知道, gibberish, the question pasted back)
-→ per-point coverage from e5 similarity and lexical overlap (keypoints) → deterministic
-contradiction cues (contradiction) → optionally the LLM judge's verdicts, merged point by point
-(judge, calibrate.combine) → score, band, feedback. The LLM never sets the score on its own.
+abstain when nothing matches) → non-answer rules (empty, 不知道, the question pasted back) →
+per (point, answer unit) credit from e5 similarity and lexical overlap (keypoints) → wrong
+sentences: deterministic contradiction cues (contradiction), plus, with an LLM, the judge's
+per-sentence verdicts (judge) → a wrong sentence earns nothing and contradicts the point it is
+about → net coverage → score and band (calibrate) → feedback. The LLM never sets the score on its
+own: it can only mark sentences wrong, and only points those sentences address are affected.
 
 Example:
     >>> from tutor.records import Item
@@ -24,12 +26,12 @@ from typing import Iterator
 
 import numpy as np
 
-from .calibrate import Calibration, band, cap_for_contradictions, combine, net_coverage, ramp, status_of, to_score
+from .calibrate import Calibration, band, cap_for_contradictions, net_coverage, status_of, to_score
 from .contradiction import GENERIC, contradiction_cue, point_terms
 from .corpus import find_item, split_sentences, strip_md
-from .judge import judge
-from .keypoints import (KeyPoint, answer_units, is_copy, lexical_match, non_answer, point_matches,
-                        reference_points, relative_similarity)
+from .judge import judge_claims, warm
+from .keypoints import (KeyPoint, answer_units, distinctive_terms, is_copy, lexical_match, non_answer, ramp,
+                        reference_points, relative_similarity, token_set, unit_credits)
 from .records import Grade, Item, PointResult, Ref
 
 _REF = re.compile(r"^\s*([\w.\-]+\.(?:md|txt))\s*(?:#|\s)\s*(\d{1,4})\s*$", re.IGNORECASE)
@@ -38,17 +40,30 @@ GENERIC_SHARE = 0.25  # a bigram in this share of the items names no particular 
 
 @dataclass
 class _Prepared:
-    """What the grader computes once per item: its points and their vectors."""
+    """What the grader computes once per item: its points, their vectors, the model answer."""
 
     points: tuple[KeyPoint, ...]
     vectors: np.ndarray
     reference: str
+    terms: list[set[str]]  # per point, its distinctive terms (see keypoints.distinctive_terms)
+
+
+@dataclass
+class _Evidence:
+    """Everything measured about one answer before any sentence is called wrong."""
+
+    units: list[tuple[str, int]]
+    sentences: list[str]
+    credits: np.ndarray  # (points, units)
+    cues: dict[int, tuple[int, str]]  # sentence → (point it contradicts, cue)
+    topical: float
+    copied: bool
 
 
 def model_answer(item: Item) -> str:
     """The reference shown to the candidate: the item's answer and its 解析."""
-    text = strip_md(item.answer.replace("\n", " \n")).replace(" \n", "\n")
-    return text + (f"\n解析：{item.explanation}" if item.explanation else "")
+    return strip_md(item.answer.replace("\n", " \n")).replace(" \n", "\n") + (
+        f"\n解析：{item.explanation}" if item.explanation else "")
 
 
 def parse_ref(text: str) -> Ref | None:
@@ -84,8 +99,8 @@ class Grader:
         self._prepared: dict[str, _Prepared] = {}
         self._anchors: np.ndarray | None = None
         self._generic: frozenset[str] | None = None
+        self._df: dict[str, int] | None = None
 
-    # -- matching -------------------------------------------------------------------------------
     def match(self, question: str) -> tuple[Item | None, str]:
         """(item, how): the item a question is about, or (None, why not)."""
         ref = parse_ref(question)
@@ -105,13 +120,13 @@ class Grader:
                              self.thresholds or E5_THRESHOLDS)
         return (None, why) if refuse else (hits[0].item, "retrieved")
 
-    # -- cached per item / per corpus -----------------------------------------------------------
     def prepare(self, item: Item) -> _Prepared:
-        """Points and point vectors of an item (computed once), and the judge prefix warmed if a judge is set."""
+        """An item's points and point vectors (computed once per item)."""
         if item.id not in self._prepared:
             points = reference_points(item)
             vectors = self.encoder.encode_queries([p.text for p in points]) if points else np.zeros((0, 1))
-            self._prepared[item.id] = _Prepared(points, vectors, model_answer(item))
+            terms = [distinctive_terms(p, self.frequencies()) for p in points]
+            self._prepared[item.id] = _Prepared(points, vectors, model_answer(item), terms)
         return self._prepared[item.id]
 
     def anchors(self) -> np.ndarray:
@@ -119,6 +134,15 @@ class Grader:
         if self._anchors is None:
             self._anchors = self.encoder.encode_queries([it.question for it in self.items])
         return self._anchors
+
+    def frequencies(self) -> dict[str, int]:
+        """How many items use each lexical token (code included: identifiers are terms too)."""
+        if self._df is None:
+            self._df = {}
+            for it in self.items:
+                for t in token_set("\n".join((it.text(), *it.code))):
+                    self._df[t] = self._df.get(t, 0) + 1
+        return self._df
 
     def generic(self) -> frozenset[str]:
         """Bigrams in GENERIC_SHARE of the items or more: too common to identify what a cue is about."""
@@ -132,7 +156,20 @@ class Grader:
             self._generic = frozenset(common) if len(self.items) >= 20 else GENERIC
         return self._generic
 
-    # -- grading --------------------------------------------------------------------------------
+    def warm_judge(self, items: list[Item] | None = None, progress: bool = False) -> int:
+        """Compute the judge's per-item prefix states ahead of time (kept on disk by the llama.cpp backend).
+
+        Returns:
+            How many had to be computed (the rest were already kept).
+        """
+        from tqdm import tqdm
+
+        done = 0
+        for item in tqdm(items or self.items, desc="warming judge prefixes", unit="item", disable=not progress):
+            if item.kind == "item":
+                done += bool(warm(self.generator, item.question, [p.text for p in self.prepare(item).points]))
+        return done
+
     def grade(self, question: str, answer: str, use_llm: bool = True) -> Grade:
         """Grade one answer; the judge runs when use_llm and a generator is set."""
         result = None
@@ -152,80 +189,92 @@ class Grader:
                         reason=how, timings=timings)
             return
         prep = self.prepare(item)
-        ref = item.ref
         reason = non_answer(answer, question) or non_answer(answer, item.question)
         if reason:
-            points = tuple(PointResult(p.text, "missed", "", ref.source, ref.number, 0.0, p.kind) for p in prep.points)
+            points = tuple(PointResult(p.text, "missed", "", item.source, item.number, 0.0, p.kind)
+                           for p in prep.points)
             timings["total_s"] = round(time.perf_counter() - t0, 3)
-            yield Grade(question, answer, 0, "empty", ref, points, feedback(points, "empty", reason, answer),
+            yield Grade(question, answer, 0, "empty", item.ref, points, feedback(points, "empty", reason, answer),
                         prep.reference, reason=reason, matched_question=item.question, timings=timings)
             return
         t1 = time.perf_counter()
+        ev = self._measure(prep, answer)
+        timings["deterministic_s"] = round(time.perf_counter() - t1, 3)
+        det_wrong = {s: cue for s, (_, cue) in ev.cues.items()}
+        yield self._grade(question, answer, item, prep, ev, det_wrong, {}, "off", timings, t0)
+        if not (use_llm and self.generator is not None):
+            return
+        verdicts, status = judge_claims(self.generator, item.question, [p.text for p in prep.points],
+                                        ev.sentences, timings)
+        claims = dict(enumerate(verdicts or []))
+        wrong = det_wrong | {s: "" for s, v in claims.items() if v == "wrong" and s not in det_wrong}
+        yield self._grade(question, answer, item, prep, ev, wrong, claims, status, timings, t0)
+
+    def _measure(self, prep: _Prepared, answer: str) -> _Evidence:
+        c = self.c
         units = answer_units(answer)
         sentences = split_sentences(answer)
-        vectors = self.encoder.encode_queries([u for u, _ in units])
-        rel = relative_similarity(prep.vectors, vectors, self.anchors())
-        label, body = lexical_match(prep.points, units)
-        c = self.c
-        matches = point_matches(rel, label, body, (c.dense_none, c.dense_full), c.label_credit, (c.body_none, c.body_full))
-        topical = max(ramp(float(rel.max()), c.topical_none, c.topical_full),
-                      max((m.credit for m in matches), default=0.0))
-        results = []
-        for i, (p, m) in enumerate(zip(prep.points, matches)):
-            status = status_of(m.credit, c)
-            evidence = sentences[units[m.unit][1]] if status != "missed" and m.unit >= 0 else ""
-            cue = None
-            if status != "missed":
-                # Every sentence that addresses the point may be the one that gets it wrong.
-                addressing = {units[j][1] for j in range(len(units))
-                              if rel[i, j] >= c.dense_none or label[i, j] >= 0.5}
-                for s in sorted(addressing | {units[m.unit][1]}):
-                    cue = contradiction_cue(sentences[s], p.text, self.generic())
-                    if cue:
-                        evidence = sentences[s]
-                        break
-            results.append(PointResult(p.text, "contradicted" if cue else status, evidence, ref.source, ref.number,
-                                       0.0 if cue else m.credit, p.kind, "", cue or ""))
-        copied = is_copy(answer, prep.reference)
-        timings["deterministic_s"] = round(time.perf_counter() - t1, 3)
-        det = self._finish(question, answer, item, prep, results, topical, copied, "off", timings, t0)
-        if not (use_llm and self.generator is not None):
-            yield det
-            return
-        yield det
-        verdicts, status = judge(self.generator, item.question, [p.text for p in prep.points], answer, timings)
-        if verdicts is None:
-            yield self._finish(question, answer, item, prep, results, topical, copied, status, timings, t0)
-            return
-        merged = []
-        for r, m, v in zip(results, matches, verdicts):
-            if r.cue:  # a cue the judge does not back stays a doubt: partial credit at most
-                st, cr = (("contradicted", 0.0) if v in ("contradicted", "missed", "partial")
-                          else ("partial", min(m.credit, 0.5)))
-            else:
-                st, cr = combine(r.status, r.credit, v)
-            merged.append(PointResult(r.point, st, r.evidence if st != "missed" else "", r.source, r.number, cr,
-                                      r.kind, v, r.cue))
-        yield self._finish(question, answer, item, prep, merged, topical, copied, "used", timings, t0)
+        rel = relative_similarity(prep.vectors, self.encoder.encode_queries([u for u, _ in units]), self.anchors())
+        label, body = lexical_match(prep.points, units, prep.terms)
+        credits = unit_credits(rel, label, body, (c.dense_none, c.dense_full), c.label_credit,
+                               (c.body_none, c.body_full))
+        cues: dict[int, tuple[int, str]] = {}
+        for s, sentence in enumerate(sentences):
+            # A cue needs its object among the point's own terms, which is what ties the sentence to the
+            # point; among several cued points, the one the sentence earns most credit for.
+            cols = [j for j, (_, si) in enumerate(units) if si == s]
+            found = [(float(credits[i, cols].max()), i, cue) for i, p in enumerate(prep.points)
+                     if (cue := contradiction_cue(sentence, p.text, self.generic(), prep.reference))]
+            if found:
+                _, i, cue = max(found, key=lambda f: f[0])
+                cues[s] = (i, cue)
+        topical = max(ramp(float(rel.max()), c.topical_none, c.topical_full), float(credits.max()))
+        return _Evidence(units, sentences, credits, cues, topical, is_copy(answer, prep.reference))
 
-    def _finish(self, question, answer, item, prep, results, topical, copied, judge_status, timings, t0) -> Grade:
-        c = self.c
-        net = net_coverage([r.credit for r in results], [p.weight for p in prep.points],
-                           [r.kind for r in results], [r.status == "contradicted" for r in results], c)
-        score = to_score(net, topical, c)
-        n_wrong = sum(r.status == "contradicted" for r in results)
-        n_right = sum(r.status == "covered" for r in results)
-        score = cap_for_contradictions(score, n_wrong, n_right)
+    def _grade(self, question, answer, item, prep, ev: _Evidence, wrong: dict[int, str], claims: dict[int, str],
+               judge_status: str, timings: dict, t0: float) -> Grade:
+        """Score with the given wrong sentences: they earn nothing and contradict the point they address."""
+        c, ref = self.c, item.ref
+        ok = np.array([s not in wrong for _, s in ev.units], dtype=bool)
+        contradicted: dict[int, tuple[int, str]] = {}
+        for s, cue in sorted(wrong.items()):
+            cols = [j for j, (_, si) in enumerate(ev.units) if si == s]
+            i = ev.cues[s][0] if s in ev.cues else int(ev.credits[:, cols].max(axis=1).argmax())
+            if s in ev.cues or ev.credits[i, cols].max() >= c.address_at:
+                contradicted.setdefault(i, (s, cue))
+        results = []
+        for i, p in enumerate(prep.points):
+            if i in contradicted:
+                s, cue = contradicted[i]
+                results.append(PointResult(p.text, "contradicted", ev.sentences[s], ref.source, ref.number, 0.0,
+                                           p.kind, claims.get(s, ""), cue))
+                continue
+            row = np.where(ok, ev.credits[i], 0.0)
+            j = int(row.argmax())
+            credit = float(row[j])
+            status = status_of(credit, c)
+            s = ev.units[j][1]
+            results.append(PointResult(p.text, status, ev.sentences[s] if status != "missed" else "", ref.source,
+                                       ref.number, credit, p.kind, claims.get(s, "") if status != "missed" else ""))
+        net = net_coverage([r.credit for r in results], [p.weight for p in prep.points], [r.kind for r in results],
+                           [r.status == "contradicted" for r in results], c)
+        score = cap_for_contradictions(to_score(net, ev.topical, c), len(contradicted),
+                                       sum(r.status == "covered" for r in results))
         b = band(score)
         timings = dict(timings, total_s=round(time.perf_counter() - t0, 3))
-        return Grade(question, answer, score, b, item.ref, tuple(results), feedback(tuple(results), b, "", answer),
-                     prep.reference, copied=copied, reason="off_topic" if b == "empty" else "",
-                     judge=judge_status, matched_question=item.question, timings=timings, coverage=net)
+        return Grade(question, answer, score, b, ref, tuple(results), feedback(tuple(results), b, "", answer),
+                     prep.reference, copied=ev.copied, reason="off_topic" if b == "empty" else "", judge=judge_status,
+                     matched_question=item.question, timings=timings, coverage=net)
 
 
 def _short(point: str, limit: int = 28) -> str:
     head = point.split("：", 1)[0] if "：" in point and len(point.split("：", 1)[0]) <= 16 else point
     return head if len(head) <= limit else head[:limit] + "…"
+
+
+def _english(text: str) -> bool:
+    """Feedback in English only for an answer with no Chinese at all ("用 Dropout" is a Chinese answer)."""
+    return not re.search(r"[\u3400-\u9fff]", text or "") and bool(re.search(r"[A-Za-z]", text or ""))
 
 
 def feedback(points: tuple[PointResult, ...], band_: str | None, reason: str, answer: str) -> str:
@@ -238,8 +287,7 @@ def feedback(points: tuple[PointResult, ...], band_: str | None, reason: str, an
     add = [_short(p.point) for p in (missed + partial)[:3]]
     if reason:
         why = {"empty": ("没有作答。", "No answer given."), "dont_know": ("这次没有作答。", "No attempt this time."),
-               "restates_question": ("回答只是重复了题目。", "The answer only repeats the question."),
-               "gibberish": ("回答无法识别。", "The answer is not readable.")}.get(reason, ("", ""))
+               "restates_question": ("回答只是重复了题目。", "The answer only repeats the question.")}.get(reason, ("", ""))
         keys = "、".join(_short(p.point) for p in points if p.kind == "answer")
         return f"{why[1]} Key points to learn: {keys}." if en else f"{why[0]}参考答案的要点：{keys}。"
     parts = []
@@ -256,11 +304,6 @@ def feedback(points: tuple[PointResult, ...], band_: str | None, reason: str, an
     if not parts:
         parts.append("Well done." if en else "回答很好。")
     return " ".join(parts) if en else "".join(parts)
-
-
-def _english(text: str) -> bool:
-    """Feedback in English only for an answer with no Chinese at all ("用 Dropout" is a Chinese answer)."""
-    return not re.search(r"[\u3400-\u9fff]", text or "") and bool(re.search(r"[A-Za-z]", text or ""))
 
 
 def abstain_feedback(how: str, answer: str) -> str:

@@ -137,11 +137,19 @@ def token_set(text: str) -> set[str]:
     return set(tokenize(expand_query(text)))
 
 
-def lexical_match(points: tuple[KeyPoint, ...], units: list[tuple[str, int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Per point and unit: the share of the point's label tokens the unit uses, and its recall of the body's tokens.
+def lexical_match(points: tuple[KeyPoint, ...], units: list[tuple[str, int]],
+                  terms: list[set[str]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per point and unit: how far the unit names the point, and its recall of the point body's tokens.
+
+    Naming is the share of the point's label tokens the unit uses, or 1 when the unit uses one of the
+    point's distinctive terms (a named tool or method few items mention: TensorRT, SMOTE, tmpfs) —
+    "用 TensorRT 来跑" names the inference-engine point as surely as its label would.
+
+    Args:
+        terms: per point, its distinctive terms (see Grader.prepare); None for none.
 
     Returns:
-        (label, body) arrays of shape (n_points, n_units), values in [0, 1]; label is 0 for unlabelled points.
+        (naming, body) arrays of shape (n_points, n_units), values in [0, 1].
     """
     unit_tokens = [token_set(u) for u, _ in units]
     label = np.zeros((len(points), len(units)))
@@ -149,10 +157,23 @@ def lexical_match(points: tuple[KeyPoint, ...], units: list[tuple[str, int]]) ->
     for i, p in enumerate(points):
         lt = token_set(p.label) if p.label else set()
         bt = token_set(p.body)
+        rare = terms[i] if terms else set()
         for j, ut in enumerate(unit_tokens):
-            label[i, j] = len(lt & ut) / len(lt) if lt else 0.0
+            label[i, j] = 1.0 if rare & ut else (len(lt & ut) / len(lt) if lt else 0.0)
             body[i, j] = len(bt & ut) / len(bt) if bt else 0.0
     return label, body
+
+
+def distinctive_terms(point: KeyPoint, df: dict[str, int], max_df: int = 3) -> set[str]:
+    """The point's ASCII terms (≥ 3 letters, not stop words) that at most max_df items use.
+
+    >>> sorted(distinctive_terms(KeyPoint("推理引擎", "如 TensorRT、ONNX"), {"tensorrt": 2, "onnx": 9}))
+    ['tensorrt']
+    """
+    from .lexical import STOP_EN
+
+    return {t for t in token_set(point.text) if t.isascii() and len(t) >= 3 and not t.isdigit()
+            and t not in STOP_EN and df.get(t, 0) <= max_df}
 
 
 def non_answer(answer: str, question: str) -> str | None:
@@ -215,29 +236,19 @@ def relative_similarity(points: np.ndarray, units: np.ndarray, anchors: np.ndarr
     return points @ units.T - base[None, :]
 
 
-@dataclass(frozen=True)
-class Match:
-    """How well the answer covers one point: credit in [0, 1], the best unit, and the evidence behind it."""
+def ramp(x, lo: float, hi: float):
+    """0 below lo, 1 above hi, linear between (scalars or arrays).
 
-    credit: float
-    unit: int  # index into the answer units of the best evidence, -1 when there is none
-    dense: float  # best relative cosine
-    label: float  # share of the point's label tokens the answer uses
-    body: float  # best unit's recall of the point's body tokens
-
-
-def ramp(x: float, lo: float, hi: float) -> float:
-    """0 below lo, 1 above hi, linear between.
-
-    >>> ramp(0.5, 0.0, 1.0), ramp(2.0, 0.0, 1.0), ramp(-1.0, 0.0, 1.0)
-    (0.5, 1.0, 0.0)
+    >>> ramp(0.5, 0.0, 1.0), float(ramp(2.0, 0.0, 1.0))
+    (0.5, 1.0)
     """
-    return float(min(1.0, max(0.0, (x - lo) / (hi - lo))))
+    return np.clip((np.asarray(x, dtype=float) - lo) / (hi - lo), 0.0, 1.0) if not np.isscalar(x) \
+        else float(min(1.0, max(0.0, (x - lo) / (hi - lo))))
 
 
-def point_matches(rel: np.ndarray, label: np.ndarray, body: np.ndarray, dense_range: tuple[float, float],
-                  label_credit: float, body_range: tuple[float, float]) -> list[Match]:
-    """Credit per point: the strongest of three kinds of evidence in any one unit, each mapped to [0, 1].
+def unit_credits(rel: np.ndarray, label: np.ndarray, body: np.ndarray, dense_range: tuple[float, float],
+                 label_credit: float, body_range: tuple[float, float]) -> np.ndarray:
+    """Credit each answer unit earns each point: the strongest of three kinds of evidence, in [0, 1].
 
     - meaning: the unit's relative cosine with the point, ramped over dense_range;
     - naming: using the point's label ("Dropout", "数据清洗") earns label_credit — a partial point,
@@ -249,17 +260,10 @@ def point_matches(rel: np.ndarray, label: np.ndarray, body: np.ndarray, dense_ra
     Args:
         rel, label, body: (P, U) arrays from relative_similarity and lexical_match.
 
-    >>> m = point_matches(np.array([[0.02, 0.10]]), np.array([[1.0, 0.0]]), np.zeros((1, 2)), (0.04, 0.1), 0.5, (0.1, 0.4))
-    >>> round(m[0].credit, 2), m[0].unit
-    (1.0, 1)
+    Returns:
+        (P, U) array; a point's credit is its best unit's (see grade.Grader for which units count).
+
+    >>> unit_credits(np.array([[0.02, 0.10]]), np.array([[1.0, 0.0]]), np.zeros((1, 2)), (0.04, 0.1), 0.5, (0.1, 0.4))
+    array([[0.5, 1. ]])
     """
-    out = []
-    for i in range(rel.shape[0]):
-        if rel.shape[1] == 0:
-            out.append(Match(0.0, -1, 0.0, 0.0, 0.0))
-            continue
-        per_unit = [max(ramp(float(rel[i, j]), *dense_range), label_credit * float(label[i, j]),
-                        ramp(float(body[i, j]), *body_range)) for j in range(rel.shape[1])]
-        j = int(np.argmax(per_unit))
-        out.append(Match(per_unit[j], j, float(rel[i].max()), float(label[i].max()), float(body[i].max())))
-    return out
+    return np.maximum(np.maximum(ramp(rel, *dense_range), label_credit * label), ramp(body, *body_range))

@@ -99,3 +99,49 @@ def judge_schema(n_points: int) -> dict:
     return {"type": "object", "properties": {"verdicts": {"type": "array", "items": verdict,
                                                           "minItems": n_points, "maxItems": n_points}},
             "required": ["verdicts"]}
+
+
+# Grading judge, claim by claim: the candidate's sentences are numbered and each gets one verdict.
+# Measured on eval/grading.jsonl with qwen1.5b (answers with ≥ 1 sentence judged wrong, of 28 each):
+#   per-point verdicts (JUDGE_SYSTEM above): unmentioned points called "contradicted" in 10 partial
+#     answers and 9 wrong ones — no signal;
+#   per-sentence, Chinese instructions: wrong 9, partial 1, excellent 0;
+#   per-sentence, "be strict … says the opposite, reverses cause and effect": wrong 21, partial 2, excellent 1;
+#   this text (what to check, "even if it uses the right terms"): wrong 27, partial 3, excellent 1.
+JUDGE_CLAIMS_SYSTEM = (
+    "You are a strict interview grader. The reference points are the correct answer. Check each numbered "
+    "sentence of the candidate's answer against them: what a technique is, what it does, its cause and effect, "
+    "the direction of its effect (increases or reduces), and when it is used. Output for each sentence: "
+    "correct (agrees with the reference or is a true addition), wrong (contradicts the reference or is "
+    "factually false), irrelevant (off topic or empty). A confident claim that conflicts with the reference "
+    "is wrong even if it uses the right terms. Output JSON only."
+)
+JUDGE_CLAIMS_TEMPLATE = "候选人回答（逐句编号）：\n{sentences}"
+CLAIM_VERDICTS = ("correct", "wrong", "irrelevant")
+
+
+def judge_claims_prefix(question: str, points: list[str]) -> list[dict]:
+    """The cacheable part of the claim judge's prompt: instructions, the item's question and key points."""
+    listed = "\n".join(f"{i}. {p}" for i, p in enumerate(points, 1))
+    return [{"role": "system", "content": JUDGE_CLAIMS_SYSTEM},
+            {"role": "user", "content": JUDGE_POINTS_TEMPLATE.format(question=question, points=listed)}]
+
+
+def judge_claims_messages(question: str, points: list[str], sentences: list[str]) -> list[dict]:
+    """The full claim-judge prompt: the prefix, then the candidate's sentences as [1] … [n].
+
+    >>> judge_claims_messages("Q", ["P"], ["A。", "B。"])[1]["content"].endswith("[1] A。\\n[2] B。")
+    True
+    """
+    msgs = judge_claims_prefix(question, points)
+    numbered = "\n".join(f"[{i}] {s}" for i, s in enumerate(sentences, 1))
+    msgs[1] = {"role": "user", "content": msgs[1]["content"] + JUDGE_CLAIMS_TEMPLATE.format(sentences=numbered)}
+    return msgs
+
+
+def judge_claims_schema(n_sentences: int) -> dict:
+    """JSON schema: exactly one verdict per candidate sentence, in order."""
+    verdict = {"type": "string", "enum": list(CLAIM_VERDICTS)}
+    return {"type": "object", "properties": {"claims": {"type": "array", "items": verdict, "minItems": n_sentences,
+                                                        "maxItems": n_sentences}},
+            "required": ["claims"]}
