@@ -121,3 +121,36 @@ def test_corrupt_database_is_reported_and_kept(tmp_path):
     assert bad.read_bytes().startswith(b"this is not a database")
     sqlite3.connect(tmp_path / "ok.sqlite3").close()
     assert Store(tmp_path / "ok.sqlite3").profiles() == []
+
+
+def test_review_does_not_resume_an_unfinished_interview(rig):
+    interviewer, _ = rig
+    session, _ = interviewer.start("m", None, 3, seed=1)
+    assert interviewer.resume("m", "review") is None
+    assert interviewer.resume("m", "interview")[0]["id"] == session["id"]
+
+
+def test_ending_during_a_followup_keeps_the_graded_answer(rig):
+    interviewer, _ = rig
+    session, _ = interviewer.start("e", None, 2, seed=1)
+    item = interviewer.items[session["queue"][0]]
+    msgs = interviewer.respond(session, item.key_points[0])
+    if msgs[-1]["kind"] != "followup":
+        pytest.skip("the first answer earned no follow-up")
+    graded = session["turns"][0]["score"]
+    report = interviewer.respond(session, "/end")[-1]["data"]["report"]
+    assert [q["item"] for q in report["questions"]] == [item.id]
+    assert report["average"] == report["questions"][0]["score"] == graded
+    assert interviewer.store.latest_scores("e") == {item.id: graded}
+
+
+def test_grade_my_answer_feeds_the_learner_model(rig):
+    from tutor.progress import record_grade
+
+    interviewer, tutor = rig
+    item = next(it for it in tutor.items if it.kind == "item")
+    g = interviewer.grader.grade(item.id, "", use_llm=False)
+    assert record_grade(interviewer.store, " ", g)  # a blank profile name is the default profile
+    assert interviewer.store.latest_scores("default") == {item.id: g.score}
+    assert interviewer.store.history("default")[0]["mode"] == "grade"
+    assert not record_grade(interviewer.store, "x", interviewer.grader.grade("今天天气怎么样？", "晴", use_llm=False))

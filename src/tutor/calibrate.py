@@ -23,8 +23,12 @@ BAND_RANK = {"empty": 0, "wrong": 1, "partial": 2, "excellent": 3}
 class Calibration:
     """The grader's constants. Fitted on eval/grading.jsonl (112 answers, 28 items, 4 bands) with e5-small.
 
-    Few on purpose: five numbers are fitted, the rest are fixed by what they mean. The fit was a
-    coarse grid and each value sits in the middle of a plateau of equally good ones (see README).
+    Few on purpose: six numbers were read off the data (two similarity ramps, two topicality bounds,
+    two score knots), the rest are fixed by what they mean. Each fitted value sits inside a plateau of
+    equally good ones, so a small shift in the data does not move the grades. Measured with these
+    values (`tutor eval grade`, qwen1.5b judge): Spearman 0.945, band accuracy 0.938, wrong < 35 0.964;
+    deterministic alone 0.893 / 0.839 / 0.500. On 24 held-out answers that were never fitted on
+    (eval/grading_holdout.jsonl): 0.887 / 0.917 / 0.667.
     """
 
     # Relative cosine (see keypoints.relative_similarity) of the best answer unit at which a point
@@ -42,7 +46,8 @@ class Calibration:
     # much (some sign it is about that point); below, it only loses its own credit. Fixed.
     address_at: float = 0.2
     # Net coverage (covered share minus the share contradicted) at which the score reaches 35 and 75.
-    # Fitted on the labelled set: the midpoints between the partial/wrong and excellent/partial groups.
+    # Fitted on the labelled set as midpoints between the groups: the full grader gave 0.045 / 0.50, the
+    # deterministic one 0.045 / 0.56. Band accuracy is flat over 0.03–0.07 and 0.50–0.56.
     net_partial: float = 0.05
     net_excellent: float = 0.52
     # How much a contradicted point costs relative to what a covered one earns. Fixed: a wrong claim

@@ -3,7 +3,7 @@
 Example:
     $ tutor grade --question "大模型训练中如何避免过拟合？" --answer "Dropout 会加重过拟合" --json
     $ tutor grade --question llm-sustainable-dev.md#6 --answer "加 L2 正则和 Dropout" --no-llm
-    $ tutor grade --batch answers.jsonl          # {"question": ..., "answer": ...} per line → JSON per line
+    $ tutor grade --batch answers.jsonl          # {"question": ..., "answer": ...} per line → JSON per line (not recorded)
     $ tutor grade --warm                          # judge prefix states for every item, computed once
     $ tutor eval grade [--no-llm]                 # Spearman, band accuracy, wrong < 35, timings
 """
@@ -52,6 +52,21 @@ def _print(grade) -> None:
     print("── 参考答案\n" + grade.model_answer)
 
 
+def _record(args, grade) -> None:
+    """Every graded answer feeds the learner model (FSRS card + history), as in the UI and the interview."""
+    from .progress import Store, StoreError, record_grade
+
+    try:
+        store = Store(_settings(args).data_dir / "progress.sqlite3")
+    except StoreError as exc:
+        _err(f"not recorded: {exc}")
+        return
+    try:
+        record_grade(store, args.profile, grade)
+    finally:
+        store.close()
+
+
 def cmd_grade(args) -> int:
     if args.warm:
         grader, _ = _grader(args, False)
@@ -70,6 +85,8 @@ def cmd_grade(args) -> int:
 
         return _batch(args.batch, handle)
     grade = grader.grade(args.question, args.answer, use_llm=not no_llm)
+    if not args.no_record:
+        _record(args, grade)
     if args.json:
         print(json.dumps(grade_json(grade), ensure_ascii=False))
     else:
@@ -118,5 +135,7 @@ def register(sub, common) -> None:
     s.add_argument("--no-llm", action="store_true", help="quick mode: the deterministic grader alone")
     s.add_argument("--batch", metavar="FILE.jsonl", help="{\"question\": ..., \"answer\": ...} per line ('-' = stdin)")
     s.add_argument("--warm", action="store_true", help="precompute every item's judge prefix state, then exit")
+    s.add_argument("--profile", default="default", help="learner profile whose review schedule this grade updates")
+    s.add_argument("--no-record", action="store_true", help="don't record the grade in the progress database")
     s.set_defaults(fn=cmd_grade)
     EVALS["grade"] = eval_grade_cmd

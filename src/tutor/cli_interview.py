@@ -49,7 +49,7 @@ def _print(msgs: list[dict]) -> None:
 def run_session(interviewer, profile: str, topics, n: int, mode: str, answers=None, fresh: bool = False,
                 echo: bool = True) -> dict:
     """Drive one session: resume an unfinished one unless fresh; answers from a list or the terminal."""
-    started = None if fresh else interviewer.resume(profile)
+    started = None if fresh else interviewer.resume(profile, mode)
     session, msgs = started or interviewer.start(profile, topics, n, mode)
     transcript = list(msgs)
     if echo:

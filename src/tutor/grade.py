@@ -32,6 +32,7 @@ from .corpus import find_item, split_sentences, strip_md
 from .judge import judge_claims, warm
 from .keypoints import (KeyPoint, answer_units, distinctive_terms, is_copy, lexical_match, non_answer, ramp,
                         reference_points, relative_similarity, token_set, unit_credits)
+from .feedback import abstain_feedback, feedback
 from .records import Grade, Item, PointResult, Ref
 
 _REF = re.compile(r"^\s*([\w.\-]+\.(?:md|txt))\s*(?:#|\s)\s*(\d{1,4})\s*$", re.IGNORECASE)
@@ -265,50 +266,3 @@ class Grader:
         return Grade(question, answer, score, b, ref, tuple(results), feedback(tuple(results), b, "", answer),
                      prep.reference, copied=ev.copied, reason="off_topic" if b == "empty" else "", judge=judge_status,
                      matched_question=item.question, timings=timings, coverage=net)
-
-
-def _short(point: str, limit: int = 28) -> str:
-    head = point.split("：", 1)[0] if "：" in point and len(point.split("：", 1)[0]) <= 16 else point
-    return head if len(head) <= limit else head[:limit] + "…"
-
-
-def _english(text: str) -> bool:
-    """Feedback in English only for an answer with no Chinese at all ("用 Dropout" is a Chinese answer)."""
-    return not re.search(r"[\u3400-\u9fff]", text or "") and bool(re.search(r"[A-Za-z]", text or ""))
-
-
-def feedback(points: tuple[PointResult, ...], band_: str | None, reason: str, answer: str) -> str:
-    """Concise, rule-written feedback: what was right, what to correct, what to add (at most three each)."""
-    en = _english(answer)
-    wrong = [p for p in points if p.status == "contradicted"]
-    missed = [p for p in points if p.status == "missed" and p.kind == "answer"]
-    partial = [p for p in points if p.status == "partial"]
-    covered = [p for p in points if p.status == "covered"]
-    add = [_short(p.point) for p in (missed + partial)[:3]]
-    if reason:
-        why = {"empty": ("没有作答。", "No answer given."), "dont_know": ("这次没有作答。", "No attempt this time."),
-               "restates_question": ("回答只是重复了题目。", "The answer only repeats the question.")}.get(reason, ("", ""))
-        keys = "、".join(_short(p.point) for p in points if p.kind == "answer")
-        return f"{why[1]} Key points to learn: {keys}." if en else f"{why[0]}参考答案的要点：{keys}。"
-    parts = []
-    if band_ == "empty":
-        parts.append("The answer is off the topic of the question." if en else "回答与题目无关。")
-    if covered:
-        names = "、".join(_short(p.point) for p in covered[:4])
-        parts.append(f"Covered: {names}." if en else f"讲到了：{names}。")
-    for p in wrong[:2]:
-        parts.append(f"Correct this: “{p.evidence}” — the reference says: {p.point}" if en
-                     else f"需要纠正：“{p.evidence}”——参考答案：{p.point}")
-    if add:
-        parts.append(f"Add: {'; '.join(add)}." if en else f"建议补充：{'；'.join(add)}。")
-    if not parts:
-        parts.append("Well done." if en else "回答很好。")
-    return " ".join(parts) if en else "".join(parts)
-
-
-def abstain_feedback(how: str, answer: str) -> str:
-    en = _english(answer)
-    if how == "unknown_ref":
-        return "No such item in the documents." if en else "资料中没有这个题号。"
-    return ("This question is not covered by the documents, so there is no reference to grade against."
-            if en else "资料中没有对应的题目，无法对照参考答案评分。")

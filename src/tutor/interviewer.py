@@ -64,9 +64,9 @@ class Interviewer:
             return session, [_msg("info", text)]
         return session, [self._question(session)]
 
-    def resume(self, profile: str) -> tuple[dict, list[dict]] | None:
-        """The profile's unfinished session, re-asking where it stopped (None if there is none)."""
-        session = self.store.unfinished_session(profile)
+    def resume(self, profile: str, mode: str | None = None) -> tuple[dict, list[dict]] | None:
+        """The profile's unfinished session (of `mode`, if given), re-asking where it stopped; None if none."""
+        session = self.store.unfinished_session(profile, mode)
         if session is None:
             return None
         msgs = [_msg("info", f"继续上次的面试（第 {session['index'] + 1}/{len(session['queue'])} 题）。")]
@@ -162,11 +162,16 @@ class Interviewer:
         return [self._question(session)]
 
     def _finish(self, session: dict) -> list[dict]:
+        if session["phase"] == "followup":
+            # The main answer was graded: ending during its follow-up keeps that grade (no follow-up credit).
+            turn = session["turns"][-1]
+            turn["final_score"] = final_score(turn["score"], None, turn.get("points", 0), turn.get("hints", 0))
+            self.store.record(session["profile"], turn["item"], turn["final_score"], band(turn["final_score"]),
+                              session["mode"], turn.get("missed"), session["id"])
         session["phase"] = "done"
+        session["turns"] = [t for t in session["turns"] if "final_score" in t]
         if session["turns"]:
-            session["average"] = round(sum(t.get("final_score", t["score"]) for t in session["turns"])
-                                       / len(session["turns"]), 1)
-        session["turns"] = [t for t in session["turns"] if "final_score" in t]  # an unfinished item isn't scored
+            session["average"] = round(sum(t["final_score"] for t in session["turns"]) / len(session["turns"]), 1)
         self.store.save_session(session)
         return [self._report(session)]
 

@@ -31,7 +31,6 @@ from .records import Item
 # A label is the short bolded head of a list point: "数据清洗： 去除噪声" → "数据清洗".
 _LABELLED = re.compile(r"^(.{1,40}?)\s*[：:]\s*(.+)$")
 _CLAUSE_END = re.compile(r"(?<=[，,；;：:])\s*")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 # Short non-answers, in the languages candidates use. Only trusted when the answer is short:
 # "我不知道具体数值，但是……" is an answer.
 _DONT_KNOW = re.compile(
@@ -204,12 +203,6 @@ def is_copy(answer: str, reference: str, threshold: float = 0.85) -> bool:
     True
     """
     return len(bigrams(answer)) >= 20 and containment(answer, reference) >= threshold
-
-
-def cjk_share(text: str) -> float:
-    """Share of letters that are CJK characters (1.0 for Chinese, ~0 for English)."""
-    letters = [c for c in text if c.isalpha()]
-    return sum(bool(_CJK.match(c)) for c in letters) / len(letters) if letters else 0.0
 
 
 def relative_similarity(points: np.ndarray, units: np.ndarray, anchors: np.ndarray) -> np.ndarray:

@@ -137,10 +137,12 @@ class Store:
         with self.lock:
             return self.db.execute(sql, args).fetchall()
 
-    def unfinished_session(self, profile: str) -> dict | None:
-        rows = self._read("SELECT state FROM sessions WHERE profile=? AND finished=0 ORDER BY updated DESC LIMIT 1",
+    def unfinished_session(self, profile: str, mode: str | None = None) -> dict | None:
+        """The profile's latest unfinished session, of the given mode if one is named (review ≠ interview)."""
+        rows = self._read("SELECT state FROM sessions WHERE profile=? AND finished=0 ORDER BY updated DESC",
                           (profile,))
-        return json.loads(rows[0][0]) if rows else None
+        states = (json.loads(r[0]) for r in rows)
+        return next((s for s in states if mode is None or s.get("mode", "interview") == mode), None)
 
     def sessions(self, profile: str, limit: int = 20) -> list[dict]:
         rows = self._read("SELECT state FROM sessions WHERE profile=? ORDER BY created DESC LIMIT ?", (profile, limit))
@@ -163,6 +165,15 @@ class Store:
     def profiles(self) -> list[str]:
         rows = self._read("SELECT profile FROM cards UNION SELECT profile FROM sessions ORDER BY 1")
         return [r[0] for r in rows]
+
+
+def record_grade(store: Store, profile: str, grade, mode: str = "grade") -> bool:
+    """Put a "grade my answer" result into the learner model (FSRS card + history); False if it abstained."""
+    if grade.abstained or grade.score is None or grade.item is None:
+        return False
+    store.record((profile or "").strip() or "default", grade.item.key, grade.score, grade.band, mode,
+                 grade.missed + grade.wrong)
+    return True
 
 
 def progress_report(store: Store, profile: str, items: list, now: float | None = None) -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 
+from ..progress import record_grade
 from ..topics import TOPICS, topic_label
 from .library import ALL_TOPICS, topic_choices
 
@@ -39,13 +40,13 @@ def grade_answer(services, picked: str | None, typed: str, answer: str, quick: b
     g = services.grader.grade(question, answer or "", use_llm=not quick and services.llm_enabled)
     if g.abstained or g.score is None:
         return f"⚠️ {html.escape(g.feedback)}", "", ""
-    if services.store is not None and profile:
-        services.store.record(profile.strip() or "default", f"{g.item.source}#{g.item.number}", g.score, g.band,
-                              "grade", g.missed + g.wrong)
+    if services.store is not None:
+        record_grade(services.store, profile, g)
     flag = " · ⚠️ 与参考答案几乎相同 (copied)" if g.copied else ""
     judge = {"used": "LLM 评审参与", "off": "规则评分"}.get(g.judge, "LLM 评审失败，按规则评分")
-    summary = (f"## {g.score}/100 · {BAND_ZH.get(g.band, g.band)}{flag}\n对照 {g.item.source} #{g.item.number}："
-               f"{g.matched_question}\n\n**反馈 Feedback**：{g.feedback}\n\n<small>{judge} · "
+    summary = (f"## {g.score}/100 · {BAND_ZH.get(g.band, g.band)}{flag}\n对照 {html.escape(g.item.source)} "
+               f"#{g.item.number}：{html.escape(g.matched_question)}\n\n**反馈 Feedback**：{html.escape(g.feedback)}"
+               f"\n\n<small>{judge} · "
                f"{g.timings.get('total_s', 0):.2f}s</small>")
     pts = (points_html(g.covered, "✓ 讲到 Covered") + points_html(g.missed, "✗ 遗漏 Missed")
            + points_html(g.wrong, "⚠ 有误 Wrong"))
