@@ -11,7 +11,8 @@ import time
 import pytest
 
 from tutor.llm import ScriptedGenerator, timed_stream
-from tutor.prompts import answer_messages, answer_prefix, chatml, judge_schema
+from tutor.judge import parse_claims
+from tutor.prompts import answer_messages, answer_prefix, chatml, judge_claims_messages, judge_claims_schema
 
 
 def test_scripted_generator_records_prompts_and_fails_loudly_when_empty():
@@ -71,10 +72,10 @@ def test_openai_compatible_backend_against_a_real_llama_cpp_server(small_gguf, t
         gen = OpenAICompatGenerator(f"http://127.0.0.1:{port}/v1", "small")
         text = "".join(gen.stream([{"role": "user", "content": "用一句话解释过拟合。"}], max_tokens=24))
         assert text.strip()
-        raw = "".join(gen.stream([{"role": "user", "content": "对照要点评分：1. 正则化 2. dropout。回答：用dropout。"}],
-                                 max_tokens=60, json_schema=judge_schema(2)))
-        verdicts = json.loads(raw)["verdicts"]
-        assert len(verdicts) == 2 and set(verdicts) <= {"covered", "partial", "missed", "contradicted"}
+        # The grader's own judge prompt and schema, over HTTP: the server must honour the JSON schema.
+        msgs = judge_claims_messages("如何防止过拟合？", ["正则化", "Dropout"], ["用 Dropout。", "Dropout 会加重过拟合。"])
+        raw = "".join(gen.stream(msgs, max_tokens=40, json_schema=judge_claims_schema(2)))
+        assert parse_claims(raw, 2) is not None, raw
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -94,5 +95,6 @@ def test_llama_cpp_prefix_state_is_restored_from_disk(small_gguf, tmp_path, mini
     assert fresh.warm(answer_prefix(items[0])) is False  # loaded from disk, not recomputed
     out = "".join(fresh.stream(answer_messages(items[0], "数据并行是什么？"), max_tokens=16))
     assert fresh.last_restored > 20 and out.strip()
-    raw = "".join(fresh.stream([{"role": "user", "content": "给出评分"}], max_tokens=40, json_schema=judge_schema(1)))
-    assert len(json.loads(raw)["verdicts"]) == 1
+    raw = "".join(fresh.stream(judge_claims_messages("Q", ["P"], ["A。"]), max_tokens=40,
+                               json_schema=judge_claims_schema(1)))
+    assert parse_claims(raw, 1) is not None, raw

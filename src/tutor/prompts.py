@@ -28,15 +28,7 @@ SECOND_PASSAGE_MAX_CHARS = 300
 PASSAGE_MAX_CHARS = 700  # ~350 tokens: keeps the cold prompt near 5 s on the 1.5B
 
 # Grading judge: the item's key points form the cacheable prefix; the candidate's answer follows.
-JUDGE_SYSTEM = (
-    "你是严格的面试评分员。对照参考要点，判断候选人的回答对每个要点是：covered（讲到且正确）、"
-    "partial（部分讲到）、missed（没讲到）、contradicted（说法与要点相反或事实错误）。"
-    "只输出JSON。"
-)
 JUDGE_POINTS_TEMPLATE = "题目：{question}\n参考要点：\n{points}\n\n"
-JUDGE_ANSWER_TEMPLATE = "候选人回答：\n{answer}"
-
-CONDENSE_SYSTEM = "把用户的追问改写成一个独立、完整的问题，只输出改写后的问题。"
 
 
 def chatml(messages: list[dict], add_generation_prompt: bool = True) -> str:
@@ -81,29 +73,9 @@ def answer_messages(item: Item, question: str, second: Item | None = None, engli
     return msgs
 
 
-def judge_prefix(question: str, points: list[str]) -> list[dict]:
-    listed = "\n".join(f"{i}. {p}" for i, p in enumerate(points, 1))
-    return [{"role": "system", "content": JUDGE_SYSTEM},
-            {"role": "user", "content": JUDGE_POINTS_TEMPLATE.format(question=question, points=listed)}]
-
-
-def judge_messages(question: str, points: list[str], answer: str) -> list[dict]:
-    msgs = judge_prefix(question, points)
-    msgs[1] = {"role": "user", "content": msgs[1]["content"] + JUDGE_ANSWER_TEMPLATE.format(answer=answer)}
-    return msgs
-
-
-def judge_schema(n_points: int) -> dict:
-    """JSON schema for the judge: one verdict per key point, in order (grammar-constrained in llama.cpp)."""
-    verdict = {"type": "string", "enum": ["covered", "partial", "missed", "contradicted"]}
-    return {"type": "object", "properties": {"verdicts": {"type": "array", "items": verdict,
-                                                          "minItems": n_points, "maxItems": n_points}},
-            "required": ["verdicts"]}
-
-
 # Grading judge, claim by claim: the candidate's sentences are numbered and each gets one verdict.
 # Measured on eval/grading.jsonl with qwen1.5b (answers with ≥ 1 sentence judged wrong, of 28 each):
-#   per-point verdicts (JUDGE_SYSTEM above): unmentioned points called "contradicted" in 10 partial
+#   per-point verdicts (an earlier prompt, one of covered/partial/missed/contradicted per key point): unmentioned points called "contradicted" in 10 partial
 #     answers and 9 wrong ones — no signal;
 #   per-sentence, Chinese instructions: wrong 9, partial 1, excellent 0;
 #   per-sentence, "be strict … says the opposite, reverses cause and effect": wrong 21, partial 2, excellent 1;

@@ -1,8 +1,8 @@
 """Gradio UI: `build_app(tutor)` composes one tab per mode; every handler is a plain function.
 
 Handlers take the services and plain values and return plain values, so tests call them without a
-server. Per-user state (conversation, interview session) lives in `gr.State`; the profile box picks
-whose progress is read and written; the LLM is shared and serialised by its own lock.
+server. Per-user state (conversation, interview session) lives in `gr.State`; the profile picker (known
+profiles, or a new name) chooses whose progress is read and written; the LLM is shared and serialised by its own lock.
 """
 from __future__ import annotations
 
@@ -29,6 +29,18 @@ def make_services(tutor, store=None) -> Services:
     return Services(tutor, grader, store, llm)
 
 
+def profile_choices(store) -> list[str]:
+    """Known profiles, "default" always first.
+
+    >>> class S:
+    ...     def profiles(self): return ["alice", "default"]
+    >>> profile_choices(S())
+    ['default', 'alice']
+    """
+    known = store.profiles() if store is not None else []
+    return ["default"] + [p for p in known if p != "default"]
+
+
 def build_app(tutor, services: Services | None = None):
     """The Gradio Blocks app over a Tutor."""
     import gradio as gr
@@ -40,7 +52,9 @@ def build_app(tutor, services: Services | None = None):
         with gr.Row():
             gr.Markdown("# 面试导师 · AI infrastructure interview tutor\n"
                         "离线运行，回答只依据资料库 · Offline; answers come only from the documents.")
-            profile = gr.Textbox(value="default", label="学习者 Profile", scale=0, min_width=180)
+            # Existing learners to pick from; typing a new name creates that profile on its first answer.
+            profile = gr.Dropdown(choices=profile_choices(services.store), value="default", allow_custom_value=True,
+                                  filterable=True, label="学习者 Profile", scale=0, min_width=180)
         with gr.Tab("问答 Ask"):
             ask.tab(tutor)
         with gr.Tab("模拟面试 Interview"):
