@@ -14,8 +14,18 @@ def test_minmax_scales_and_handles_constant_sets():
 
 
 def test_fuse_exact_order_with_full_coverage():
-    ranked = fuse({"a": 0.9, "b": 0.8, "c": 0.7}, {"b": 10.0, "c": 5.0}, lexical_weight=0.5, coverage=1.0)
-    assert ranked == [("b", 0.75), ("a", 0.5), ("c", 0.25)]
+    ranked = fuse({"a": 0.90, "b": 0.88, "c": 0.80}, {"b": 10.0, "c": 5.0}, lexical_weight=0.5, coverage=1.0)
+    assert ranked == [("b", 0.875), ("a", 0.5), ("c", 0.25)]
+
+
+def test_a_tiny_dense_lead_does_not_outvote_a_strong_lexical_match():
+    # e5 cosines of tightly packed candidates: min-max would turn the 0.004 lead into a full point.
+    dense = {"a": 0.874, "b": 0.870, "c": 0.868}
+    ranked = fuse(dense, {"b": 9.0, "a": 3.0}, lexical_weight=0.5, coverage=0.8)
+    assert [i for i, _ in ranked][:2] == ["b", "a"]
+    # …while a clear dense lead (0.06 of cosine) still wins over a moderate lexical one.
+    ranked = fuse({"a": 0.90, "b": 0.84}, {"b": 6.0, "a": 3.0}, lexical_weight=0.5, coverage=0.8)
+    assert ranked[0][0] == "a"
 
 
 def test_fuse_ignores_lexical_when_the_query_is_outside_the_vocabulary():
