@@ -385,3 +385,28 @@ def test_cli_grade_json_and_batch(grade_env, tmp_path):
     assert "error" in lines[2] and out.returncode == 1
     empty = run("grade", "--answer", "x")
     assert empty.returncode == 2 and "nothing to grade" in empty.stderr
+
+
+def test_an_ambiguous_question_is_graded_against_the_reading_the_answer_fits(tmp_path):
+    from tutor.coverage import Thresholds
+    from tutor.pipeline import open_tutor
+    from tutor.retrieve import Retriever
+    from tutor.settings import Settings
+
+    d = tmp_path / "corpus"
+    d.mkdir()
+    (d / "a.md").write_text("#### 1. 如何处理过拟合问题？\n\n**答案：**\n\n- **正则化：** 在损失函数中加入 L2 正则项。\n"
+                            "- **Dropout：** 训练时随机丢弃神经元。\n", encoding="utf-8")
+    (d / "b.md").write_text("#### 1. 如何处理过拟合问题？\n\n**答案：**\n\n- **数据增强：** 翻转、裁剪训练图片扩充数据。\n"
+                            "- **早停：** 验证集损失不再下降时停止训练。\n", encoding="utf-8")
+    tutor = open_tutor(Settings(home=tmp_path, corpus_dir=d), encoder=HashEncoder(), show_progress=False,
+                       progress=lambda m: None, thresholds=Thresholds(0.17, 0.27, 0.2))
+    # The fake's cosines spread wider than e5's: its dense scale is wider too.
+    retriever = Retriever(tutor.retriever.index, dense_scale=0.5)
+    grader = Grader(retriever, encoder=HashEncoder(), thresholds=tutor.thresholds, calibration=FAKE)
+    items, how = grader.candidates("过拟合问题怎么处理？")
+    assert how == "retrieved" and {it.source for it in items} == {"a.md", "b.md"}
+    answer = "做数据增强，翻转、裁剪图片来扩充训练数据；再用早停，验证集损失不再下降时就停止训练。"
+    g = grader.grade("过拟合问题怎么处理？", answer, use_llm=False)
+    assert g.item == Ref("b.md", 1) and g.band == "excellent"
+    assert grader.grade("a.md#1", answer, use_llm=False).score < g.score  # an explicit item is never swapped

@@ -109,9 +109,9 @@ class Asker:
                                                     notice="empty question")}
             return
         standalone = condense(q, history or [])
-        hits = self.tutor.retriever.search(standalone, k=3)
+        hits, best_dense = self.tutor.retriever.search_with_evidence(standalone, k=3)
         vocab = self.tutor.retriever.index.lexical.bm25.vocab_dict
-        sig = signals(standalone, expand_query(standalone), hits[0].dense if hits else 0.0, vocab)
+        sig = signals(standalone, expand_query(standalone), best_dense, vocab)
         refuse, reason = decide(sig, self.thresholds) if hits else (True, "off_topic")
         timings = {"retrieval_s": round(time.perf_counter() - t0, 3), "decision": reason}
         if refuse:

@@ -75,19 +75,27 @@ class Retriever:
         lexical_weight: see `fuse`.
         candidates: how many dense candidates to fuse.
         mode: "hybrid" (default), "dense" or "lexical" — the latter two for evaluation.
+        dense_scale: see `fuse`; it belongs to the embedder (e5's cosines sit in a narrow band).
     """
 
-    def __init__(self, index, lexical_weight: float = 0.5, candidates: int = 30, mode: str = "hybrid"):
+    def __init__(self, index, lexical_weight: float = 0.5, candidates: int = 30, mode: str = "hybrid",
+                 dense_scale: float = DENSE_SCALE):
         self.index = index
+        self.dense_scale = dense_scale
         self.lexical_weight = lexical_weight
         self.candidates = candidates
         self.mode = mode
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
         """The k best items for a query, each with fused, dense and lexical scores."""
+        return self.search_with_evidence(query, k)[0]
+
+    def search_with_evidence(self, query: str, k: int = 5) -> tuple[list[Hit], float]:
+        """(hits, best dense cosine of any item). Refusal needs the latter: the top fused hit may be a
+        lexical match whose own cosine is lower (or absent), while the question is plainly covered."""
         query = (query or "").strip()
         if not query:
-            return []
+            return [], 0.0
         # English domain words get their Chinese terms appended, for both retrievers (see glossary).
         query = expand_query(query)
         dense = self.index.dense_scores(query, self.candidates) if self.mode != "lexical" else {}
@@ -99,10 +107,10 @@ class Retriever:
         else:
             # Only lexical candidates that are also plausible dense candidates, or strong on their own.
             lexical_top = dict(sorted(lexical.items(), key=lambda kv: -kv[1])[: self.candidates])
-            ranked = fuse(dense, lexical_top, self.lexical_weight, coverage)
+            ranked = fuse(dense, lexical_top, self.lexical_weight, coverage, self.dense_scale)
         hits = []
         for item_id, score in ranked[:k]:
             found = tuple(name for name, src in (("dense", dense), ("lexical", lexical)) if item_id in src)
             hits.append(Hit(item=self.index.by_id[item_id], score=score,
                             dense=dense.get(item_id, 0.0), lexical=lexical.get(item_id, 0.0), found_by=found))
-        return hits
+        return hits, max(dense.values(), default=max((h.dense for h in hits), default=0.0))
