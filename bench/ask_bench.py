@@ -3,14 +3,16 @@ llama-index query engine (`index.as_query_engine`) over the same e5 index and th
 
     .venv/bin/python bench/ask_bench.py [--generator qwen1.5b] [--n 8]
 
-Ours is measured twice: with cold prefix states (a fresh state folder: each item's prefix is
+Each pipeline runs in its own process, so each peak RSS is its own. Ours is measured twice: with cold prefix states (a fresh state folder: each item's prefix is
 computed on first use) and warm (states restored, as after `tutor warm` or the app's background warm-up).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -60,21 +62,18 @@ def fmt(values: list[float]) -> str:
     return f"median {statistics.median(values):6.2f} s  max {max(values):6.2f} s" if values else "n/a"
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--generator", default="qwen1.5b")
-    ap.add_argument("--n", type=int, default=8)
-    args = ap.parse_args()
-    settings = Settings.from_env(generator=args.generator)
-    retriever = open_retriever(settings, show_progress=False, progress=lambda m: None)
-    queries = [q["query"] for q in load_jsonl(ROOT / "eval" / "retrieval.jsonl")][:: 7][: args.n]
-    path = str(generator_path(args.generator, settings.cache_dir, progress=lambda m: None))
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_ours(settings, retriever, path: str, queries: list[str]) -> dict:
+    """Our pipeline, cold prefix states then warm ones (reference first, then the cited stream)."""
+    rows = {}
     with tempfile.TemporaryDirectory() as states:
         gen = LlamaCppGenerator(path, threads=settings.threads, n_ctx=settings.n_ctx, state_dir=states)
         asker = Asker(Tutor(settings, retriever, gen))
         asker.answer("warm-up: 什么是过拟合？")  # model load, not counted
-        rows = {}
-        for label in ("cold states", "warm states"):
+        for label in ("ours, cold states", "ours, warm states"):
             ref, ttft, tps, total = [], [], [], []
             for q in queries:
                 a = asker.answer(q)
@@ -84,32 +83,66 @@ def main() -> None:
                 ttft.append(a.timings["first_token_s"])  # includes the prefix restore/compute
                 tps.append(a.timings.get("tokens_per_s", 0.0))
                 total.append(a.timings["total_s"])
-            rows[label] = (ref, ttft, tps, total)
-        from llama_index.core import Settings as LISettings
+            rows[label] = {"ref": ref, "ttft": ttft, "tps": tps, "total": total}
+    return rows
 
-        LISettings.embed_model = retriever.index.vector._embed_model  # the same e5, never the OpenAI default
-        engine = retriever.index.vector.as_query_engine(llm=llama_index_llm(gen), streaming=True, similarity_top_k=2)
-        ref, ttft, total = [], [], []
-        for q in queries:
-            t0 = time.perf_counter()
-            resp = engine.query(q)
-            first = None
-            for _ in resp.response_gen:
-                if first is None:
-                    first = time.perf_counter() - t0
-            ttft.append(first or 0.0)
-            total.append(time.perf_counter() - t0)
-            ref.append(first or 0.0)  # the peer shows nothing before its first token
-        rows["llama-index as_query_engine (peer)"] = (ref, ttft, [], total)
-    print(f"ask benchmark: {len(queries)} questions, generator {args.generator}, 2 threads")
-    for label, (ref, ttft, tps, total) in rows.items():
-        print(f"\n{label}")
-        print(f"  first thing shown   {fmt(ref)}")
-        print(f"  LLM first token     {fmt(ttft)}")
-        if tps:
-            print(f"  decode speed        median {statistics.median(tps):6.1f} tok/s")
-        print(f"  total               {fmt(total)}")
-    print(f"\npeak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (whole run, both pipelines)")
+
+def run_peer(settings, retriever, path: str, queries: list[str]) -> dict:
+    """The plain llama-index query engine over the same index and GGUF: nothing shows before its first token."""
+    from llama_index.core import Settings as LISettings
+
+    gen = LlamaCppGenerator(path, threads=settings.threads, n_ctx=settings.n_ctx)
+    LISettings.embed_model = retriever.index.vector._embed_model  # the same e5, never the OpenAI default
+    engine = retriever.index.vector.as_query_engine(llm=llama_index_llm(gen), streaming=True, similarity_top_k=2)
+    engine.query("warm-up: 什么是过拟合？").get_response()  # model load, not counted
+    ttft, tps, total = [], [], []
+    for q in queries:
+        t0 = time.perf_counter()
+        resp = engine.query(q)
+        first, n = None, 0
+        for _ in resp.response_gen:
+            n += 1
+            if first is None:
+                first = time.perf_counter() - t0
+        end = time.perf_counter() - t0
+        ttft.append(first or 0.0)
+        total.append(end)
+        if first is not None and n > 1 and end > first:
+            tps.append((n - 1) / (end - first))  # one chunk per token from llama.cpp's stream
+    return {"llama-index as_query_engine (peer)": {"ref": list(ttft), "ttft": ttft, "tps": tps, "total": total}}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--generator", default="qwen1.5b")
+    ap.add_argument("--n", type=int, default=8)
+    ap.add_argument("--part", choices=("ours", "peer"), help="run one pipeline and print JSON (used internally)")
+    args = ap.parse_args()
+    if args.part is None:
+        # Each pipeline in its own process, so each peak RSS is its own; both in this one run.
+        rows, rss = {}, {}
+        for part in ("ours", "peer"):
+            out = subprocess.run([sys.executable, __file__, "--part", part, "--generator", args.generator,
+                                  "--n", str(args.n)], capture_output=True, text=True, check=True).stdout
+            result = json.loads(out.strip().splitlines()[-1])
+            rows |= result["rows"]
+            rss[part] = result["peak_rss_mb"]
+        print(f"ask benchmark: {args.n} questions, generator {args.generator}, 2 threads")
+        for label, r in rows.items():
+            print(f"\n{label}")
+            print(f"  first thing shown   {fmt(r['ref'])}")
+            print(f"  LLM first token     {fmt(r['ttft'])}")
+            if r["tps"]:
+                print(f"  decode speed        median {statistics.median(r['tps']):6.1f} tok/s")
+            print(f"  total               {fmt(r['total'])}")
+        print(f"\npeak RSS: ours {rss['ours']:.0f} MB, peer {rss['peer']:.0f} MB (separate processes; target ≤ 3 GB)")
+        return
+    settings = Settings.from_env(generator=args.generator)
+    retriever = open_retriever(settings, show_progress=False, progress=lambda m: None)
+    queries = [q["query"] for q in load_jsonl(ROOT / "eval" / "retrieval.jsonl")][:: 7][: args.n]
+    path = str(generator_path(args.generator, settings.cache_dir, progress=lambda m: None))
+    rows = (run_ours if args.part == "ours" else run_peer)(settings, retriever, path, queries)
+    print(json.dumps({"rows": rows, "peak_rss_mb": peak_rss_mb()}))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import pytest
 
 from tutor.embed import HashEncoder
 from tutor.grade import Grader
-from tutor.interview import final_score, parse_command, plan
+from tutor.interview import final_score, parse_command, plan, point_name
 from tutor.interviewer import Interviewer
 from tutor.pipeline import open_tutor
 from tutor.progress import Store, StoreError, progress_report
@@ -154,3 +154,34 @@ def test_grade_my_answer_feeds_the_learner_model(rig):
     assert interviewer.store.latest_scores("default") == {item.id: g.score}
     assert interviewer.store.history("default")[0]["mode"] == "grade"
     assert not record_grade(interviewer.store, "x", interviewer.grader.grade("今天天气怎么样？", "晴", use_llm=False))
+
+
+@pytest.mark.parametrize("valid", [True, False])
+def test_followup_is_reworded_by_the_llm_only_when_the_rewording_is_valid(rig, valid):
+    from tutor.llm import ScriptedGenerator
+
+    interviewer, tutor = rig
+    gen = ScriptedGenerator()
+    interviewer.grader = Grader(tutor.retriever, generator=gen, thresholds=tutor.thresholds)
+    interviewer.use_llm = True
+    session, _ = interviewer.start("w", None, 1, seed=1)
+    item = interviewer.items[session["queue"][0]]
+    gen.enqueue('{"claims": ["correct"]}')  # the judge's verdict on the one-sentence answer
+    events = []
+    stream = interviewer.respond_stream(session, item.key_points[0])
+    for ev in stream:
+        events.append(ev)
+        if ev["type"] == "message" and ev["message"]["kind"] == "grade":
+            break
+    if session["phase"] != "followup":
+        pytest.skip("the answer earned no follow-up")
+    topic = point_name(session["turns"][-1]["followup"]["point"])
+    template = session["turns"][-1]["followup"]["question"]
+    gen.queue = [f"好的，那「{topic}」具体是怎么做的？" if valid else "下一个问题：请讲讲你的项目经历。"]
+    events += list(stream)
+    kinds = [e["type"] if e["type"] == "token" else e["message"]["kind"] for e in events]
+    assert kinds.index("grade") < kinds.index("token") < kinds.index("followup")  # grade first, then the stream
+    follow = events[-1]["message"]
+    assert follow["data"]["phrased_by"] == ("llm" if valid else "template")
+    assert (follow["text"] != template) == valid and topic in follow["text"]
+    assert session["turns"][-1]["followup"]["question"] == follow["text"]  # what a resume re-asks

@@ -74,6 +74,26 @@ def test_grade_tab_grades_records_and_escapes(services):
     assert "请先选择" in grade_ui.grade_answer(services, None, "", "x", True, "amy")[0]
 
 
+def test_grade_tab_shows_the_rule_grade_before_the_judge_and_records_only_the_final_one(ui_tutor, tmp_path):
+    from tutor.grade import Grader
+    from tutor.llm import ScriptedGenerator
+    from tutor.progress import Store
+    from tutor.ui import Services
+    from tutor.ui import grade as grade_ui
+
+    gen = ScriptedGenerator(default='{"claims": ["wrong"]}')  # the judge calls the one sentence wrong
+    svc = Services(ui_tutor, Grader(ui_tutor.retriever, generator=gen, thresholds=ui_tutor.thresholds),
+                   Store(tmp_path / "p.sqlite3"), llm_enabled=True)
+    steps = grade_ui.grade_answer_stream(svc, "mini.md#2", "", "正则化：加入 L2 正则项。", False, "cy")
+    first = next(steps)
+    assert "LLM 评审中" in first[0] and svc.store.latest_scores("cy") == {}  # shown, not yet recorded
+    final = list(steps)[-1]
+    assert "LLM 评审参与" in final[0] and "有误 Wrong" in final[1]
+    assert svc.store.latest_scores("cy") == {"mini.md#2": int(final[0].split("/100")[0].split()[-1])}
+    empty = list(grade_ui.grade_answer_stream(svc, "mini.md#2", "", "不知道", False, "cy"))
+    assert len(empty) == 1 and "LLM 评审中" not in empty[0][0]  # nothing to wait for
+
+
 def test_interview_tab_runs_a_two_question_session_and_progress_shows_it(services):
     from tutor.ui import interview as iv_ui
     from tutor.ui import progress as pr_ui

@@ -180,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--no-llm", action="store_true", help="evaluate the no-LLM (quick) mode")
     s.add_argument("--limit", type=int, default=40, help="how many answerable questions get an LLM answer")
+    s.add_argument("--n", type=int, default=5, help="questions per simulated interview (eval interview)")
     s.add_argument("-v", "--verbose", action="store_true", help="list failures")
     s.set_defaults(fn=cmd_eval)
     return p

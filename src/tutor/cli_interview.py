@@ -67,12 +67,25 @@ def run_session(interviewer, profile: str, topics, n: int, mode: str, answers=No
                 print("\n（已保存，下次可继续 saved; run again to resume）")
                 break
         t0 = time.perf_counter()
-        msgs = interviewer.respond(session, text)
-        for m in msgs:
+        msgs, streamed = [], False
+        for ev in interviewer.respond_stream(session, text):
+            if ev["type"] == "token":  # the follow-up being reworded, shown as it comes
+                if echo:
+                    print(("" if streamed else "\n[面试官（追问）] ") + ev["text"], end="", flush=True)
+                streamed = True
+                continue
+            m = ev["message"]
             m["data"]["seconds"] = round(time.perf_counter() - t0, 3)
+            msgs.append(m)
+            if not echo:
+                continue
+            if m["kind"] == "followup" and streamed:
+                print()
+                if m["data"].get("phrased_by") != "llm":  # the rewording was unusable: the template stands
+                    _print([m])
+            else:
+                _print([m])
         transcript += [{"kind": "answer", "text": text, "data": {}}] + msgs
-        if echo:
-            _print(msgs)
     report = next((m["data"]["report"] for m in reversed(transcript) if m["kind"] == "report"), None)
     return {"session": session["id"], "profile": profile, "phase": session["phase"], "messages": transcript,
             "report": report}
@@ -121,8 +134,8 @@ def eval_interview_cmd(args) -> int:
         for persona, (answer_fn, expected) in PERSONAS.items():
             interviewer.store = Store(Path(tmp) / f"{persona}.sqlite3")
             t0 = time.perf_counter()
-            session, msgs = interviewer.start(persona, None, args.limit if args.limit < 40 else 5, "interview", seed=7)
-            bands, waits = [], []
+            session, msgs = interviewer.start(persona, None, args.n, "interview", seed=7)
+            bands, waits, phrase_first = [], [], []
             while session["phase"] != "done":
                 last = msgs[-1]
                 item = interviewer.items[session["queue"][session["index"]]]
@@ -131,17 +144,23 @@ def eval_interview_cmd(args) -> int:
                 msgs = interviewer.respond(session, text)
                 waits.append(time.perf_counter() - t1)
                 bands += [m["data"]["band"] for m in msgs if m["kind"] == "grade"]
+                phrase_first += [m["data"]["first_token_s"] for m in msgs
+                                 if m["kind"] == "followup" and m["data"].get("first_token_s") is not None]
             results[persona] = {"expected": expected, "bands": bands,
                                 "band_accuracy": round(sum(b == expected for b in bands) / max(1, len(bands)), 3),
                                 "session_s": round(time.perf_counter() - t0, 1),
-                                "reply_s_median": round(statistics.median(waits), 3)}
+                                "reply_s_median": round(statistics.median(waits), 3),
+                                "followup_first_token_s_median": round(statistics.median(phrase_first), 3)
+                                if phrase_first else None}
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
         return 0
     print(f"interview eval ({'deterministic grader' if args.no_llm else 'grader with LLM judge'})")
     for persona, r in results.items():
         print(f"  {persona:17s} band accuracy {r['band_accuracy']:.2f}  session {r['session_s']:6.1f} s  "
-              f"median reply {r['reply_s_median']:.2f} s  bands {r['bands']}")
+              f"median reply {r['reply_s_median']:.2f} s  bands {r['bands']}"
+              + (f"  follow-up first token {r['followup_first_token_s_median']:.2f} s"
+                 if r["followup_first_token_s_median"] is not None else ""))
     return 0
 
 

@@ -57,7 +57,7 @@ def pick_followup(grade: Grade) -> PointResult | None:
     return None
 
 
-def _short(text: str, limit: int = 30) -> str:
+def point_name(text: str, limit: int = 30) -> str:
     head = text.split("：")[0] if "：" in text[:limit] else text
     return head if len(head) <= limit else head[:limit] + "…"
 
@@ -65,16 +65,34 @@ def _short(text: str, limit: int = 30) -> str:
 def followup_question(point: PointResult, grade: Grade, english: bool = False) -> str:
     """Interviewer-style follow-up aimed at one point (the template; the LLM may only rephrase it)."""
     covered = next((p for p in grade.points if p.status == "covered"), None)
-    topic = _short(point.point)
+    topic = point_name(point.point)
     if point.status == "contradicted":
         if english:
-            return f"You said “{_short(point.evidence, 40)}” — check that against “{topic}”. How does it really work?"
-        return f"你说「{_short(point.evidence, 40)}」，这和「{topic}」不一致。再想想，它实际上是怎样的？"
+            return f"You said “{point_name(point.evidence, 40)}” — check that against “{topic}”. How does it really work?"
+        return f"你说「{point_name(point.evidence, 40)}」，这和「{topic}」不一致。再想想，它实际上是怎样的？"
     if english:
-        lead = f"You covered “{_short(covered.point)}”. " if covered else ""
+        lead = f"You covered “{point_name(covered.point)}”. " if covered else ""
         return f"{lead}What about “{topic}” — how does that work?"
-    lead = f"你提到了「{_short(covered.point)}」，" if covered else "你的回答还没有涉及，"
+    lead = f"你提到了「{point_name(covered.point)}」，" if covered else "你的回答还没有涉及，"
     return f"{lead}那「{topic}」是怎么回事？能具体说说吗？"
+
+
+def valid_followup(text: str, topic: str, limit: int = 160) -> bool:
+    """Is an LLM rewording of a follow-up usable? One short question that still names the point.
+
+    >>> valid_followup("你提到了数据并行，那「模型并行」具体怎么做？", "模型并行")
+    True
+    >>> valid_followup("模型并行就是把模型按层切开放到多张卡上。", "模型并行")  # an answer, not a question
+    False
+    >>> valid_followup("那流水线并行呢？", "模型并行")  # drifted to another point
+    False
+    """
+    t = (text or "").strip()
+    if not t or len(t) > limit or "<|" in t or t.count("\n") > 1:
+        return False
+    if topic.replace(" ", "").lower() not in t.replace(" ", "").lower():
+        return False
+    return t.rstrip("」”\"'）) ").endswith(("？", "?", "吗", "呢"))
 
 
 def final_score(score: int, followup_credit: float | None, n_points: int, hints: int) -> int:

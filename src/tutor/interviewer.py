@@ -10,9 +10,14 @@ Example:
 from __future__ import annotations
 
 from .calibrate import band
-from .interview import (HELP, final_score, followup_question, new_session, parse_command, pick_followup, plan,
-                        report)
+import time
+from typing import Iterator
+
 from .answer import is_english
+from .interview import (HELP, point_name, final_score, followup_question, new_session, parse_command, pick_followup,
+                        plan, report, valid_followup)
+from .llm import timed_stream
+from .prompts import followup_messages
 
 BAND_ZH = {"excellent": "优秀", "partial": "部分正确", "wrong": "错误", "empty": "未作答"}
 CREDIT = {"covered": 1.0, "partial": 0.5}
@@ -77,8 +82,42 @@ class Interviewer:
         return session, msgs
 
     # -- one message from the candidate -------------------------------------------------------
-    def respond(self, session: dict, text: str) -> list[dict]:
-        """Handle an answer or a command; the session dict is updated in place and persisted."""
+    def respond_stream(self, session: dict, text: str) -> Iterator[dict]:
+        """Like `respond`, as events: {"type": "message", "message"} as each message is final, and
+        {"type": "token", "text"} while the LLM rewords a follow-up (the grade is shown before that)."""
+        for m in self.respond(session, text, phrase=False):
+            if m["kind"] == "followup" and self.use_llm and getattr(self.grader, "generator", None) is not None:
+                yield from self._phrase(session, m)
+            yield {"type": "message", "message": m}
+
+    def _phrase(self, session: dict, msg: dict) -> Iterator[dict]:
+        """Let the LLM reword the rule-written follow-up; keep the template unless the result is valid."""
+        timings: dict = {}
+        t0 = time.perf_counter()
+        parts = []
+        try:
+            for piece in timed_stream(self.grader.generator, followup_messages(msg["text"], msg["data"]["english"]),
+                                      timings, max_tokens=60, temperature=0.3):
+                parts.append(piece)
+                yield {"type": "token", "text": piece}
+        except Exception as exc:  # a failing backend must not lose the turn: the template stands
+            timings["error"] = str(exc)[:200]
+        text = "".join(parts).strip()
+        ok = valid_followup(text, msg["data"]["topic"])
+        msg["data"].update(phrased_by="llm" if ok else "template", first_token_s=timings.get("first_token_s"),
+                           phrase_s=round(time.perf_counter() - t0, 3))
+        if ok:
+            msg["text"] = text
+            session["turns"][-1]["followup"]["question"] = text
+            self.store.save_session(session)
+
+    def respond(self, session: dict, text: str, phrase: bool = True) -> list[dict]:
+        """Handle an answer or a command; the session dict is updated in place and persisted.
+
+        With phrase (and an LLM), a follow-up is reworded by the LLM before it is returned; see respond_stream.
+        """
+        if phrase:
+            return [e["message"] for e in self.respond_stream(session, text) if e["type"] == "message"]
         if session["phase"] == "done":
             return [_msg("info", "本次面试已结束。Start a new session to continue.")]
         cmd = parse_command(text)
@@ -122,11 +161,13 @@ class Interviewer:
         point = pick_followup(g)
         if point is None:
             return out + self._finalize(session, turn)
-        question = followup_question(point, g, english=is_english(text))
+        english = is_english(text)
+        question = followup_question(point, g, english=english)
         turn["followup"] = {"point": point.point, "status": point.status, "question": question}
         session["phase"] = "followup"
         self.store.save_session(session)  # a kill now resumes at the follow-up
-        return out + [_msg("followup", question, point=point.point, source=point.source, number=point.number)]
+        return out + [_msg("followup", question, point=point.point, source=point.source, number=point.number,
+                           topic=point_name(point.point), english=english, phrased_by="template")]
 
     # -- internals ----------------------------------------------------------------------------
     def _question(self, session: dict) -> dict:

@@ -117,3 +117,25 @@ def judge_claims_schema(n_sentences: int) -> dict:
     return {"type": "object", "properties": {"claims": {"type": "array", "items": verdict, "minItems": n_sentences,
                                                         "maxItems": n_sentences}},
             "required": ["claims"]}
+
+
+# Interview follow-up: the LLM only rewords the rule-written follow-up (which point to probe is decided
+# by the grade, never by the LLM); the reference answer is not in the prompt, so it cannot leak.
+FOLLOWUP_SYSTEM = (
+    "你是AI基础设施方向的面试官。把给定的追问改写成一句自然、口语化的追问，必须保留「」里的名称，"
+    "不要给出答案或提示，不要解释。只输出这一句追问。"
+)
+FOLLOWUP_SYSTEM_EN = (
+    "You are an AI-infrastructure interviewer. Reword the given follow-up as one natural spoken question. "
+    "Keep the quoted name exactly, give no answer or hint, no explanation. Output only the question."
+)
+
+
+def followup_messages(template: str, english: bool = False) -> list[dict]:
+    """The follow-up rewording prompt: fixed instructions, the rule-written follow-up as the user turn.
+
+    >>> followup_messages("那「模型并行」是怎么回事？")[1]["content"]
+    '那「模型并行」是怎么回事？'
+    """
+    return [{"role": "system", "content": FOLLOWUP_SYSTEM_EN if english else FOLLOWUP_SYSTEM},
+            {"role": "user", "content": template}]

@@ -32,26 +32,49 @@ def points_html(points: list[dict], title: str) -> str:
     return f"<h4>{title}</h4><ul>{''.join(rows)}</ul>"
 
 
-def grade_answer(services, picked: str | None, typed: str, answer: str, quick: bool, profile: str):
-    """Grade one answer; returns (summary markdown, points html, model answer html). Records it for the profile."""
-    question = (typed or "").strip() or (picked or "")
-    if not question:
-        return "请先选择或输入一个问题。Pick or type a question first.", "", ""
-    g = services.grader.grade(question, answer or "", use_llm=not quick and services.llm_enabled)
-    if g.abstained or g.score is None:
-        return f"⚠️ {html.escape(g.feedback)}", "", ""
-    if services.store is not None:
-        record_grade(services.store, profile, g)
+def _render(g, pending: bool) -> tuple[str, str, str]:
     flag = " · ⚠️ 与参考答案几乎相同 (copied)" if g.copied else ""
-    judge = {"used": "LLM 评审参与", "off": "规则评分"}.get(g.judge, "LLM 评审失败，按规则评分")
+    judge = ("⏳ 规则评分已出，LLM 评审中… rules done, the LLM judge is checking your claims" if pending else
+             {"used": "LLM 评审参与", "off": "规则评分"}.get(g.judge, "LLM 评审失败，按规则评分"))
     summary = (f"## {g.score}/100 · {BAND_ZH.get(g.band, g.band)}{flag}\n对照 {html.escape(g.item.source)} "
                f"#{g.item.number}：{html.escape(g.matched_question)}\n\n**反馈 Feedback**：{html.escape(g.feedback)}"
-               f"\n\n<small>{judge} · "
-               f"{g.timings.get('total_s', 0):.2f}s</small>")
+               f"\n\n<small>{judge} · {g.timings.get('total_s', 0):.2f}s</small>")
     pts = (points_html(g.covered, "✓ 讲到 Covered") + points_html(g.missed, "✗ 遗漏 Missed")
            + points_html(g.wrong, "⚠ 有误 Wrong"))
-    model = f"<details><summary>参考答案 Model answer</summary><p>{html.escape(g.model_answer).replace(chr(10), '<br>')}</p></details>"
+    model = (f"<details><summary>参考答案 Model answer</summary><p>{html.escape(g.model_answer).replace(chr(10), '<br>')}"
+             f"</p></details>")
     return summary, pts, model
+
+
+def grade_answer_stream(services, picked: str | None, typed: str, answer: str, quick: bool, profile: str):
+    """Grade one answer: yields the deterministic grade at once, then the judged one (summary, points html,
+    model answer html). Only the final grade is recorded for the profile."""
+    question = (typed or "").strip() or (picked or "")
+    if not question:
+        yield "请先选择或输入一个问题。Pick or type a question first.", "", ""
+        return
+    steps = services.grader.grade_steps(question, answer or "", use_llm=not quick and services.llm_enabled)
+    g = next(steps)
+    if g.abstained or g.score is None:
+        yield f"⚠️ {html.escape(g.feedback)}", "", ""
+        return
+    # A rule-decided grade (empty, "不知道", the question pasted back) has no judge step to wait for.
+    judged = not quick and services.llm_enabled and services.grader.generator is not None and "deterministic_s" in g.timings
+    if judged:
+        yield _render(g, pending=True)
+    for g in steps:
+        pass
+    if services.store is not None:
+        record_grade(services.store, profile, g)
+    yield _render(g, pending=False)
+
+
+def grade_answer(services, picked: str | None, typed: str, answer: str, quick: bool, profile: str):
+    """grade_answer_stream run to the end."""
+    last = None
+    for last in grade_answer_stream(services, picked, typed, answer, quick, profile):
+        pass
+    return last
 
 
 def tab(services, profile) -> None:
@@ -70,5 +93,7 @@ def tab(services, profile) -> None:
     points = gr.HTML()
     model = gr.HTML()
     topic.change(lambda t: gr.update(choices=bank_choices(items, t), value=None), topic, picked)
-    go.click(lambda p, t, a, q, prof: grade_answer(services, p, t, a, q, prof), [picked, typed, answer, quick, profile],
-             [summary, points, model])
+    def run(p, t, a, q, prof):  # a generator, so Gradio shows the rule grade before the judge's
+        yield from grade_answer_stream(services, p, t, a, q, prof)
+
+    go.click(run, [picked, typed, answer, quick, profile], [summary, points, model])

@@ -49,14 +49,43 @@ def resume(services, profile: str, quick: bool):
     return _chat(msgs), session, ""
 
 
-def answer(services, text: str, chat: list[dict], session: dict | None, quick: bool):
-    """One candidate message (an answer or /hint, /skip, /end). Returns (chat, session, report html)."""
+def answer_stream(services, text: str, chat: list[dict], session: dict | None, quick: bool):
+    """One candidate message (an answer or /hint, /skip, /end), streamed: yields (chat, session, report html).
+
+    The user's message shows at once, the grade as soon as it is decided, then the follow-up as the
+    LLM rewords it (replaced by the rule-written one if the rewording is unusable).
+    """
     chat = list(chat or [])
     if not session:
-        return chat + [{"role": "assistant", "content": "请先点“开始面试”。Start a session first."}], session, ""
-    msgs = _interviewer(services, quick).respond(session, text)
-    chat += [{"role": "user", "content": text or "（空）"}] + _chat(msgs)
-    return chat, session, report_html(msgs)
+        yield chat + [{"role": "assistant", "content": "请先点“开始面试”。Start a session first."}], session, ""
+        return
+    chat.append({"role": "user", "content": text or "（空）"})
+    yield chat, session, ""
+    msgs, live, words = [], None, ""
+    for ev in _interviewer(services, quick).respond_stream(session, text):
+        if ev["type"] == "token":
+            words += ev["text"]
+            if live is None:
+                chat.append({"role": "assistant", "content": ""})
+                live = len(chat) - 1
+            chat[live] = {"role": "assistant", "content": words + " ▌"}
+        else:
+            m = ev["message"]
+            msgs.append(m)
+            if m["kind"] == "followup" and live is not None:
+                chat[live] = {"role": "assistant", "content": m["text"]}
+            else:
+                chat.append({"role": "assistant", "content": m["text"]})
+        yield list(chat), session, ""
+    yield chat, session, report_html(msgs)
+
+
+def answer(services, text: str, chat: list[dict], session: dict | None, quick: bool):
+    """answer_stream run to the end: (chat, session, report html)."""
+    last = None
+    for last in answer_stream(services, text, chat, session, quick):
+        pass
+    return last
 
 
 def tab(services, profile) -> None:
@@ -83,8 +112,11 @@ def tab(services, profile) -> None:
     go.click(lambda p, t, k, q: start(services, p, t, k, q), [profile, topics, n, quick], outs)
     rev.click(lambda p, k, q: start(services, p, None, k, q, review=True), [profile, n, quick], outs)
     res.click(lambda p, q: resume(services, p, q), [profile, quick], outs)
+    def reply(text, chat_v, session_v, quick_v):  # a generator, so Gradio streams every yield
+        yield from answer_stream(services, text, chat_v, session_v, quick_v)
+
     for trigger in (box.submit, send.click):
-        trigger(lambda t, c, s, q: answer(services, t, c, s, q), [box, chat, session, quick], outs).then(
-            lambda: "", None, box)
+        trigger(reply, [box, chat, session, quick], outs).then(lambda: "", None, box)
     for btn, cmd in ((hint, "/hint"), (skip, "/skip"), (end, "/end")):
-        btn.click(lambda c, s, q, cmd=cmd: answer(services, cmd, c, s, q), [chat, session, quick], outs)
+        btn.click(lambda c, s, q, cmd=cmd: (yield from answer_stream(services, cmd, c, s, q)), [chat, session, quick],
+                  outs)
