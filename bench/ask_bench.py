@@ -70,7 +70,8 @@ def run_ours(settings, retriever, path: str, queries: list[str]) -> dict:
     """Our pipeline, cold prefix states then warm ones (reference first, then the cited stream)."""
     rows = {}
     with tempfile.TemporaryDirectory() as states:
-        gen = LlamaCppGenerator(path, threads=settings.threads, n_ctx=settings.n_ctx, state_dir=states)
+        gen = LlamaCppGenerator(path, threads=settings.threads, n_ctx=settings.n_ctx, state_dir=states,
+                                max_states=settings.prefix_states)  # as the app keeps them
         asker = Asker(Tutor(settings, retriever, gen))
         asker.answer("warm-up: 什么是过拟合？")  # model load, not counted
         for label in ("ours, cold states", "ours, warm states"):
