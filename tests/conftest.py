@@ -110,3 +110,11 @@ def real_retriever(real_encoder, project_settings, tmp_path_factory):
 
     settings = project_settings.replace(cache_dir=tmp_path_factory.mktemp("cache"))
     return open_retriever(settings, encoder=real_encoder, show_progress=False, progress=lambda m: None)
+
+
+@pytest.fixture(scope="session")
+def small_judge(project_settings):
+    """The packaged 0.5B model, loaded once per session (the grading judge, interview follow-ups)."""
+    from tutor.models import load_generator
+
+    return load_generator(project_settings.replace(generator="qwen0.5b"))

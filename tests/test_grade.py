@@ -334,14 +334,6 @@ def test_real_grader_abstains_on_questions_the_documents_do_not_cover(real_retri
         assert grade.abstained and grade.item is None and grade.score is None, q
 
 
-@pytest.fixture(scope="session")
-def small_judge(project_settings):
-    """The packaged 0.5B model, loaded once for every judge test."""
-    from tutor.models import load_generator
-
-    return load_generator(project_settings.replace(generator="qwen0.5b"))
-
-
 @pytest.mark.integration
 def test_real_judge_returns_constrained_verdicts_and_reuses_the_prefix(real_retriever, small_judge):
     g = Grader(real_retriever, generator=small_judge)

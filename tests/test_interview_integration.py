@@ -89,3 +89,21 @@ def test_killed_process_resumes_the_session(project_settings, tmp_path):
     progress = subprocess.run([sys.executable, "-m", "tutor.cli", "progress", "--profile", "kim", "--json"],
                               env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert json.loads(progress.stdout)["items_seen"] == 3
+
+
+def test_followup_rewording_with_the_real_llm_keeps_the_point(real_retriever, project_settings, small_judge, tmp_path):
+    from tutor.interview import point_name
+
+    tutor = Tutor(project_settings, real_retriever)
+    iv = Interviewer(tutor, Grader(real_retriever, generator=small_judge), Store(tmp_path / "p.sqlite3"), use_llm=True)
+    item = next(it for it in tutor.items if it.kind == "item" and len(it.key_points) >= 3)
+    session, _ = iv.start("llm", None, 1, seed=3)
+    session["queue"] = [item.id]  # a multi-point item, so one covered point leaves others to follow up
+    events = list(iv.respond_stream(session, item.key_points[0]))
+    kinds = [e["message"]["kind"] if e["type"] == "message" else "token" for e in events]
+    follow = events[-1]["message"]
+    assert kinds[0] == "grade" and follow["kind"] == "followup", kinds
+    assert "token" in kinds and follow["data"]["first_token_s"] is not None  # the LLM was asked, and streamed
+    assert follow["data"]["phrased_by"] in ("llm", "template")
+    assert point_name(follow["data"]["point"]).replace(" ", "") in follow["text"].replace(" ", "")
+    assert session["turns"][-1]["followup"]["question"] == follow["text"]
