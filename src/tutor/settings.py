@@ -61,7 +61,9 @@ class Settings:
     # Model name to request from that server.
     llm_model: str = "qwen2.5-coder"
     # Item prefix KV states kept in RAM (~9 MB each for the 1.5B); the rest are read back from disk in ms.
-    prefix_states: int = 12
+    # Few on purpose: measured with the ask bench, 4 instead of 12 kept the warm first token (median 1.64 s
+    # vs 1.93 s) and cut peak RSS from 3.10 to 3.02 GB.
+    prefix_states: int = 4
     # Answer with the retrieved reference only (no LLM): the quick mode for slow machines.
     no_llm: bool = False
 
