@@ -44,8 +44,14 @@ def test_index_then_search_json_and_batch(cli_env, tmp_path):
         assert {"source", "number", "question", "score", "topics", "duplicates"} <= hit.keys()
         assert hit["source"].endswith(".md") and isinstance(hit["number"], int)
         assert {"source": hit["source"], "number": hit["number"]} == hit["duplicates"][0]
+    # Out of GPU memory while training: the OOM item, the resource-bottleneck items and the
+    # resource-shortage item are all answers (the labels of the same query in eval/retrieval.jsonl).
+    relevant = {("llm-startup-challenges.md", 14), ("llm-sustainable-dev.md", 1), ("llm-sustainable-dev.md", 16),
+                ("llm-startup-challenges.md", 1), ("llm-startup-challenges.md", 16)}
+    first = {(d["source"], d["number"]) for d in result["hits"][0]["duplicates"]}
+    assert first & relevant, result["hits"][0]
     top_refs = {(d["source"], d["number"]) for h in result["hits"] for d in h["duplicates"]}
-    assert ("llm-startup-challenges.md", 14) in top_refs  # the out-of-memory item
+    assert len(top_refs & relevant) >= 2, top_refs
 
     batch = tmp_path / "q.jsonl"
     batch.write_text('{"query": "过拟合怎么办"}\n{"query": "how does quantization work"}\nnot json\n',

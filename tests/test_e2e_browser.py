@@ -124,6 +124,9 @@ def test_grade_an_answer(page):
     page.get_by_role("button", name="评分 Grade").click()
     page.get_by_text("/100").first.wait_for(timeout=180_000)
     page.get_by_text("反馈 Feedback").first.wait_for(timeout=10_000)
+    # The rule grade shows first; the judged one replaces it (or says the judge failed and rules stand).
+    page.get_by_text("LLM 评审").first.wait_for(timeout=180_000)
+    page.get_by_text("评审中").wait_for(state="detached", timeout=180_000)
     _shot(page, "grade")
 
 

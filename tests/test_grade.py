@@ -281,6 +281,9 @@ def test_feedback_follows_the_answer_language():
     assert feedback(pts, "partial", "", "Use dropout.").startswith("Covered: Dropout.")
     assert feedback(pts, "partial", "", "用 Dropout。").startswith("讲到了：Dropout。")
     assert "早停" in feedback(pts, "partial", "", "用 Dropout。")
+    # A point only touched on is to be expanded, not "added": the feedback never contradicts the lists.
+    half = (PointResult("正则化：加入 L2 正则项", "partial", "加正则"), PointResult("早停：验证集不降就停", "missed"))
+    assert feedback(half, "partial", "", "加正则。") == "可以展开讲讲：正则化。建议补充：早停。"
 
 
 def test_question_matching_uses_the_retriever_and_abstains_off_topic(mini_corpus, tmp_path):

@@ -27,6 +27,13 @@ def test_own_citation_is_kept_when_it_supports():
     assert cited == [2] and unsupported == [] and text.count("[2]") == 1
 
 
+def test_a_citation_after_the_full_stop_belongs_to_that_sentence():
+    # "…结果。[1]" — the model's own citation, placed after the stop, must not earn a second "[1]".
+    text, cited, _ = attribute("数据并行把数据切分到多个GPU。[2] 量化把权重转为INT8。", ["量化把权重转换为INT8低精度表示",
+                                                                       "数据并行把数据切分到多个GPU"])
+    assert cited == [2, 1] and text.count("[2]") == 1 and "INT8。[1]" in text
+
+
 def test_bigram_support_bounds():
     assert bigram_support("", "x") == 1.0
     assert bigram_support("完全无关的句子", "数据并行") == 0.0

@@ -1,4 +1,5 @@
-"""Feedback on a grade, written by rules from the point lists (never by the LLM): right, to correct, to add.
+"""Feedback on a grade, written by rules from the point lists (never by the LLM): right, to correct,
+to expand on (partly covered), to add (missed).
 
 English feedback for an answer with no Chinese in it, Chinese otherwise; point names stay as the
 documents write them.
@@ -27,13 +28,15 @@ def _english(text: str) -> bool:
 
 
 def feedback(points: tuple[PointResult, ...], band_: str | None, reason: str, answer: str) -> str:
-    """Concise, rule-written feedback: what was right, what to correct, what to add (at most three each)."""
+    """Concise, rule-written feedback: what was right, what to correct, what to expand on, what to add
+    (at most three each)."""
     en = _english(answer)
     wrong = [p for p in points if p.status == "contradicted"]
     missed = [p for p in points if p.status == "missed" and p.kind == "answer"]
     partial = [p for p in points if p.status == "partial"]
     covered = [p for p in points if p.status == "covered"]
-    add = [_short(p.point) for p in (missed + partial)[:3]]
+    add = [_short(p.point) for p in missed[:3]]
+    expand = [_short(p.point) for p in partial[:3]]  # touched on, not explained: a different ask than "add"
     if reason:
         why = {"empty": ("没有作答。", "No answer given."), "dont_know": ("这次没有作答。", "No attempt this time."),
                "restates_question": ("回答只是重复了题目。", "The answer only repeats the question.")}.get(reason, ("", ""))
@@ -48,6 +51,8 @@ def feedback(points: tuple[PointResult, ...], band_: str | None, reason: str, an
     for p in wrong[:2]:
         parts.append(f"Correct this: “{p.evidence}” — the reference says: {p.point}" if en
                      else f"需要纠正：“{p.evidence}”——参考答案：{p.point}")
+    if expand:
+        parts.append(f"Expand on: {'; '.join(expand)}." if en else f"可以展开讲讲：{'；'.join(expand)}。")
     if add:
         parts.append(f"Add: {'; '.join(add)}." if en else f"建议补充：{'；'.join(add)}。")
     if not parts:

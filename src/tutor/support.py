@@ -21,6 +21,7 @@ from .corpus import split_sentences
 from .glossary import english_terms
 
 _CITE = re.compile(r"\[(\d{1,2})\]")
+_CITE_AFTER_STOP = re.compile(r"([。！？!?.；;])[ \t]*((?:\[\d{1,2}\])+)")
 _STRIP = re.compile(r"[\W_]+")
 # A sentence is supported when most of its wording comes from the passage, or when it is close
 # in meaning to some passage sentence (e5-small: paraphrases ≳ 0.86, same-domain unrelated ≈ 0.78).
@@ -101,6 +102,8 @@ def attribute(text: str, passages: list[str], encoder=None) -> tuple[str, list[i
         (text with citations, cited passage numbers in order, unsupported sentences).
     """
     text, _ = parse_citations(text, len(passages))
+    # "…结果。[1]": a citation after the full stop belongs to the sentence before it, not the next one.
+    text = _CITE_AFTER_STOP.sub(r"\2\1", text)
     sentences = claim_sentences(text)
     if not sentences or not passages:
         return text, [], sentences

@@ -28,13 +28,15 @@ def points_html(points: list[dict], title: str) -> str:
     rows = []
     for p in points:
         ev = f"<br><small>← “{html.escape(p['evidence'])}”</small>" if p.get("evidence") else ""
-        rows.append(f"<li>{html.escape(p['point'])} <small>({html.escape(p['source'])} #{p['number']})</small>{ev}</li>")
+        part = "<small>◐ 部分 partly</small> " if p.get("status") == "partial" else ""
+        rows.append(f"<li>{part}{html.escape(p['point'])} <small>({html.escape(p['source'])} #{p['number']})</small>{ev}"
+                    f"</li>")
     return f"<h4>{title}</h4><ul>{''.join(rows)}</ul>"
 
 
 def _render(g, pending: bool) -> tuple[str, str, str]:
     flag = " · ⚠️ 与参考答案几乎相同 (copied)" if g.copied else ""
-    judge = ("⏳ 规则评分已出，LLM 评审中… rules done, the LLM judge is checking your claims" if pending else
+    judge = ("规则评分已出，LLM 评审中… rules done, the LLM judge is checking your claims" if pending else
              {"used": "LLM 评审参与", "off": "规则评分"}.get(g.judge, "LLM 评审失败，按规则评分"))
     summary = (f"## {g.score}/100 · {BAND_ZH.get(g.band, g.band)}{flag}\n对照 {html.escape(g.item.source)} "
                f"#{g.item.number}：{html.escape(g.matched_question)}\n\n**反馈 Feedback**：{html.escape(g.feedback)}"
