@@ -3,8 +3,9 @@ llama-index query engine (`index.as_query_engine`) over the same e5 index and th
 
     .venv/bin/python bench/ask_bench.py [--generator qwen1.5b] [--n 8]
 
-Each pipeline runs in its own process, so each peak RSS is its own. Ours is measured twice: with cold prefix states (a fresh state folder: each item's prefix is
-computed on first use) and warm (states restored, as after `tutor warm` or the app's background warm-up).
+Each pipeline runs in its own process, so each peak RSS is its own. Ours is measured twice: with
+cold prefix states (a fresh state folder: each item's prefix is computed on first use) and warm
+(states restored, as after `tutor warm` or the app's background warm-up).
 """
 from __future__ import annotations
 

@@ -213,16 +213,10 @@ class Grader:
                         prep.reference, reason=reason, matched_question=item.question, timings=timings)
             return
         t1 = time.perf_counter()
-        ev = self._measure(prep, answer)
-        det_wrong = {s: cue for s, (_, cue) in ev.cues.items()}
-        det = self._grade(question, answer, item, prep, ev, det_wrong, {}, "off", timings, t0)
-        for alt in items[1:]:  # an equally good reading of the question: keep the item the answer fits best
-            alt_prep = self.prepare(alt)
-            alt_ev = self._measure(alt_prep, answer)
-            alt_wrong = {s: cue for s, (_, cue) in alt_ev.cues.items()}
-            alt_det = self._grade(question, answer, alt, alt_prep, alt_ev, alt_wrong, {}, "off", timings, t0)
-            if alt_det.score > det.score:
-                item, prep, ev, det_wrong, det = alt, alt_prep, alt_ev, alt_wrong, alt_det
+        # Each equally good reading of the question (see candidates) is graded; the answer keeps the item
+        # it fits best, the first on a tie.
+        item, prep, ev, det_wrong, det = max((self._rule_grade(question, answer, it, timings, t0) for it in items),
+                                             key=lambda r: r[4].score)
         timings["deterministic_s"] = round(time.perf_counter() - t1, 3)
         yield dataclasses.replace(det, timings=dict(det.timings, deterministic_s=timings["deterministic_s"]))
         if not (use_llm and self.generator is not None):
@@ -232,6 +226,13 @@ class Grader:
         claims = dict(enumerate(verdicts or []))
         wrong = det_wrong | {s: "" for s, v in claims.items() if v == "wrong" and s not in det_wrong}
         yield self._grade(question, answer, item, prep, ev, wrong, claims, status, timings, t0)
+
+    def _rule_grade(self, question: str, answer: str, item: Item, timings: dict, t0: float):
+        """(item, prep, evidence, rule-marked wrong sentences, deterministic Grade) for one item."""
+        prep = self.prepare(item)
+        ev = self._measure(prep, answer)
+        wrong = {s: cue for s, (_, cue) in ev.cues.items()}
+        return item, prep, ev, wrong, self._grade(question, answer, item, prep, ev, wrong, {}, "off", timings, t0)
 
     def _measure(self, prep: _Prepared, answer: str) -> _Evidence:
         c = self.c

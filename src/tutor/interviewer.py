@@ -9,13 +9,13 @@ Example:
 """
 from __future__ import annotations
 
-from .calibrate import band
 import time
 from typing import Iterator
 
 from .answer import is_english
-from .interview import (HELP, point_name, final_score, followup_question, new_session, parse_command, pick_followup,
-                        plan, report, valid_followup)
+from .calibrate import band
+from .interview import (HELP, final_score, followup_question, new_session, parse_command, pick_followup, plan,
+                        point_name, report, valid_followup)
 from .llm import timed_stream
 from .prompts import followup_messages
 
@@ -29,6 +29,15 @@ def grade_text(score: int, band_: str, covered: list[str], missed: list[str], wr
         if pts:
             parts.append(f"{label}：{'；'.join(p[:24] for p in pts[:3])}。")
     return "".join(parts)
+
+
+def _turn_score(turn: dict) -> int:
+    fu = turn.get("followup") or {}
+    return final_score(turn["score"], fu.get("credit"), turn.get("points", 0), turn.get("hints", 0))
+
+
+def _average(turns: list[dict]) -> float:
+    return round(sum(t["final_score"] for t in turns) / len(turns), 1)
 
 
 def _msg(kind: str, text: str, **data) -> dict:
@@ -85,7 +94,7 @@ class Interviewer:
     def respond_stream(self, session: dict, text: str) -> Iterator[dict]:
         """Like `respond`, as events: {"type": "message", "message"} as each message is final, and
         {"type": "token", "text"} while the LLM rewords a follow-up (the grade is shown before that)."""
-        for m in self.respond(session, text, phrase=False):
+        for m in self._respond(session, text):
             if m["kind"] == "followup" and self.use_llm and getattr(self.grader, "generator", None) is not None:
                 yield from self._phrase(session, m)
             yield {"type": "message", "message": m}
@@ -111,13 +120,15 @@ class Interviewer:
             session["turns"][-1]["followup"]["question"] = text
             self.store.save_session(session)
 
-    def respond(self, session: dict, text: str, phrase: bool = True) -> list[dict]:
+    def respond(self, session: dict, text: str) -> list[dict]:
         """Handle an answer or a command; the session dict is updated in place and persisted.
 
-        With phrase (and an LLM), a follow-up is reworded by the LLM before it is returned; see respond_stream.
+        With an LLM, a follow-up is reworded before it is returned (respond_stream, collected).
         """
-        if phrase:
-            return [e["message"] for e in self.respond_stream(session, text) if e["type"] == "message"]
+        return [e["message"] for e in self.respond_stream(session, text) if e["type"] == "message"]
+
+    def _respond(self, session: dict, text: str) -> list[dict]:
+        """The rule-decided reply: grade, template follow-up, next question or report."""
         if session["phase"] == "done":
             return [_msg("info", "本次面试已结束。Start a new session to continue.")]
         cmd = parse_command(text)
@@ -189,32 +200,36 @@ class Interviewer:
         return _msg("hint", f"提示（本题 −{10}）：{left[0]}", point=left[0])
 
     def _finalize(self, session: dict, turn: dict) -> list[dict]:
-        fu = turn.get("followup") or {}
-        turn["final_score"] = final_score(turn["score"], fu.get("credit"), turn.get("points", 0), turn.get("hints", 0))
+        turn["final_score"] = _turn_score(turn)
         session["index"] += 1
         session["phase"] = "question" if session["index"] < len(session["queue"]) else "done"
         session["hints"], session["revealed"] = 0, []
         if session["phase"] == "done":
-            session["average"] = round(sum(t["final_score"] for t in session["turns"]) / len(session["turns"]), 1)
-        self.store.record(session["profile"], turn["item"], turn["final_score"], band(turn["final_score"]),
-                          session["mode"], turn.get("missed"), session["id"], session)
+            session["average"] = _average(session["turns"])
+        self._record(session, turn)
         if session["phase"] == "done":
             return [self._report(session)]
         return [self._question(session)]
 
     def _finish(self, session: dict) -> list[dict]:
-        if session["phase"] == "followup":
-            # The main answer was graded: ending during its follow-up keeps that grade (no follow-up credit).
-            turn = session["turns"][-1]
-            turn["final_score"] = final_score(turn["score"], None, turn.get("points", 0), turn.get("hints", 0))
-            self.store.record(session["profile"], turn["item"], turn["final_score"], band(turn["final_score"]),
-                              session["mode"], turn.get("missed"), session["id"])
+        # The main answer was graded: ending during its follow-up keeps that grade (no follow-up credit).
+        graded = session["turns"][-1] if session["phase"] == "followup" else None
+        if graded is not None:
+            graded["final_score"] = _turn_score(graded)
         session["phase"] = "done"
         session["turns"] = [t for t in session["turns"] if "final_score" in t]
         if session["turns"]:
-            session["average"] = round(sum(t["final_score"] for t in session["turns"]) / len(session["turns"]), 1)
-        self.store.save_session(session)
+            session["average"] = _average(session["turns"])
+        if graded is not None:
+            self._record(session, graded)
+        else:
+            self.store.save_session(session)
         return [self._report(session)]
+
+    def _record(self, session: dict, turn: dict) -> None:
+        """The turn's attempt, FSRS card and the session state, in one transaction."""
+        self.store.record(session["profile"], turn["item"], turn["final_score"], band(turn["final_score"]),
+                          session["mode"], turn.get("missed"), session["id"], session)
 
     def _report(self, session: dict) -> dict:
         rep = report(session, self.items)

@@ -1,8 +1,9 @@
 """Gradio UI: `build_app(tutor)` composes one tab per mode; every handler is a plain function.
 
 Handlers take the services and plain values and return plain values, so tests call them without a
-server. Per-user state (conversation, interview session) lives in `gr.State`; the profile picker (known
-profiles, or a new name) chooses whose progress is read and written; the LLM is shared and serialised by its own lock.
+server. Per-user state (conversation, interview session) lives in `gr.State`; the profile picker
+(known profiles, or a new name) chooses whose progress is read and written; the LLM is shared and
+serialised by its own lock.
 """
 from __future__ import annotations
 
