@@ -1,5 +1,7 @@
 # Two commands: `make run` and `make test`. Each sets up what is missing (idempotent), then runs.
 # First run on a fresh machine takes ~12 min (llama-cpp-python compiles from source); later runs skip it.
+# llama.cpp's CPU flags are decided in one place, scripts/llama_build.py (portable tiers, never -march=native;
+# force with TUTOR_LLAMA_TIER=avx512|avx2|sse42|x86-64 or TUTOR_LLAMA_CMAKE_ARGS="...").
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -10,11 +12,13 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test test-fast index models models-test bench clean-cache check-cpu browser
+.PHONY: FORCE run test test-fast index models models-test bench clean-cache check-cpu browser
 
 run: $(VENV)/.core $(VENV)/.gen check-cpu
 	@echo "== preparing models (skipped when already verified)"
 	$(BIN)/tutor models qwen1.5b
+	@echo "== llama.cpp smoke test (once per build, model and CPU)"
+	$(BIN)/python scripts/llama_build.py smoke --model "$$($(BIN)/tutor models qwen1.5b --path)"
 	@echo "== index (rebuilt only when stale)"
 	$(BIN)/tutor index
 	@echo "== launching on http://$${TUTOR_HOST:-127.0.0.1}:$${TUTOR_PORT:-7860}"
@@ -23,6 +27,8 @@ run: $(VENV)/.core $(VENV)/.gen check-cpu
 test: $(VENV)/.core $(VENV)/.gen-small check-cpu browser
 	@echo "== preparing test models (embedder + 0.5B generator)"
 	$(BIN)/tutor models qwen0.5b
+	@echo "== llama.cpp smoke test (once per build, model and CPU)"
+	$(BIN)/python scripts/llama_build.py smoke --model "$$($(BIN)/tutor models qwen0.5b --path)"
 	@echo "== running tests (unit + integration)"
 	@$(BIN)/pytest -q -rs; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
@@ -40,8 +46,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --upgrade pip wheel setuptools
 
-$(VENV)/.core: $(BIN)/python $(DEPS)
-	@echo "== installing tutor + stack (torch pinned CPU-only; llama-cpp-python compiles once, ~10 min)"
+# Before the stack: with llama-cpp-python already installed, pip never builds it natively itself.
+# Always asked (cheap when nothing changed), so a forced tier or flag set takes effect on the next make;
+# the stamp only moves when a build was (re)installed.
+$(VENV)/.llama: $(BIN)/python FORCE
+	@$(BIN)/python scripts/llama_build.py install --stamp $@
+
+FORCE:
+
+$(VENV)/.core: $(BIN)/python $(DEPS) $(VENV)/.llama
+	@echo "== installing tutor + stack (torch pinned CPU-only)"
 	$(PIP) -e '.[test]'
 	touch $@
 
@@ -68,3 +82,4 @@ check-cpu:
 
 clean-cache:
 	rm -rf .cache
+	rm -f $(VENV)/.llama

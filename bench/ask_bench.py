@@ -3,9 +3,11 @@ llama-index query engine (`index.as_query_engine`) over the same e5 index and th
 
     .venv/bin/python bench/ask_bench.py [--generator qwen1.5b] [--n 8]
 
-Each pipeline runs in its own process, so each peak RSS is its own. Ours is measured twice: with
+Each pipeline runs in its own process, so each peak RSS is its own. Ours is measured in-process with
 cold prefix states (a fresh state folder: each item's prefix is computed on first use) and warm
-(states restored, as after `tutor warm` or the app's background warm-up).
+(states restored, as after `tutor warm` or the app's background warm-up), then as the app runs it:
+llama.cpp in a supervised worker process (the IPC cost of crash isolation), on the same warm states.
+The worker's own RSS is not in "ours" peak RSS (it is a child process).
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from tutor.answer import Asker  # noqa: E402
 from tutor.evaluate import load_jsonl  # noqa: E402
 from tutor.llm import LlamaCppGenerator  # noqa: E402
+from tutor.llm_worker import WorkerGenerator  # noqa: E402
 from tutor.models import generator_path  # noqa: E402
 from tutor.pipeline import Tutor, open_retriever  # noqa: E402
 from tutor.prompts import chatml  # noqa: E402
@@ -67,25 +70,37 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _timed(asker, queries: list[str]) -> dict:
+    ref, ttft, tps, total = [], [], [], []
+    for q in queries:
+        a = asker.answer(q)
+        if a.refused or a.generation_error:
+            continue
+        ref.append(a.timings["reference_s"])
+        ttft.append(a.timings["first_token_s"])  # includes the prefix restore/compute
+        tps.append(a.timings.get("tokens_per_s", 0.0))
+        total.append(a.timings["total_s"])
+    return {"ref": ref, "ttft": ttft, "tps": tps, "total": total}
+
+
 def run_ours(settings, retriever, path: str, queries: list[str]) -> dict:
-    """Our pipeline, cold prefix states then warm ones (reference first, then the cited stream)."""
+    """Our pipeline in-process, cold prefix states then warm ones (reference first, then the cited
+    stream); then as the app runs it, in a supervised worker process, on the same warm states."""
     rows = {}
     with tempfile.TemporaryDirectory() as states:
-        gen = LlamaCppGenerator(path, threads=settings.threads, n_ctx=settings.n_ctx, state_dir=states,
-                                max_states=settings.prefix_states)  # as the app keeps them
+        kwargs = dict(model_path=path, threads=settings.threads, n_ctx=settings.n_ctx, state_dir=states,
+                      max_states=settings.prefix_states)  # as the app keeps them
+        gen = LlamaCppGenerator(**kwargs)
         asker = Asker(Tutor(settings, retriever, gen))
         asker.answer("warm-up: 什么是过拟合？")  # model load, not counted
-        for label in ("ours, cold states", "ours, warm states"):
-            ref, ttft, tps, total = [], [], [], []
-            for q in queries:
-                a = asker.answer(q)
-                if a.refused:
-                    continue
-                ref.append(a.timings["reference_s"])
-                ttft.append(a.timings["first_token_s"])  # includes the prefix restore/compute
-                tps.append(a.timings.get("tokens_per_s", 0.0))
-                total.append(a.timings["total_s"])
-            rows[label] = {"ref": ref, "ttft": ttft, "tps": tps, "total": total}
+        for label in ("ours in-process, cold states", "ours in-process, warm states"):
+            rows[label] = _timed(asker, queries)
+        del asker, gen
+        worker = WorkerGenerator(("tutor.llm", "LlamaCppGenerator", kwargs))
+        asker = Asker(Tutor(settings, retriever, worker))
+        asker.answer("warm-up: 什么是过拟合？")  # worker start + model load, not counted
+        rows["ours in a worker process (the app's default), warm states"] = _timed(asker, queries)
+        worker.close()
     return rows
 
 

@@ -20,14 +20,17 @@ def asker(real_retriever, project_settings, tmp_path_factory):
     from tutor.models import load_generator
 
     settings = project_settings.replace(generator="qwen0.5b", cache_dir=tmp_path_factory.mktemp("ask-cache"))
-    # The GGUF itself comes from the project cache; prefix states go to the temp cache.
-    from tutor.llm import LlamaCppGenerator
+    # The GGUF itself comes from the project cache; prefix states go to the temp cache. As in the app,
+    # llama.cpp runs in a supervised worker process.
+    from tutor.llm_worker import WorkerGenerator
     from tutor.models import generator_path
 
     path = generator_path("qwen0.5b", project_settings.cache_dir, progress=lambda m: None)
-    gen = LlamaCppGenerator(str(path), n_ctx=2048, state_dir=str(settings.cache_dir / "prefix-states"))
+    gen = WorkerGenerator(("tutor.llm", "LlamaCppGenerator",
+                           dict(model_path=str(path), n_ctx=2048, state_dir=str(settings.cache_dir / "prefix-states"))))
     assert load_generator  # the factory is exercised by the CLI test below
-    return Asker(Tutor(settings, real_retriever, gen))
+    yield Asker(Tutor(settings, real_retriever, gen))
+    gen.close()
 
 
 def test_answer_is_cited_grounded_and_timed(asker):
@@ -43,6 +46,25 @@ def test_answer_is_cited_grounded_and_timed(asker):
     again = asker.answer("训练的时候显存不够用怎么办？")
     assert again.timings["prefix"] == "restored"  # same item: its prefix state is reused
     assert again.timings["prefix_s"] < answer.timings.get("prefix_s", 1e9)
+
+
+def test_a_killed_worker_costs_one_answer_and_its_replacement_restores_prefix_states(asker):
+    import signal
+
+    gen = asker.tutor.generator
+    q = "训练的时候显存不够用怎么办？"
+    events, killed = [], False
+    for ev in asker.ask(q):
+        events.append(ev)
+        if ev["type"] == "token" and not killed:
+            os.kill(gen._proc.pid, signal.SIGSEGV)  # the crash issue 10 saw, mid-answer
+            killed = True
+    answer = events[-1]["answer"]
+    assert killed and answer.generation_error and answer.citations and not answer.refused
+    assert answer.text.startswith(events[0]["reference"]["text"])
+    again = asker.answer(q)
+    assert not again.generation_error and again.citations
+    assert again.timings["prefix"] == "restored"  # the new worker read the item's state back from disk
 
 
 def test_near_domain_and_off_topic_are_refused_without_generation(asker):

@@ -37,6 +37,10 @@ _FOLLOW_UP = re.compile(r"^(那|那么|这|它|其|为什么|为啥|怎么说|wh
                         re.IGNORECASE)
 # Words that swap the stage a follow-up asks about; the previous question's stage word must not come along.
 _CONTRASTS = ({"训练", "推理"}, {"training", "inference"}, {"数据并行", "模型并行"}, {"同步", "异步"})
+# Shown instead of the generated answer when the generator crashed or hung (its worker is replaced).
+GENERATION_FAILED = ("⚠️ 生成回答失败，上面是文档中的参考答案；下一个问题会正常生成。"
+                     "The generated answer failed; the reference above is from the documents. "
+                     "The next question is answered normally.")
 EMPTY_MESSAGE = "请输入一个问题，例如：“数据并行和模型并行有什么区别？” (Please ask a question.)"
 
 
@@ -136,18 +140,28 @@ class Asker:
                                                     timings=timings, notice=notice)}
             return
         passages = [top.item] + ([second] if second else [])
-        generator = self.tutor.generator
-        t_warm = time.perf_counter()
-        # Restores the item's prefix state from RAM/disk, or computes and saves it (the same work a
-        # cold prompt would do anyway), so the question is the only new text processed.
-        timings["prefix"] = "computed" if generator.warm(answer_prefix(top.item)) else "restored"
-        timings["prefix_s"] = round(time.perf_counter() - t_warm, 3)
         asked = q if q == standalone else f"{q}（上文：{standalone}）"
         messages = answer_messages(top.item, asked, second, english=is_english(q))
         parts = []
-        for piece in timed_stream(generator, messages, timings, max_tokens=320, temperature=0.2):
-            parts.append(piece)
-            yield {"type": "token", "text": piece}
+        try:
+            generator = self.tutor.generator
+            t_warm = time.perf_counter()
+            # Restores the item's prefix state from RAM/disk, or computes and saves it (the same work a
+            # cold prompt would do anyway), so the question is the only new text processed.
+            timings["prefix"] = "computed" if generator.warm(answer_prefix(top.item)) else "restored"
+            timings["prefix_s"] = round(time.perf_counter() - t_warm, 3)
+            for piece in timed_stream(generator, messages, timings, max_tokens=320, temperature=0.2):
+                parts.append(piece)
+                yield {"type": "token", "text": piece}
+        except Exception as exc:  # noqa: BLE001 - any generator failure (crash, hang, load error) ends the same way
+            # The reference came from the documents and stands; the worker is already being replaced,
+            # so the next question is generated normally.
+            timings["generation_error"] = f"{exc.__class__.__name__}: {exc}"[:300]
+            timings["total_s"] = round(time.perf_counter() - t0, 3)
+            yield {"type": "done", "answer": Answer(q, standalone, f"{reference['text']} [1]", False, reference,
+                                                    (top.item.ref,), timings=timings, notice=notice,
+                                                    generation_error=GENERATION_FAILED)}
+            return
         # What the user waits for is prefix restore/compute plus the stream's own first token.
         if "first_token_s" in timings:
             timings["first_token_s"] = round(timings["first_token_s"] + timings["prefix_s"], 3)
@@ -160,8 +174,11 @@ class Asker:
         yield {"type": "done", "answer": Answer(q, standalone, text, False, reference, citations,
                                                 tuple(unsupported), timings=timings, notice=notice)}
         # Follow-ups usually stay on the same items: keep their prefix states ready (no-op if kept).
-        for h in hits[1:2]:
-            generator.warm(answer_prefix(h.item))
+        try:
+            for h in hits[1:2]:
+                generator.warm(answer_prefix(h.item))
+        except Exception:  # noqa: BLE001 - a head start only; the next question warms what it needs
+            pass
 
     def answer(self, question: str, history: list[dict] | None = None, no_llm: bool | None = None) -> Answer:
         """Run ask() to completion and return the final Answer."""

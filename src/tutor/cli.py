@@ -98,8 +98,12 @@ def cmd_models(args) -> int:
     from .models import embedder_path, generator_path
 
     s = _settings(args)
-    print(f"embedder: {embedder_path(s.embedder, s.cache_dir, _err)}")
     names = args.generators or [s.generator]
+    if args.path:  # just the GGUF paths, one per line, for scripts (the Makefile's smoke test)
+        for name in names:
+            print(generator_path(name, s.cache_dir, verify=args.verify, progress=_err))
+        return 0
+    print(f"embedder: {embedder_path(s.embedder, s.cache_dir, _err)}")
     for name in names:
         print(f"generator {name}: {generator_path(name, s.cache_dir, verify=args.verify, progress=_err)}")
     return 0
@@ -168,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("models", parents=[common], help="prepare and verify the packaged models")
     s.add_argument("--verify", action="store_true", help="re-hash assembled GGUFs")
+    s.add_argument("--path", action="store_true", help="print only each generator's GGUF path")
     s.add_argument("generators", nargs="*", help="generators to prepare (default: the configured one)")
     s.set_defaults(fn=cmd_models)
 

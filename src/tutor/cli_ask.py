@@ -40,6 +40,8 @@ def _print_stream(asker, question: str, history: list[dict], no_llm: bool) -> di
     if answer.refused or no_llm:
         if answer.refused:
             print(answer.text)
+    elif answer.generation_error:
+        print(f"\n{answer.generation_error}")
     else:
         print()
         for s in answer.unsupported:

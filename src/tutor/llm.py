@@ -111,6 +111,10 @@ class LlamaCppGenerator:
             self._llm = Llama(model_path=self.model_path, **self.kwargs)
         return self._llm
 
+    def load(self) -> None:
+        """Load the weights now (a worker process does this at start, before the first question)."""
+        self.llm  # noqa: B018 - the property loads
+
     def _tokens(self, text: str) -> list[int]:
         return self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
 

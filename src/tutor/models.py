@@ -186,11 +186,18 @@ def load_encoder(setting: str, cache_dir: Path, progress: Callable[[str], None] 
 
 def load_generator(settings):
     """The configured generator: an OpenAI-compatible server when `llm_url` is set, else llama.cpp
-    on the resolved GGUF (the model itself loads on first use)."""
+    on the resolved GGUF, in a supervised worker process unless `llm_process` is off (the model
+    itself loads when the worker starts or on first use)."""
     from .llm import LlamaCppGenerator, OpenAICompatGenerator
 
     if settings.llm_url:
         return OpenAICompatGenerator(settings.llm_url, settings.llm_model)
     path = generator_path(settings.generator, settings.cache_dir)
-    return LlamaCppGenerator(str(path), threads=settings.threads, n_ctx=settings.n_ctx,
-                             max_states=settings.prefix_states, state_dir=str(settings.cache_dir / "prefix-states"))
+    kwargs = dict(model_path=str(path), threads=settings.threads, n_ctx=settings.n_ctx,
+                  max_states=settings.prefix_states, state_dir=str(settings.cache_dir / "prefix-states"))
+    if not settings.llm_process:
+        return LlamaCppGenerator(**kwargs)
+    from .llm_worker import WorkerGenerator
+
+    return WorkerGenerator(("tutor.llm", "LlamaCppGenerator", kwargs), name=f"llama.cpp:{path.name} (worker)",
+                           first_token_timeout=settings.llm_timeout)

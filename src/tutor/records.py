@@ -116,12 +116,14 @@ class Answer:
     nearest: tuple[str, ...] = ()  # on refusal: nearest covered topics/questions
     timings: dict = field(default_factory=dict)
     notice: str = ""  # e.g. "question truncated to 2000 characters"
+    generation_error: str = ""  # set when the LLM part failed; text is then the reference itself
 
     def to_json(self) -> dict:
         return {"question": self.question, "standalone": self.standalone, "answer": self.text,
                 "refused": self.refused, "reference": self.reference,
                 "citations": [r.to_json() for r in self.citations], "unsupported": list(self.unsupported),
-                "nearest": list(self.nearest), "timings": self.timings, "notice": self.notice}
+                "nearest": list(self.nearest), "timings": self.timings, "notice": self.notice,
+                "generation_error": self.generation_error}
 
 
 @dataclass(frozen=True)

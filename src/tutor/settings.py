@@ -64,6 +64,12 @@ class Settings:
     # Few on purpose: measured with the ask bench, 4 instead of 12 kept the warm first token (median 1.64 s
     # vs 1.93 s) and cut peak RSS from 3.10 to 3.02 GB.
     prefix_states: int = 4
+    # Run llama.cpp in a worker process the app supervises: a segfault, OOM kill or hang there costs one
+    # generated answer (the reference still shows), never the app and everyone's sessions. Off = in-process.
+    llm_process: bool = True
+    # Seconds the generator may take to its first token before the worker counts as hung and is replaced.
+    # A cold 1.5B prompt of ~900 tokens takes ~18 s here and machines differ ~2x: 120 s leaves room.
+    llm_timeout: float = 120.0
     # Answer with the retrieved reference only (no LLM): the quick mode for slow machines.
     no_llm: bool = False
 

@@ -17,6 +17,9 @@ import time
 
 from .prompts import answer_prefix
 
+# Consecutive failed items after which the background warm-up gives up (a generator that cannot run).
+MAX_FAILURES = 3
+
 
 def warm_all(generator, items, stop: threading.Event | None = None, idle_s: float = 0.0,
              progress: bool = True) -> int:
@@ -30,20 +33,26 @@ def warm_all(generator, items, stop: threading.Event | None = None, idle_s: floa
     """
     from tqdm import tqdm
 
-    done = 0
+    done = failures = 0
     for item in tqdm(items, desc="warming item prefixes", unit="item", disable=not progress):
         if stop is not None and stop.is_set():
             break
         prefix = answer_prefix(item)
-        has = getattr(generator, "has_state", None)
-        if has is not None and has(prefix):
-            continue
         while idle_s and time.monotonic() - getattr(generator, "last_used", 0.0) < idle_s:
             if stop is not None and stop.wait(0.5):
                 return done
             if stop is None:
                 time.sleep(0.5)
-        done += bool(generator.warm(prefix))
+        try:
+            has = getattr(generator, "has_state", None)
+            if has is not None and has(prefix):
+                continue
+            done += bool(generator.warm(prefix))
+            failures = 0
+        except Exception:  # noqa: BLE001 - a crashed worker is replaced; warming is only a head start
+            failures += 1
+            if failures >= MAX_FAILURES:
+                break  # a generator that keeps failing is the user's requests' to report, not ours to retry
     return done
 
 

@@ -74,6 +74,8 @@ def ask_turn(tutor, message: str, chat: list[dict], convo: list[dict], quick: bo
         yield list(chat), convo, status, ""
     if answer.refused:
         chat.append({"role": "assistant", "content": f"🚫 {answer.text}"})
+    elif answer.generation_error:
+        chat[-1] = {"role": "assistant", "content": answer.generation_error}
     elif not quick:
         chat[-1] = {"role": "assistant", "content": mark_unsupported(answer.text, list(answer.unsupported))}
     if answer.question:
