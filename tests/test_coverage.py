@@ -1,7 +1,7 @@
 """The refusal decision: pure rules over retrieval signals."""
 from __future__ import annotations
 
-from tutor.coverage import INJECTION, Signals, decide, named_terms, unknown_words
+from tutor.retrieve.refusal import INJECTION, Signals, decide, named_terms, unknown_words
 
 VOCAB = {"gpu", "batchnorm", "数据", "并行", "显存", "训练", "allreduce"}
 

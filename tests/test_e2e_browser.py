@@ -32,7 +32,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory, project_settings, real_retriever):
-    from tutor.models import embedder_path, generator_path
+    from tutor.models.registry import embedder_path, generator_path
 
     port = _free_port()
     cache = tmp_path_factory.mktemp("app-cache")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.evaluate import first_relevant_rank, load_jsonl, percentile, summarise
+from tutor.evaluate.metrics import first_relevant_rank, load_jsonl, percentile, summarise
 from tutor.records import Ref
 
 
@@ -34,7 +34,7 @@ def test_load_jsonl_reports_bad_line(tmp_path):
 
 def test_eval_files_are_well_formed():
     from conftest import ROOT
-    from tutor.corpus import load_corpus
+    from tutor.corpus.load import load_corpus
 
     refs = {r for it in load_corpus(ROOT / "corpus") for r in it.refs}
     queries = load_jsonl(ROOT / "eval" / "retrieval.jsonl")

@@ -12,15 +12,17 @@ import sys
 
 import pytest
 
-from tutor.calibrate import Calibration, band, cap_for_contradictions, midpoint_threshold, net_coverage, to_score
-from tutor.contradiction import contradiction_cue
-from tutor.corpus import merge_duplicates, parse_document, split_sentences
-from tutor.embed import HashEncoder
-from tutor.evaluate import grading_metrics
-from tutor.grade import Grader, feedback, parse_ref
-from tutor.judge import MAX_SENTENCES, parse_claims
-from tutor.keypoints import answer_units, is_copy, non_answer, reference_points
-from tutor.llm import ScriptedGenerator
+from tutor.grade.calibrate import (Calibration, band, cap_for_contradictions, midpoint_threshold, net_coverage, to_score)
+from tutor.grade.contradiction import contradiction_cue
+from tutor.corpus.dedup import merge_duplicates
+from tutor.corpus.parse import parse_document, split_sentences
+from tutor.index.embed import HashEncoder
+from tutor.evaluate.metrics import grading_metrics
+from tutor.grade.grader import Grader, parse_ref
+from tutor.grade.feedback import feedback
+from tutor.grade.judge import MAX_SENTENCES, parse_claims
+from tutor.grade.keypoints import answer_units, is_copy, non_answer, reference_points
+from tutor.llm.base import ScriptedGenerator
 from tutor.records import Item, PointResult, Ref
 
 from conftest import MINI_DOC
@@ -287,8 +289,8 @@ def test_feedback_follows_the_answer_language():
 
 
 def test_question_matching_uses_the_retriever_and_abstains_off_topic(mini_corpus, tmp_path):
-    from tutor.coverage import Thresholds
-    from tutor.pipeline import open_retriever
+    from tutor.retrieve.refusal import Thresholds
+    from tutor.compose import open_retriever
     from tutor.settings import Settings
 
     r = open_retriever(Settings(home=tmp_path, corpus_dir=mini_corpus), encoder=HashEncoder(), show_progress=False,
@@ -353,7 +355,7 @@ def test_real_judge_returns_constrained_verdicts_and_reuses_the_prefix(real_retr
 @pytest.fixture(scope="module")
 def grade_env(tmp_path_factory, real_retriever):
     from conftest import ROOT
-    from tutor.models import embedder_path
+    from tutor.models.registry import embedder_path
 
     cache = tmp_path_factory.mktemp("grade-cli-cache")
     return dict(os.environ, TUTOR_CACHE_DIR=str(cache), TUTOR_CORPUS_DIR=str(ROOT / "corpus"),
@@ -383,9 +385,9 @@ def test_cli_grade_json_and_batch(grade_env, tmp_path):
 
 
 def test_an_ambiguous_question_is_graded_against_the_reading_the_answer_fits(tmp_path):
-    from tutor.coverage import Thresholds
-    from tutor.pipeline import open_tutor
-    from tutor.retrieve import Retriever
+    from tutor.retrieve.refusal import Thresholds
+    from tutor.compose import open_tutor
+    from tutor.retrieve.fuse import Retriever
     from tutor.settings import Settings
 
     d = tmp_path / "corpus"

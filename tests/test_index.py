@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-from tutor.corpus import corpus_hash, load_corpus
-from tutor.embed import HashEncoder
-from tutor.index import load_or_build, manifest_for, stale_reason
+from tutor.corpus.load import corpus_hash, load_corpus
+from tutor.index.embed import HashEncoder
+from tutor.index.store import load_or_build, manifest_for, stale_reason
 
 
 def _build(mini_corpus, index_dir, encoder=None):

@@ -5,19 +5,19 @@ import sqlite3
 
 import pytest
 
-from tutor.embed import HashEncoder
-from tutor.grade import Grader
-from tutor.interview import final_score, parse_command, plan, point_name
-from tutor.interviewer import Interviewer
-from tutor.pipeline import open_tutor
-from tutor.progress import Store, StoreError, progress_report
+from tutor.index.embed import HashEncoder
+from tutor.grade.grader import Grader
+from tutor.interview.session import final_score, parse_command, plan, point_name
+from tutor.interview.interviewer import Interviewer
+from tutor.compose import open_tutor
+from tutor.interview.progress import Store, StoreError, progress_report
 from tutor.settings import Settings
-from tutor.simulate import PERSONAS, followup_answer
+from tutor.evaluate.personas import PERSONAS, followup_answer
 
 
 @pytest.fixture
 def rig(mini_corpus, tmp_path):
-    from tutor.coverage import Thresholds
+    from tutor.retrieve.refusal import Thresholds
 
     s = Settings(home=tmp_path, corpus_dir=mini_corpus, data_dir=tmp_path / "data")
     tutor = open_tutor(s, encoder=HashEncoder(), show_progress=False, progress=lambda m: None,
@@ -151,7 +151,7 @@ def test_ending_during_a_followup_keeps_the_graded_answer(rig):
 
 
 def test_grade_my_answer_feeds_the_learner_model(rig):
-    from tutor.progress import record_grade
+    from tutor.interview.progress import record_grade
 
     interviewer, tutor = rig
     item = next(it for it in tutor.items if it.kind == "item")
@@ -164,7 +164,7 @@ def test_grade_my_answer_feeds_the_learner_model(rig):
 
 @pytest.mark.parametrize("valid", [True, False])
 def test_followup_is_reworded_by_the_llm_only_when_the_rewording_is_valid(rig, valid):
-    from tutor.llm import ScriptedGenerator
+    from tutor.llm.base import ScriptedGenerator
 
     interviewer, tutor = rig
     gen = ScriptedGenerator()

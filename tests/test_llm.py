@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from tutor.llm import ScriptedGenerator, timed_stream
-from tutor.judge import parse_claims
-from tutor.prompts import answer_messages, answer_prefix, chatml, judge_claims_messages, judge_claims_schema
+from tutor.llm.base import ScriptedGenerator, timed_stream
+from tutor.grade.judge import parse_claims
+from tutor.llm.prompts import answer_messages, answer_prefix, chatml, judge_claims_messages, judge_claims_schema
 
 
 def test_scripted_generator_records_prompts_and_fails_loudly_when_empty():
@@ -31,7 +31,7 @@ def test_timed_stream_records_first_token_and_total():
 
 
 def test_chatml_prefix_is_a_prefix_of_the_full_prompt(mini_corpus):
-    from tutor.corpus import load_corpus
+    from tutor.corpus.load import load_corpus
 
     item = load_corpus(mini_corpus)[0]
     prefix = chatml(answer_prefix(item), add_generation_prompt=False).removesuffix("<|im_end|>\n")
@@ -40,7 +40,7 @@ def test_chatml_prefix_is_a_prefix_of_the_full_prompt(mini_corpus):
 
 @pytest.fixture(scope="module")
 def small_gguf(project_settings):
-    from tutor.models import generator_path
+    from tutor.models.registry import generator_path
 
     return str(generator_path("qwen0.5b", project_settings.cache_dir, progress=lambda m: None))
 
@@ -53,7 +53,7 @@ def _free_port() -> int:
 
 @pytest.mark.integration
 def test_openai_compatible_backend_against_a_real_llama_cpp_server(small_gguf, tmp_path):
-    from tutor.llm import OpenAICompatGenerator
+    from tutor.llm.openai import OpenAICompatGenerator
 
     port = _free_port()
     log = open(tmp_path / "server.log", "w")
@@ -83,8 +83,8 @@ def test_openai_compatible_backend_against_a_real_llama_cpp_server(small_gguf, t
 
 @pytest.mark.integration
 def test_llama_cpp_prefix_state_is_restored_from_disk(small_gguf, tmp_path, mini_corpus):
-    from tutor.corpus import load_corpus
-    from tutor.llm import LlamaCppGenerator
+    from tutor.corpus.load import load_corpus
+    from tutor.llm.llamacpp import LlamaCppGenerator
 
     items = load_corpus(mini_corpus)
     gen = LlamaCppGenerator(small_gguf, n_ctx=1024, state_dir=str(tmp_path))

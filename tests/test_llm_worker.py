@@ -11,10 +11,10 @@ import time
 
 import pytest
 
-from tutor.answer import GENERATION_FAILED, Asker as _Asker
-from tutor.embed import HashEncoder
-from tutor.llm_worker import GeneratorFailed, WorkerGenerator
-from tutor.pipeline import open_tutor
+from tutor.answer.ask import GENERATION_FAILED, Asker as _Asker
+from tutor.index.embed import HashEncoder
+from tutor.llm.worker import GeneratorFailed, WorkerGenerator
+from tutor.compose import open_tutor
 from tutor.settings import Settings
 
 from test_answer import FAKE_THRESHOLDS
@@ -122,9 +122,9 @@ def test_a_model_that_cannot_load_gives_a_clear_error(control):
 
 
 def test_interview_state_survives_a_judge_crash(tutor, worker, control, tmp_path):
-    from tutor.grade import Grader
-    from tutor.interviewer import Interviewer
-    from tutor.progress import Store
+    from tutor.grade.grader import Grader
+    from tutor.interview.interviewer import Interviewer
+    from tutor.interview.progress import Store
 
     store = Store(tmp_path / "data" / "progress.sqlite3")
     interviewer = Interviewer(tutor, Grader(tutor.retriever, generator=worker, thresholds=tutor.thresholds),
@@ -145,8 +145,8 @@ def test_interview_state_survives_a_judge_crash(tutor, worker, control, tmp_path
 
 
 def test_background_warmup_survives_a_failing_generator_and_gives_up_after_a_few_items(mini_corpus):
-    from tutor.corpus import load_corpus
-    from tutor.warmup import MAX_FAILURES, warm_all
+    from tutor.corpus.load import load_corpus
+    from tutor.llm.warmup import MAX_FAILURES, warm_all
 
     class Crashing:
         calls = 0

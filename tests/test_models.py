@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tutor.models import GENERATORS, GGUFSpec, ModelError, assemble_gguf, generator_path
+from tutor.models.registry import GENERATORS, GGUFSpec, ModelError, assemble_gguf, generator_path
 
 
 @pytest.fixture

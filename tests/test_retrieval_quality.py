@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.evaluate import eval_retrieval, load_jsonl
-from tutor.retrieve import Retriever
+from tutor.evaluate.runners import eval_retrieval
+from tutor.evaluate.metrics import load_jsonl
+from tutor.retrieve.fuse import Retriever
 
 pytestmark = pytest.mark.integration
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.embed import HashEncoder
-from tutor.retrieve import Retriever, fuse, minmax
+from tutor.index.embed import HashEncoder
+from tutor.retrieve.fuse import Retriever, fuse, minmax
 
 
 def test_minmax_scales_and_handles_constant_sets():
@@ -41,7 +41,7 @@ def test_fuse_lexical_only_candidate_gets_dense_floor():
 
 @pytest.fixture
 def mini_retriever(mini_corpus, tmp_path):
-    from tutor.pipeline import open_retriever
+    from tutor.compose import open_retriever
     from tutor.settings import Settings
 
     s = Settings(home=tmp_path, corpus_dir=mini_corpus)

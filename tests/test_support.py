@@ -1,8 +1,8 @@
 """Citation parsing and sentence support."""
 from __future__ import annotations
 
-from tutor.embed import HashEncoder
-from tutor.support import attribute, bigram_support, claim_sentences, parse_citations
+from tutor.index.embed import HashEncoder
+from tutor.answer.support import attribute, bigram_support, claim_sentences, parse_citations
 
 
 def test_parse_citations_drops_out_of_range_and_duplicates():

@@ -1,9 +1,9 @@
 """Deterministic topic tags."""
 from __future__ import annotations
 
-from tutor.corpus import load_corpus
+from tutor.corpus.load import load_corpus
 from tutor.records import Item
-from tutor.topics import TOPICS, tag_topics, topic_label
+from tutor.corpus.topics import TOPICS, tag_topics, topic_label
 
 
 def _item(question, answer="", prompt=""):

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.coverage import Thresholds
-from tutor.embed import HashEncoder
-from tutor.llm import ScriptedGenerator
-from tutor.pipeline import open_tutor
+from tutor.retrieve.refusal import Thresholds
+from tutor.index.embed import HashEncoder
+from tutor.llm.base import ScriptedGenerator
+from tutor.compose import open_tutor
 from tutor.settings import Settings
 from tutor.ui import ask as ask_ui
 from tutor.ui.library import ALL_TOPICS, library_search
@@ -53,8 +53,8 @@ def test_unsupported_sentences_are_marked():
 
 @pytest.fixture
 def services(ui_tutor, tmp_path):
-    from tutor.grade import Grader
-    from tutor.progress import Store
+    from tutor.grade.grader import Grader
+    from tutor.interview.progress import Store
     from tutor.ui import Services
 
     return Services(ui_tutor, Grader(ui_tutor.retriever, thresholds=ui_tutor.thresholds),
@@ -75,9 +75,9 @@ def test_grade_tab_grades_records_and_escapes(services):
 
 
 def test_grade_tab_shows_the_rule_grade_before_the_judge_and_records_only_the_final_one(ui_tutor, tmp_path):
-    from tutor.grade import Grader
-    from tutor.llm import ScriptedGenerator
-    from tutor.progress import Store
+    from tutor.grade.grader import Grader
+    from tutor.llm.base import ScriptedGenerator
+    from tutor.interview.progress import Store
     from tutor.ui import Services
     from tutor.ui import grade as grade_ui
 

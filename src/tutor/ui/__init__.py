@@ -21,8 +21,8 @@ class Services:
 
 
 def make_services(tutor, store=None) -> Services:
-    from ..grade import Grader
-    from ..progress import Store
+    from tutor.grade.grader import Grader
+    from tutor.interview.progress import Store
 
     llm = not tutor.settings.no_llm
     grader = Grader(tutor.retriever, generator=tutor.generator if llm else None, thresholds=tutor.thresholds)

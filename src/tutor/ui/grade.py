@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import html
 
-from ..progress import record_grade
-from ..topics import TOPICS, topic_label
+from tutor.interview.progress import record_grade
+from tutor.corpus.topics import TOPICS, topic_label
 from .library import ALL_TOPICS, topic_choices
 
 BAND_ZH = {"excellent": "优秀 excellent", "partial": "部分正确 partial", "wrong": "错误 wrong", "empty": "未作答/离题 empty"}
