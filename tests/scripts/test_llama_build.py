@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("llama_build", ROOT / "scripts" / "llama_build.py")
 lb = importlib.util.module_from_spec(_spec)
 sys.modules["llama_build"] = lb  # dataclasses look their module up while the class is built

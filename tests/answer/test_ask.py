@@ -5,16 +5,13 @@ import pytest
 
 from tutor.answer.ask import MAX_QUESTION_CHARS, Asker as _Asker, clean_question
 from tutor.retrieve.condense import condense
-from tutor.retrieve.refusal import Thresholds
 from tutor.index.embed import HashEncoder
 from tutor.llm.base import ScriptedGenerator
 from tutor.compose import open_tutor
 from tutor.records import Ref
 from tutor.settings import Settings
 
-
-# The hashed-n-gram fake's cosines sit far lower than e5's: on-topic ≈ 0.2-0.5, off-topic ≈ 0.1-0.25.
-FAKE_THRESHOLDS = Thresholds(dense_floor=0.17, dense_confident=0.27, coverage_floor=0.2)
+from fakes import FAKE_THRESHOLDS
 
 
 def Asker(tutor):

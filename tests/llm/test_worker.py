@@ -17,7 +17,7 @@ from tutor.llm.worker import GeneratorFailed, WorkerGenerator
 from tutor.compose import open_tutor
 from tutor.settings import Settings
 
-from test_answer import FAKE_THRESHOLDS
+from fakes import FAKE_THRESHOLDS
 
 QUESTION = "数据并行和模型并行的区别是什么？"
 

@@ -289,13 +289,13 @@ def test_feedback_follows_the_answer_language():
 
 
 def test_question_matching_uses_the_retriever_and_abstains_off_topic(mini_corpus, tmp_path):
-    from tutor.retrieve.refusal import Thresholds
+    from fakes import FAKE_THRESHOLDS
     from tutor.compose import open_retriever
     from tutor.settings import Settings
 
     r = open_retriever(Settings(home=tmp_path, corpus_dir=mini_corpus), encoder=HashEncoder(), show_progress=False,
                        progress=lambda m: None)
-    g = Grader(r, calibration=FAKE, thresholds=Thresholds(dense_floor=0.17, dense_confident=0.27, coverage_floor=0.2))
+    g = Grader(r, calibration=FAKE, thresholds=FAKE_THRESHOLDS)
     hit = g.grade("怎么处理过拟合问题？", "可以加 Dropout。", use_llm=False)
     assert hit.item == Ref("mini.md", 2) and hit.matched_question.startswith("如何处理")
     off = g.grade("红烧肉怎么做才好吃", "先焯水再炖。", use_llm=False)
@@ -385,7 +385,7 @@ def test_cli_grade_json_and_batch(grade_env, tmp_path):
 
 
 def test_an_ambiguous_question_is_graded_against_the_reading_the_answer_fits(tmp_path):
-    from tutor.retrieve.refusal import Thresholds
+    from fakes import FAKE_THRESHOLDS
     from tutor.compose import open_tutor
     from tutor.retrieve.fuse import Retriever
     from tutor.settings import Settings
@@ -397,7 +397,7 @@ def test_an_ambiguous_question_is_graded_against_the_reading_the_answer_fits(tmp
     (d / "b.md").write_text("#### 1. 如何处理过拟合问题？\n\n**答案：**\n\n- **数据增强：** 翻转、裁剪训练图片扩充数据。\n"
                             "- **早停：** 验证集损失不再下降时停止训练。\n", encoding="utf-8")
     tutor = open_tutor(Settings(home=tmp_path, corpus_dir=d), encoder=HashEncoder(), show_progress=False,
-                       progress=lambda m: None, thresholds=Thresholds(0.17, 0.27, 0.2))
+                       progress=lambda m: None, thresholds=FAKE_THRESHOLDS)
     # The fake's cosines spread wider than e5's: its dense scale is wider too.
     retriever = Retriever(tutor.retriever.index, dense_scale=0.5)
     grader = Grader(retriever, encoder=HashEncoder(), thresholds=tutor.thresholds, calibration=FAKE)

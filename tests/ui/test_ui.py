@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.retrieve.refusal import Thresholds
+from fakes import FAKE_THRESHOLDS
 from tutor.index.embed import HashEncoder
 from tutor.llm.base import ScriptedGenerator
 from tutor.compose import open_tutor
@@ -18,7 +18,7 @@ def ui_tutor(mini_corpus, tmp_path):
     s = Settings(home=tmp_path, corpus_dir=mini_corpus)
     # The hashed fake's cosines are far below e5's; use thresholds that fit it.
     return open_tutor(s, encoder=HashEncoder(), generator=gen, show_progress=False, progress=lambda m: None,
-                      thresholds=Thresholds(0.17, 0.27, 0.2))
+                      thresholds=FAKE_THRESHOLDS)
 
 
 def test_ask_turn_streams_reference_then_answer_then_sources(ui_tutor):

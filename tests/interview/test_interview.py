@@ -17,11 +17,11 @@ from tutor.evaluate.personas import PERSONAS, followup_answer
 
 @pytest.fixture
 def rig(mini_corpus, tmp_path):
-    from tutor.retrieve.refusal import Thresholds
+    from fakes import FAKE_THRESHOLDS
 
     s = Settings(home=tmp_path, corpus_dir=mini_corpus, data_dir=tmp_path / "data")
     tutor = open_tutor(s, encoder=HashEncoder(), show_progress=False, progress=lambda m: None,
-                       thresholds=Thresholds(0.17, 0.27, 0.2))
+                       thresholds=FAKE_THRESHOLDS)
     store = Store(s.data_dir / "progress.sqlite3")
     return Interviewer(tutor, Grader(tutor.retriever, thresholds=tutor.thresholds), store, use_llm=False), tutor
 
