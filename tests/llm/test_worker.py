@@ -55,8 +55,9 @@ def test_a_generator_in_a_worker_streams_warms_and_reports_restored_tokens(worke
     assert worker.last_restored == 7 and worker.restarts == 0
 
 
-def test_worker_killed_mid_stream_shows_the_reference_then_the_next_question_is_generated(tutor, worker):
+def test_worker_killed_mid_stream_shows_the_reference_then_the_next_question_is_generated(tutor, worker, control):
     asker = _Asker(tutor, FAKE_THRESHOLDS)
+    control.write_text("pause")
     events = []
     for ev in asker.ask(QUESTION):
         events.append(ev)
@@ -69,6 +70,7 @@ def test_worker_killed_mid_stream_shows_the_reference_then_the_next_question_is_
     assert answer.text.startswith(events[0]["reference"]["text"]) and answer.citations
     assert "killed by signal 9" in answer.timings["generation_error"]
     assert worker.restarts == 1
+    control.write_text("ok")
     assert _generated_ok(asker.answer(QUESTION))  # the replacement worker answers normally
 
 
