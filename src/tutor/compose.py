@@ -61,6 +61,7 @@ class Tutor:
         self.thresholds = thresholds or E5_THRESHOLDS
         self._generator = generator
         self._lock = threading.Lock()
+        self._graders: dict[bool, object] = {}  # use_llm → Grader (its per-item caches are worth sharing)
 
     @property
     def items(self):
@@ -78,6 +79,20 @@ class Tutor:
 
                 self._generator = load_generator(self.settings)
             return self._generator
+
+    def grader(self, no_llm: bool | None = None):
+        """The Grader over this tutor's retriever and refusal thresholds: the one place it is built.
+
+        Args:
+            no_llm: grade without the LLM judge; None follows the settings. Asking for the LLM loads it.
+        """
+        no_llm = self.settings.no_llm if no_llm is None else no_llm
+        if no_llm not in self._graders:
+            from tutor.grade.grader import Grader
+
+            self._graders[no_llm] = Grader(self.retriever, generator=None if no_llm else self.generator,
+                                           thresholds=self.thresholds)
+        return self._graders[no_llm]
 
 
 def open_tutor(settings: Settings, encoder=None, generator=None, show_progress: bool = True,

@@ -12,8 +12,7 @@ import time
 from typing import Iterator
 
 from tutor.retrieve.condense import condense
-from tutor.retrieve.refusal import E5_THRESHOLDS, Thresholds, decide, signals
-from tutor.text.glossary import expand_query
+from tutor.retrieve.refusal import E5_THRESHOLDS, Thresholds, retrieve_or_refuse
 from tutor.llm.base import timed_stream
 from tutor.llm.prompts import answer_messages, answer_prefix, clip
 from tutor.records import Answer, Hit
@@ -80,10 +79,7 @@ class Asker:
                                                     notice="empty question")}
             return
         standalone = condense(q, history or [])
-        hits, best_dense = self.tutor.retriever.search_with_evidence(standalone, k=3)
-        vocab = self.tutor.retriever.index.lexical.bm25.vocab_dict
-        sig = signals(standalone, expand_query(standalone), best_dense, vocab)
-        refuse, reason = decide(sig, self.thresholds) if hits else (True, "off_topic")
+        hits, refuse, reason = retrieve_or_refuse(self.tutor.retriever, standalone, self.thresholds, k=3)
         timings = {"retrieval_s": round(time.perf_counter() - t0, 3), "decision": reason}
         if refuse:
             nearest = [f"{h.item.question}（{topic_label(h.item.topics[0])}）" for h in hits]

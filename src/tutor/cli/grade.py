@@ -12,20 +12,18 @@ from __future__ import annotations
 import json
 import sys
 
+from tutor.grade.calibrate import BAND_ZH
 from tutor.cli.common import EVALS, err, run_batch, settings_of
 
-BAND_ZH = {"excellent": "优秀", "partial": "部分正确", "wrong": "错误", "empty": "未作答/离题"}
 STATUS_MARK = {"covered": "✓", "partial": "◐", "missed": "✗", "contradicted": "⚠"}
 
 
 def _grader(args, no_llm: bool):
-    from tutor.grade.grader import Grader
     from tutor.compose import open_tutor
 
     tutor = open_tutor(settings_of(args), show_progress=sys.stderr.isatty(), progress=err)
     no_llm = no_llm or tutor.settings.no_llm
-    return Grader(tutor.retriever, generator=None if no_llm else tutor.generator,
-                  thresholds=getattr(tutor, "thresholds", None)), no_llm
+    return tutor.grader(no_llm), no_llm
 
 
 def grade_json(grade) -> dict:

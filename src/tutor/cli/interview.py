@@ -19,14 +19,13 @@ from tutor.corpus.topics import TOPICS
 
 def open_interviewer(args, no_llm: bool = False):
     """Settings → Tutor → Grader → Store → Interviewer."""
-    from tutor.grade.grader import Grader
     from tutor.interview.interviewer import Interviewer
     from tutor.compose import open_tutor
     from tutor.interview.progress import Store
 
     tutor = open_tutor(settings_of(args), show_progress=sys.stderr.isatty(), progress=err)
     no_llm = no_llm or tutor.settings.no_llm
-    grader = Grader(tutor.retriever, generator=None if no_llm else tutor.generator, thresholds=tutor.thresholds)
+    grader = tutor.grader(no_llm)
     store = Store(tutor.settings.data_dir / "progress.sqlite3")
     return Interviewer(tutor, grader, store, use_llm=not no_llm), tutor
 

@@ -32,7 +32,8 @@ from tutor.grade.contradiction import GENERIC, contradiction_cue, point_terms
 from tutor.corpus.load import find_item
 from tutor.corpus.parse import split_sentences, strip_md
 from tutor.grade.judge import judge_claims, warm
-from tutor.grade.keypoints import (KeyPoint, answer_units, distinctive_terms, is_copy, lexical_match, non_answer, ramp, reference_points, relative_similarity, token_set, unit_credits)
+from tutor.grade.keypoints import (KeyPoint, answer_units, distinctive_terms, is_copy, lexical_match, non_answer,
+    ramp, reference_points, relative_similarity, token_set, unit_credits)
 from tutor.grade.feedback import abstain_feedback, feedback
 from tutor.records import Grade, Item, PointResult, Ref
 
@@ -120,15 +121,9 @@ class Grader:
             return ([item], "ref") if item else ([], "unknown_ref")
         if self.retriever is None or not question.strip():
             return [], "no_question"
-        from tutor.retrieve.refusal import E5_THRESHOLDS, decide, signals
-        from tutor.text.glossary import expand_query
+        from tutor.retrieve.refusal import retrieve_or_refuse
 
-        hits, best_dense = self.retriever.search_with_evidence(question, k=3)
-        if not hits:
-            return [], "off_topic"
-        vocab = self.retriever.index.lexical.bm25.vocab_dict
-        refuse, why = decide(signals(question, expand_query(question), best_dense, vocab),
-                             self.thresholds or E5_THRESHOLDS)
+        hits, refuse, why = retrieve_or_refuse(self.retriever, question, self.thresholds, k=3)
         if refuse:
             return [], why
         close = [h.item for h in hits[1:2] if h.item.kind == "item" and h.score >= ALTERNATIVE_SHARE * hits[0].score]

@@ -13,12 +13,12 @@ import time
 from typing import Iterator
 
 from tutor.text.normalise import is_english
-from tutor.grade.calibrate import band
-from tutor.interview.session import (HELP, final_score, followup_question, new_session, parse_command, pick_followup, plan, point_name, report, valid_followup)
+from tutor.grade.calibrate import BAND_ZH, band
+from tutor.interview.session import (HELP, final_score, followup_question, new_session, parse_command, pick_followup,
+    plan, point_name, report, valid_followup)
 from tutor.llm.base import timed_stream
 from tutor.llm.prompts import followup_messages
 
-BAND_ZH = {"excellent": "优秀", "partial": "部分正确", "wrong": "错误", "empty": "未作答"}
 CREDIT = {"covered": 1.0, "partial": 0.5}
 
 

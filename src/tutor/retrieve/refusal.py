@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from tutor.text.glossary import GLOSSARY
+from tutor.text.glossary import GLOSSARY, expand_query
 from tutor.text.normalise import CJK_RUN
 from tutor.text.tokenise import STOP_EN, content_words
 
@@ -139,3 +139,23 @@ def decide(s: Signals, t: Thresholds = E5_THRESHOLDS) -> tuple[bool, str]:
         if s.coverage < t.coverage_floor:
             return True, "weak_match"
     return False, "covered"
+
+
+def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = None, k: int = 3):
+    """The refusal step ask and grade share: retrieve the top k, then decide from the evidence.
+
+    Args:
+        retriever: a Retriever (its `search_with_evidence` and lexical vocabulary are used).
+        query: the standalone question.
+        thresholds: the embedder's cut-offs (default: e5's).
+        k: hits to return.
+
+    Returns:
+        (hits, refuse, reason); no hit at all is refused as "off_topic".
+    """
+    hits, best_dense = retriever.search_with_evidence(query, k=k)
+    if not hits:
+        return hits, True, "off_topic"
+    vocab = retriever.index.lexical.bm25.vocab_dict
+    refuse, reason = decide(signals(query, expand_query(query), best_dense, vocab), thresholds or E5_THRESHOLDS)
+    return hits, refuse, reason
