@@ -17,8 +17,6 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def asker(real_retriever, project_settings, tmp_path_factory):
-    from tutor.models.load import load_generator
-
     settings = project_settings.replace(generator="qwen0.5b", cache_dir=tmp_path_factory.mktemp("ask-cache"))
     # The GGUF itself comes from the project cache; prefix states go to the temp cache. As in the app,
     # llama.cpp runs in a supervised worker process.
@@ -28,7 +26,6 @@ def asker(real_retriever, project_settings, tmp_path_factory):
     path = generator_path("qwen0.5b", project_settings.cache_dir, progress=lambda m: None)
     gen = WorkerGenerator(("tutor.llm.llamacpp", "LlamaCppGenerator",
                            dict(model_path=str(path), n_ctx=2048, state_dir=str(settings.cache_dir / "prefix-states"))))
-    assert load_generator  # the factory is exercised by the CLI test below
     yield Asker(Tutor(settings, real_retriever, gen))
     gen.close()
 

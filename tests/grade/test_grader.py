@@ -12,7 +12,8 @@ import sys
 
 import pytest
 
-from tutor.grade.calibrate import (Calibration, band, cap_for_contradictions, midpoint_threshold, net_coverage, to_score)
+from tutor.grade.calibrate import (Calibration, band, cap_for_contradictions, midpoint_threshold, net_coverage,
+    to_score)
 from tutor.grade.contradiction import contradiction_cue
 from tutor.corpus.dedup import merge_duplicates
 from tutor.corpus.parse import parse_document, split_sentences
@@ -234,8 +235,7 @@ def test_a_sentence_judged_wrong_earns_nothing_and_contradicts_its_point(items):
     answer = "可以加 Dropout。正则化就是在损失函数里加 L2 正则项。"
     g = make(items, ScriptedGenerator([claims("wrong", "correct")]))
     det, judged = g.grade_steps("mini.md#2", answer)
-    assert [p["point"][:7] for p in det.covered][:1] == ["Dropout"] or any(
-        p["point"].startswith("Dropout") for p in det.covered)
+    assert any(p["point"].startswith("Dropout") for p in det.covered)
     (wrong,) = judged.wrong
     assert wrong["point"].startswith("Dropout") and wrong["evidence"] == "可以加 Dropout。" and wrong["judge"] == "wrong"
     assert any(p["point"].startswith("正则化") for p in judged.covered)  # the other sentence still counts

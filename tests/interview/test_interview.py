@@ -72,10 +72,8 @@ def test_non_answers_score_empty_and_everything_goes_to_review(rig, persona):
 
 def test_followup_aims_at_a_missed_point_and_can_earn_it_back(rig):
     interviewer, _ = rig
-    session, msgs = interviewer.start("p", None, 1, seed=1)
-    item = interviewer.items[session["queue"][0]]
-    if len(item.key_points) < 2:
-        pytest.skip("the first planned item has a single key point")  # seed 1 picks a multi-point item
+    session, item = _on_a_multi_point_item(interviewer, "p", 1)
+    assert len(item.key_points) >= 2
     first_point = item.key_points[0]
     msgs = interviewer.respond(session, first_point)
     follow = next(m for m in msgs if m["kind"] == "followup")

@@ -92,7 +92,7 @@ def test_killed_process_resumes_the_session(project_settings, tmp_path):
 
 
 def test_followup_rewording_with_the_real_llm_keeps_the_point(real_retriever, project_settings, small_judge, tmp_path):
-    from tutor.interview.session import point_name
+    from tutor.interview.session import point_name, valid_followup
 
     tutor = Tutor(project_settings, real_retriever)
     iv = Interviewer(tutor, Grader(real_retriever, generator=small_judge), Store(tmp_path / "p.sqlite3"), use_llm=True)
@@ -104,6 +104,9 @@ def test_followup_rewording_with_the_real_llm_keeps_the_point(real_retriever, pr
     follow = events[-1]["message"]
     assert kinds[0] == "grade" and follow["kind"] == "followup", kinds
     assert "token" in kinds and follow["data"]["first_token_s"] is not None  # the LLM was asked, and streamed
-    assert follow["data"]["phrased_by"] in ("llm", "template")
+    llm_text = "".join(e["text"] for e in events if e["type"] == "token").strip()
+    valid = valid_followup(llm_text, follow["data"]["topic"])
+    assert follow["data"]["phrased_by"] == ("llm" if valid else "template")
+    assert (follow["text"] == llm_text) == valid
     assert point_name(follow["data"]["point"]).replace(" ", "") in follow["text"].replace(" ", "")
     assert session["turns"][-1]["followup"]["question"] == follow["text"]

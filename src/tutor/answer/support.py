@@ -124,24 +124,3 @@ def attribute(text: str, passages: list[str], encoder=None) -> tuple[str, list[i
         else:
             unsupported.append(s)
     return out, list(dict.fromkeys(cited)), unsupported
-
-
-def unsupported_sentences(text: str, passages: list[str], encoder=None) -> list[str]:
-    """Answer sentences that neither lexically nor semantically match any of the given passages.
-
-    Args:
-        text: the generated answer.
-        passages: the texts the answer may rely on (those it cites, else all it was given).
-        encoder: an Encoder for the semantic check; lexical only when None.
-    """
-    sentences = claim_sentences(text)
-    if not sentences or not passages:
-        return sentences
-    pending = [s for s in sentences if max(bigram_support(s, p) for p in passages) < LEXICAL_SUPPORT]
-    if not pending or encoder is None:
-        return pending
-    units = [u for p in passages for u in split_sentences(p) if len(u) >= MIN_SENTENCE_CHARS] or passages
-    q = encoder.encode_queries([_CITE.sub("", s) for s in pending])
-    P = encoder.encode_passages(units)
-    best = (np.asarray(q) @ np.asarray(P).T).max(axis=1)
-    return [s for s, b in zip(pending, best) if b < SEMANTIC_SUPPORT]

@@ -19,7 +19,6 @@ BANDS = (("excellent", 75), ("partial", 35), ("wrong", 15), ("empty", 0))
 # What each band is called in Chinese, everywhere it is shown. "empty" covers the off-topic answer too
 # (the grader puts both under 15), so it is not just "未作答".
 BAND_ZH = {"excellent": "优秀", "partial": "部分正确", "wrong": "错误", "empty": "未作答/离题"}
-BAND_RANK = {"empty": 0, "wrong": 1, "partial": 2, "excellent": 3}
 
 
 @dataclass(frozen=True)

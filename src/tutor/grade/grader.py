@@ -108,11 +108,6 @@ class Grader:
         self._generic: frozenset[str] | None = None
         self._df: dict[str, int] | None = None
 
-    def match(self, question: str) -> tuple[Item | None, str]:
-        """(item, how): the item a question is about, or (None, why not)."""
-        items, how = self.candidates(question)
-        return (items[0] if items else None), how
-
     def candidates(self, question: str) -> tuple[list[Item], str]:
         """(items, how): the best item and any equally good reading of the question, or ([], why not)."""
         ref = parse_ref(question)
