@@ -1,6 +1,6 @@
 """Grade an answer: match the question to an item, cover its key points, catch wrong claims, score.
 
-Flow: question → item (an item ref, or retrieval + the same coverage decision `ask` refuses with;
+Flow: question → item (an item ref, or retrieval + the same refusal decision `ask` makes, `retrieve_or_refuse`;
 abstain when nothing matches) → non-answer rules (empty, 不知道, the question pasted back) →
 per (point, answer unit) credit from e5 similarity and lexical overlap (keypoints) → wrong
 sentences: deterministic contradiction cues (contradiction), plus, with an LLM, the judge's
@@ -92,7 +92,7 @@ class Grader:
         generator: a Generator for the judge, or None for the deterministic grader alone.
         items: the items (default the index's).
         calibration: the fitted constants.
-        thresholds: the question-coverage thresholds (default: ask's, for e5).
+        thresholds: the refusal thresholds (default: ask's, for e5).
     """
 
     def __init__(self, retriever, encoder=None, generator=None, items: list[Item] | None = None,

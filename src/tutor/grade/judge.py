@@ -4,7 +4,7 @@ The judge never writes prose that reaches the score: llama.cpp's grammar (from
 `prompts.judge_claims_schema`) only lets it emit `{"claims": [...]}` with one of three words per
 sentence, and `parse_claims` rejects anything else, so the grader falls back to its deterministic
 verdicts and says so. Coverage stays deterministic; the judge only says which sentences are wrong,
-and the grader decides which key point each wrong sentence contradicts (see grade.Grader).
+and the grader decides which key point each wrong sentence contradicts (see grader.Grader).
 
 Prompt layout (see prompts.judge_claims_prefix): [instructions + question + numbered key points] is
 a per-item prefix whose KV state is computed once (`warm`); only the numbered sentences are new.

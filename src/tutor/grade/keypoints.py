@@ -1,6 +1,6 @@
 """Key points and their coverage, the deterministic half of grading: reference points, answer units, match strength.
 
-Pure: numpy and the lexical tokeniser only. The caller embeds (see grade.Grader); this module
+Pure: numpy and the lexical tokeniser only. The caller embeds (see grader.Grader); this module
 turns similarities and token overlaps into a credit in [0, 1] per key point.
 
 Example:
@@ -255,7 +255,7 @@ def unit_credits(rel: np.ndarray, label: np.ndarray, body: np.ndarray, dense_ran
         rel, label, body: (P, U) arrays from relative_similarity and lexical_match.
 
     Returns:
-        (P, U) array; a point's credit is its best unit's (see grade.Grader for which units count).
+        (P, U) array; a point's credit is its best unit's (see grader.Grader for which units count).
 
     >>> unit_credits(np.array([[0.02, 0.10]]), np.array([[1.0, 0.0]]), np.zeros((1, 2)), (0.04, 0.1), 0.5, (0.1, 0.4))
     array([[0.5, 1. ]])

@@ -1,4 +1,4 @@
-"""The interviewer: runs a session (interview.py's state) against the grader and the progress store.
+"""The interviewer: runs a session (session.py's state) against the grader and the progress store.
 
 Every reply is a list of messages `{"kind", "text", "data"}` with kind one of question, grade,
 followup, hint, help, info, report — the CLI prints them, the UI renders them.
