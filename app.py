@@ -10,10 +10,10 @@ import os
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home at launch
 
 if __name__ == "__main__":
-    from tutor.pipeline import open_tutor
+    from tutor.compose import open_tutor
     from tutor.settings import Settings
     from tutor.ui import build_app
-    from tutor.warmup import start_background_warmup
+    from tutor.llm.warmup import start_background_warmup
 
     ap = argparse.ArgumentParser(description="面试导师 tutor: the web UI")
     ap.add_argument("--host", default=os.environ.get("TUTOR_HOST", "127.0.0.1"), help="interface to bind")

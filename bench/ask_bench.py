@@ -24,14 +24,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from tutor.answer import Asker  # noqa: E402
-from tutor.evaluate import load_jsonl  # noqa: E402
-from tutor.llm import LlamaCppGenerator  # noqa: E402
-from tutor.llm_worker import WorkerGenerator  # noqa: E402
-from tutor.models import generator_path  # noqa: E402
-from tutor.pipeline import Tutor, open_retriever  # noqa: E402
-from tutor.prompts import chatml  # noqa: E402
-from tutor.settings import Settings  # noqa: E402
+from tutor.answer.ask import Asker
+from tutor.evaluate.metrics import load_jsonl
+from tutor.llm.llamacpp import LlamaCppGenerator
+from tutor.llm.worker import WorkerGenerator
+from tutor.models.registry import generator_path
+from tutor.compose import Tutor, open_retriever
+from tutor.llm.prompts import chatml
+from tutor.settings import Settings
 
 
 def llama_index_llm(gen: LlamaCppGenerator):
@@ -96,7 +96,7 @@ def run_ours(settings, retriever, path: str, queries: list[str]) -> dict:
         for label in ("ours in-process, cold states", "ours in-process, warm states"):
             rows[label] = _timed(asker, queries)
         del asker, gen
-        worker = WorkerGenerator(("tutor.llm", "LlamaCppGenerator", kwargs))
+        worker = WorkerGenerator(("tutor.llm.llamacpp", "LlamaCppGenerator", kwargs))
         asker = Asker(Tutor(settings, retriever, worker))
         asker.answer("warm-up: 什么是过拟合？")  # worker start + model load, not counted
         rows["ours in a worker process (the app's default), warm states"] = _timed(asker, queries)

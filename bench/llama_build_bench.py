@@ -71,7 +71,7 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=2, help="alternating rounds per build and model")
     args = ap.parse_args()
-    from tutor.models import generator_path
+    from tutor.models.registry import generator_path
     from tutor.settings import Settings
 
     rec = llama_build.read_record()

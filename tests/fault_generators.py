@@ -1,7 +1,9 @@
 """Generators that fail on cue, for the worker's fault-injection tests (built inside the spawned child).
 
 The test writes the next behaviour into a control file: "ok", "segv" (the child segfaults after its
-first chunk, as llama.cpp did on the AMX CPU), "hang" (stops after its first chunk) or "raise".
+first chunk, as llama.cpp did on the AMX CPU), "hang" (stops after its first chunk), "pause" (waits after its
+first chunk for the test to kill it: without the wait the child could finish streaming before the kill lands)
+or "raise".
 """
 from __future__ import annotations
 
@@ -46,4 +48,6 @@ class FaultyGenerator:
                 os.kill(os.getpid(), signal.SIGSEGV)
             if i == 0 and mode == "hang":
                 time.sleep(3600)
+            if i == 0 and mode == "pause":
+                time.sleep(30)
         self.last_restored = 7

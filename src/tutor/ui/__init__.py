@@ -21,11 +21,10 @@ class Services:
 
 
 def make_services(tutor, store=None) -> Services:
-    from ..grade import Grader
-    from ..progress import Store
+    from tutor.interview.progress import Store
 
     llm = not tutor.settings.no_llm
-    grader = Grader(tutor.retriever, generator=tutor.generator if llm else None, thresholds=tutor.thresholds)
+    grader = tutor.grader(no_llm=not llm)
     store = store or Store(tutor.settings.data_dir / "progress.sqlite3")
     return Services(tutor, grader, store, llm)
 

@@ -6,7 +6,7 @@ Example:
 """
 from __future__ import annotations
 
-from ..answer import Asker
+from tutor.answer.ask import Asker
 from .library import render_item
 
 STATUS_IDLE = "就绪 ready"

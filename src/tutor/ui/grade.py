@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import html
 
-from ..progress import record_grade
-from ..topics import TOPICS, topic_label
+from tutor.grade.calibrate import BAND_ZH
+from tutor.interview.progress import record_grade
+from tutor.corpus.topics import TOPICS, topic_label
 from .library import ALL_TOPICS, topic_choices
 
-BAND_ZH = {"excellent": "优秀 excellent", "partial": "部分正确 partial", "wrong": "错误 wrong", "empty": "未作答/离题 empty"}
 
 
 def bank_choices(items, topic: str = ALL_TOPICS) -> list[tuple[str, str]]:
@@ -38,7 +38,7 @@ def _render(g, pending: bool) -> tuple[str, str, str]:
     flag = " · ⚠️ 与参考答案几乎相同 (copied)" if g.copied else ""
     judge = ("规则评分已出，LLM 评审中… rules done, the LLM judge is checking your claims" if pending else
              {"used": "LLM 评审参与", "off": "规则评分"}.get(g.judge, "LLM 评审失败，按规则评分"))
-    summary = (f"## {g.score}/100 · {BAND_ZH.get(g.band, g.band)}{flag}\n对照 {html.escape(g.item.source)} "
+    summary = (f"## {g.score}/100 · {BAND_ZH.get(g.band, '')} {g.band}{flag}\n对照 {html.escape(g.item.source)} "
                f"#{g.item.number}：{html.escape(g.matched_question)}\n\n**反馈 Feedback**：{html.escape(g.feedback)}"
                f"\n\n<small>{judge} · {g.timings.get('total_s', 0):.2f}s</small>")
     pts = (points_html(g.covered, "✓ 讲到 Covered") + points_html(g.missed, "✗ 遗漏 Missed")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import html
 
-from ..interviewer import Interviewer
-from ..topics import TOPICS, topic_label
+from tutor.interview.interviewer import Interviewer
+from tutor.corpus.topics import TOPICS, topic_label
 
 
 def _interviewer(services, quick: bool) -> Interviewer:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import html
 
-from ..records import Hit, Item
-from ..topics import TOPICS, topic_label
+from tutor.records import Hit, Item
+from tutor.corpus.topics import TOPICS, topic_label
 
 ALL_TOPICS = "全部 all"
 

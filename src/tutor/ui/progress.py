@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import html
 
-from ..progress import progress_report
-from ..topics import topic_label
+from tutor.interview.progress import progress_report
+from tutor.corpus.topics import topic_label
 
 
 def progress_view(services, profile: str):

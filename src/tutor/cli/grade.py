@@ -1,0 +1,140 @@
+"""CLI for the grade mode: `tutor grade`, `tutor eval grade`.
+
+Example:
+    $ tutor grade --question "大模型训练中如何避免过拟合？" --answer "Dropout 会加重过拟合" --json
+    $ tutor grade --question llm-sustainable-dev.md#6 --answer "加 L2 正则和 Dropout" --no-llm
+    $ tutor grade --batch answers.jsonl          # {"question": ..., "answer": ...} per line → JSON per line (not recorded)
+    $ tutor grade --warm                          # judge prefix states for every item, computed once
+    $ tutor eval grade [--no-llm]                 # Spearman, band accuracy, wrong < 35, timings
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+from tutor.grade.calibrate import BAND_ZH
+from tutor.cli.common import EVALS, err, run_batch, settings_of
+
+STATUS_MARK = {"covered": "✓", "partial": "◐", "missed": "✗", "contradicted": "⚠"}
+
+
+def _grader(args, no_llm: bool):
+    from tutor.compose import open_tutor
+
+    tutor = open_tutor(settings_of(args), show_progress=sys.stderr.isatty(), progress=err)
+    no_llm = no_llm or tutor.settings.no_llm
+    return tutor.grader(no_llm), no_llm
+
+
+def grade_json(grade) -> dict:
+    """The documented JSON: score, band, item, covered, missed, wrong, feedback, timings, and the rest."""
+    return grade.to_json()
+
+
+def _print(grade) -> None:
+    if grade.abstained:
+        print(grade.feedback)
+        return
+    print(f"得分 {grade.score}/100 · {BAND_ZH.get(grade.band, grade.band)} ({grade.band})"
+          + (" · 与参考答案几乎相同 (copied)" if grade.copied else ""))
+    print(f"对照：{grade.item.source} #{grade.item.number} {grade.matched_question}")
+    for p in grade.points:
+        line = f"  {STATUS_MARK[p.status]} {p.point}"
+        if p.evidence and p.status != "missed":
+            line += f"\n      ← “{p.evidence}”" + (f"  [{p.cue}]" if p.cue else "")
+        print(line)
+    print(f"反馈：{grade.feedback}")
+    judge = {"used": "LLM 评审已参与", "off": "仅规则评分 (--no-llm)"}.get(grade.judge, f"LLM 评审失败，按规则评分：{grade.judge}")
+    t = grade.timings
+    print(f"({judge} · 共 {t.get('total_s', 0):.2f}s)")
+    print("── 参考答案\n" + grade.model_answer)
+
+
+def _record(args, grade) -> None:
+    """Every graded answer feeds the learner model (FSRS card + history), as in the UI and the interview."""
+    from tutor.interview.progress import Store, StoreError, record_grade
+
+    try:
+        store = Store(settings_of(args).data_dir / "progress.sqlite3")
+    except StoreError as exc:
+        err(f"not recorded: {exc}")
+        return
+    try:
+        record_grade(store, args.profile, grade)
+    finally:
+        store.close()
+
+
+def cmd_grade(args) -> int:
+    if args.warm:
+        grader, _ = _grader(args, False)
+        n = grader.warm_judge(progress=sys.stderr.isatty())
+        print(f"judge prefixes: {n} computed, {len(grader.items) - n} already kept ({grader.generator.name})")
+        return 0
+    if args.batch is None and not ((args.question or "").strip() and args.answer is not None):
+        err("nothing to grade: give --question Q --answer A (or --batch FILE.jsonl)")
+        return 2
+    grader, no_llm = _grader(args, args.no_llm)
+    if args.batch is not None:
+        def handle(row: dict) -> dict:
+            if not str(row.get("question", "")).strip():
+                raise ValueError("each line needs a non-empty 'question'")
+            return grade_json(grader.grade(str(row["question"]), str(row.get("answer", "")), use_llm=not no_llm))
+
+        return run_batch(args.batch, handle)
+    grade = grader.grade(args.question, args.answer, use_llm=not no_llm)
+    if not args.no_record:
+        _record(args, grade)
+    if args.json:
+        print(json.dumps(grade_json(grade), ensure_ascii=False))
+    else:
+        _print(grade)
+    return 0
+
+
+def eval_grade_cmd(args) -> int:
+    from tutor.evaluate.runners import eval_grading
+    from tutor.evaluate.metrics import load_jsonl
+
+    rows = load_jsonl(args.file or "eval/grading.jsonl")
+    grader, no_llm = _grader(args, args.no_llm)
+    report = eval_grading(grader, rows, use_llm=not no_llm)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    from tutor.grade.calibrate import Calibration
+
+    c = Calibration()
+    print(f"grading eval: {len(rows)} labelled answers from {args.file or 'eval/grading.jsonl'}")
+    for name in ("deterministic", "full"):
+        r = report.get(name)
+        if r is None:
+            continue
+        label = "deterministic (no LLM)" if name == "deterministic" else f"full (LLM judge: {grader.generator.name})"
+        print(f"\n{label}")
+        print(f"  Spearman (score vs band)   {r['spearman']:.3f}")
+        print(f"  band accuracy              {r['band_accuracy']:.3f}")
+        print(f"  wrong answers scored < 35  {r['wrong_below_35']:.3f}")
+        print(f"  seconds per grade          median {r['seconds_median']:.3f}, p95 {r['seconds_p95']:.3f}")
+        print(f"  matched the wrong item     {r['wrong_item']}" + (f" · judge failed {r['judge_failed']}" if r["judge_failed"] else ""))
+        print(f"  confusion (expected → got) {json.dumps(r['confusion'], ensure_ascii=False)}")
+        print(f"  net thresholds fitted here {r['fitted']} (in code: net_partial {c.net_partial}, "
+              f"net_excellent {c.net_excellent})")
+    if args.verbose:
+        for f in report["failures"]:
+            print(f"  miss: {f}")
+    return 0
+
+
+def register(sub, common) -> None:
+    s = sub.add_parser("grade", parents=[common], help="grade an answer against the documents' key points")
+    s.add_argument("--question", "-q", help="the question, or an item as FILE.md#N")
+    s.add_argument("--answer", "-a", help="the candidate's answer")
+    s.add_argument("--json", action="store_true", help="machine-readable output")
+    s.add_argument("--no-llm", action="store_true", help="quick mode: the deterministic grader alone")
+    s.add_argument("--batch", metavar="FILE.jsonl", help="{\"question\": ..., \"answer\": ...} per line ('-' = stdin)")
+    s.add_argument("--warm", action="store_true", help="precompute every item's judge prefix state, then exit")
+    s.add_argument("--profile", default="default", help="learner profile whose review schedule this grade updates")
+    s.add_argument("--no-record", action="store_true", help="don't record the grade in the progress database")
+    s.set_defaults(fn=cmd_grade)
+    EVALS["grade"] = eval_grade_cmd

@@ -1,0 +1,183 @@
+"""CLI for interviews and progress: `tutor interview`, `tutor review`, `tutor progress`, `tutor eval interview`.
+
+Example:
+    $ tutor interview --topics distributed inference --n 5 --profile alice
+    $ tutor interview --answers answers.jsonl --json     # scripted: {"answer": ...} per prompt
+    $ tutor review --profile alice                       # the items that are due, weakest first
+    $ tutor progress --profile alice --json
+"""
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+
+from tutor.cli.common import EVALS, err, settings_of
+from tutor.corpus.topics import TOPICS
+
+
+def open_interviewer(args, no_llm: bool = False):
+    """Settings → Tutor → Grader → Store → Interviewer."""
+    from tutor.interview.interviewer import Interviewer
+    from tutor.compose import open_tutor
+    from tutor.interview.progress import Store
+
+    tutor = open_tutor(settings_of(args), show_progress=sys.stderr.isatty(), progress=err)
+    no_llm = no_llm or tutor.settings.no_llm
+    grader = tutor.grader(no_llm)
+    store = Store(tutor.settings.data_dir / "progress.sqlite3")
+    return Interviewer(tutor, grader, store, use_llm=not no_llm), tutor
+
+
+def _topics(args) -> list[str] | None:
+    topics = [t for t in (args.topics or []) if t != "mixed"]
+    unknown = [t for t in topics if t not in TOPICS]
+    if unknown:
+        raise ValueError(f"unknown topic(s) {', '.join(unknown)}; choose from: mixed, {', '.join(TOPICS)}")
+    return topics or None
+
+
+def _print(msgs: list[dict]) -> None:
+    for m in msgs:
+        prefix = {"question": "面试官", "followup": "面试官（追问）", "grade": "评分", "hint": "提示",
+                  "report": "报告", "help": "帮助", "info": "提示"}.get(m["kind"], m["kind"])
+        print(f"\n[{prefix}] {m['text']}", flush=True)
+
+
+def run_session(interviewer, profile: str, topics, n: int, mode: str, answers=None, fresh: bool = False,
+                echo: bool = True) -> dict:
+    """Drive one session: resume an unfinished one unless fresh; answers from a list or the terminal."""
+    started = None if fresh else interviewer.resume(profile, mode)
+    session, msgs = started or interviewer.start(profile, topics, n, mode)
+    transcript = list(msgs)
+    if echo:
+        _print(msgs)
+    feed = iter(answers) if answers is not None else None
+    while session["phase"] != "done" and (msgs and msgs[-1]["kind"] in ("question", "followup", "hint", "help")):
+        if feed is not None:
+            text = next(feed, None)
+            if text is None:
+                break  # out of scripted answers: the session stays resumable
+        else:
+            try:
+                text = input("\n你> ")
+            except (EOFError, KeyboardInterrupt):
+                print("\n（已保存，下次可继续 saved; run again to resume）")
+                break
+        t0 = time.perf_counter()
+        msgs, streamed = [], False
+        for ev in interviewer.respond_stream(session, text):
+            if ev["type"] == "token":  # the follow-up being reworded, shown as it comes
+                if echo:
+                    print(("" if streamed else "\n[面试官（追问）] ") + ev["text"], end="", flush=True)
+                streamed = True
+                continue
+            m = ev["message"]
+            m["data"]["seconds"] = round(time.perf_counter() - t0, 3)
+            msgs.append(m)
+            if not echo:
+                continue
+            if m["kind"] == "followup" and streamed:
+                print()
+                if m["data"].get("phrased_by") != "llm":  # the rewording was unusable: the template stands
+                    _print([m])
+            else:
+                _print([m])
+        transcript += [{"kind": "answer", "text": text, "data": {}}] + msgs
+    report = next((m["data"]["report"] for m in reversed(transcript) if m["kind"] == "report"), None)
+    return {"session": session["id"], "profile": profile, "phase": session["phase"], "messages": transcript,
+            "report": report}
+
+
+def cmd_interview(args, mode: str = "interview") -> int:
+    interviewer, _ = open_interviewer(args, args.no_llm)
+    answers = None
+    if args.answers:
+        from tutor.evaluate.metrics import load_jsonl
+
+        answers = [str(r.get("answer", "")) for r in load_jsonl(args.answers)]
+    result = run_session(interviewer, args.profile, _topics(args) if mode == "interview" else None, args.n, mode,
+                         answers, fresh=args.new, echo=not args.json)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def cmd_progress(args) -> int:
+    from tutor.interview.progress import progress_report
+
+    interviewer, tutor = open_interviewer(args, no_llm=True)
+    rep = progress_report(interviewer.store, args.profile, tutor.items)
+    if args.json:
+        print(json.dumps(rep, ensure_ascii=False))
+        return 0
+    print(f"学习者 {rep['profile']} · 已练习 {rep['items_seen']} 题")
+    for topic, score in sorted(rep["mastery"].items(), key=lambda kv: kv[1]):
+        print(f"  {TOPICS[topic][0]:12s} {score:5.1f}  {'█' * int(score // 10)}")
+    print(f"到期复习 {len(rep['due'])} 题" + ("：" + "；".join(d["question"] for d in rep["due"][:5]) if rep["due"] else ""))
+    return 0
+
+
+def eval_interview_cmd(args) -> int:
+    """Every simulated candidate through a whole session; band accuracy per candidate and timings."""
+    import tempfile
+    from pathlib import Path
+
+    from tutor.interview.progress import Store
+    from tutor.evaluate.personas import PERSONAS, followup_answer
+
+    interviewer, tutor = open_interviewer(args, args.no_llm)
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for persona, (answer_fn, expected) in PERSONAS.items():
+            interviewer.store = Store(Path(tmp) / f"{persona}.sqlite3")
+            t0 = time.perf_counter()
+            session, msgs = interviewer.start(persona, None, args.n, "interview", seed=7)
+            bands, waits, phrase_first = [], [], []
+            while session["phase"] != "done":
+                last = msgs[-1]
+                item = interviewer.items[session["queue"][session["index"]]]
+                text = answer_fn(item) if last["kind"] == "question" else followup_answer(persona, last["data"]["point"])
+                t1 = time.perf_counter()
+                msgs = interviewer.respond(session, text)
+                waits.append(time.perf_counter() - t1)
+                bands += [m["data"]["band"] for m in msgs if m["kind"] == "grade"]
+                phrase_first += [m["data"]["first_token_s"] for m in msgs
+                                 if m["kind"] == "followup" and m["data"].get("first_token_s") is not None]
+            results[persona] = {"expected": expected, "bands": bands,
+                                "band_accuracy": round(sum(b == expected for b in bands) / max(1, len(bands)), 3),
+                                "session_s": round(time.perf_counter() - t0, 1),
+                                "reply_s_median": round(statistics.median(waits), 3),
+                                "followup_first_token_s_median": round(statistics.median(phrase_first), 3)
+                                if phrase_first else None}
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+        return 0
+    print(f"interview eval ({'deterministic grader' if args.no_llm else 'grader with LLM judge'})")
+    for persona, r in results.items():
+        print(f"  {persona:17s} band accuracy {r['band_accuracy']:.2f}  session {r['session_s']:6.1f} s  "
+              f"median reply {r['reply_s_median']:.2f} s  bands {r['bands']}"
+              + (f"  follow-up first token {r['followup_first_token_s_median']:.2f} s"
+                 if r["followup_first_token_s_median"] is not None else ""))
+    return 0
+
+
+def register(sub, common) -> None:
+    for name, mode in (("interview", "interview"), ("review", "review")):
+        s = sub.add_parser(name, parents=[common], help="mock interview" if mode == "interview"
+                           else "review the items that are due, weakest first")
+        if mode == "interview":
+            s.add_argument("--topics", nargs="*", help=f"mixed (default) or any of: {', '.join(TOPICS)}")
+        s.add_argument("--n", type=int, default=5, help="questions (default 5)")
+        s.add_argument("--profile", default="default", help="learner profile name")
+        s.add_argument("--answers", metavar="FILE.jsonl", help="scripted answers, {\"answer\": ...} per prompt")
+        s.add_argument("--json", action="store_true", help="print the transcript and report as JSON")
+        s.add_argument("--no-llm", action="store_true", help="grade without the LLM judge (quick)")
+        s.add_argument("--new", action="store_true", help="start fresh even if a session is unfinished")
+        s.set_defaults(fn=lambda a, m=mode: cmd_interview(a, m))
+    s = sub.add_parser("progress", parents=[common], help="mastery per topic and items due")
+    s.add_argument("--profile", default="default")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_progress)
+    EVALS["interview"] = eval_interview_cmd

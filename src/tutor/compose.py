@@ -1,0 +1,105 @@
+"""Compose the stages from settings: corpus → encoder → index → retriever.
+
+The one place that wires real collaborators together; everything else receives them.
+
+Example:
+    >>> from tutor.index.embed import HashEncoder
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); (d / "corpus").mkdir()
+    >>> _ = (d / "corpus" / "a.md").write_text("# T\\n\\n## 1. 什么是过拟合？\\n\\n**答案：** 训练好测试差。\\n")
+    >>> s = Settings(home=d)
+    >>> r = open_retriever(s, encoder=HashEncoder(), show_progress=False)
+    >>> [h.item.id for h in r.search("过拟合")]
+    ['a.md#1']
+"""
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+from tutor.corpus.load import corpus_hash, load_corpus
+from tutor.index.store import load_or_build
+from tutor.retrieve.fuse import Retriever
+from tutor.settings import Settings
+
+
+def open_retriever(settings: Settings, encoder=None, force_rebuild: bool = False, mode: str = "hybrid",
+                   show_progress: bool = True, progress: Callable[[str], None] = print) -> Retriever:
+    """Load (or build) the index for settings and return a hybrid Retriever over it.
+
+    Args:
+        settings: paths and parameters.
+        encoder: an Encoder; default loads the configured embedder (the slow part, ~3 s).
+        force_rebuild: rebuild even when the cached index is fresh.
+        mode: "hybrid", "dense" or "lexical".
+    """
+    if encoder is None:
+        from tutor.models.load import load_encoder
+
+        encoder = load_encoder(settings.embedder, settings.cache_dir, progress)
+    items = load_corpus(settings.corpus_dir)
+    index = load_or_build(items, encoder, settings.index_dir, corpus_hash(settings.corpus_dir),
+                          force=force_rebuild, show_progress=show_progress)
+    return Retriever(index, lexical_weight=settings.lexical_weight, candidates=settings.candidates, mode=mode)
+
+
+class Tutor:
+    """The composed application: settings, a retriever, and a generator loaded on first use.
+
+    Args:
+        settings: the Settings it was built from.
+        retriever: a Retriever over the corpus index (its index carries the items and the encoder).
+        generator: a ready Generator, or None to load the configured one lazily.
+    """
+
+    def __init__(self, settings: Settings, retriever: Retriever, generator=None, thresholds=None):
+        from tutor.retrieve.refusal import E5_THRESHOLDS
+
+        self.settings = settings
+        self.retriever = retriever
+        # Refusal cut-offs belong to the embedder's cosine scale (e5 by default; fakes bring their own).
+        self.thresholds = thresholds or E5_THRESHOLDS
+        self._generator = generator
+        self._lock = threading.Lock()
+        self._graders: dict[bool, object] = {}  # use_llm → Grader (its per-item caches are worth sharing)
+
+    @property
+    def items(self):
+        return self.retriever.index.items
+
+    @property
+    def encoder(self):
+        return self.retriever.index.encoder
+
+    @property
+    def generator(self):
+        with self._lock:
+            if self._generator is None:
+                from tutor.models.load import load_generator
+
+                self._generator = load_generator(self.settings)
+            return self._generator
+
+    def grader(self, no_llm: bool | None = None):
+        """The Grader over this tutor's retriever and refusal thresholds: the one place it is built.
+
+        Args:
+            no_llm: grade without the LLM judge; None follows the settings. Asking for the LLM loads it.
+        """
+        no_llm = self.settings.no_llm if no_llm is None else no_llm
+        if no_llm not in self._graders:
+            from tutor.grade.grader import Grader
+
+            self._graders[no_llm] = Grader(self.retriever, generator=None if no_llm else self.generator,
+                                           thresholds=self.thresholds)
+        return self._graders[no_llm]
+
+
+def open_tutor(settings: Settings, encoder=None, generator=None, show_progress: bool = True,
+               progress: Callable[[str], None] = print, thresholds=None) -> Tutor:
+    """Settings → Tutor (index loaded or built now; the LLM only when first needed)."""
+    retriever = open_retriever(settings, encoder=encoder, show_progress=show_progress, progress=progress)
+    import jieba.posseg
+
+    jieba.posseg.lcut("预热")  # its tagger loads on first use (~1 s): pay it at start, not on the first question
+    return Tutor(settings, retriever, generator, thresholds)

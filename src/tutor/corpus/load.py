@@ -1,0 +1,55 @@
+"""A corpus folder → canonical, topic-tagged items (parse or chunk each file, merge duplicates, tag topics)."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from tutor.corpus.chunk import chunk_document
+from tutor.corpus.dedup import merge_duplicates
+from tutor.corpus.parse import parse_document
+from tutor.corpus.topics import tag_topics
+from tutor.records import Item, Ref
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = (".md", ".txt")
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    return sorted(p for p in Path(corpus_dir).iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+
+
+def corpus_hash(corpus_dir: Path) -> str:
+    """sha256 over every corpus file's name and bytes: the index is stale when this changes."""
+    h = hashlib.sha256()
+    for p in corpus_files(corpus_dir):
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def load_corpus(corpus_dir: Path) -> list[Item]:
+    """Read every .md/.txt in corpus_dir into canonical, topic-tagged items.
+
+    Unreadable or non-UTF-8 files are skipped with a warning naming them.
+    """
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {corpus_dir} (set TUTOR_CORPUS_DIR)")
+    items: list[Item] = []
+    for path in corpus_files(corpus_dir):
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            log.warning("skipping %s: not readable as UTF-8 text (%s)", path.name, exc.__class__.__name__)
+            continue
+        parsed = parse_document(text, path.name) or chunk_document(text, path.name)
+        items.extend(parsed)
+    merged = merge_duplicates(items)
+    return [replace(it, topics=tag_topics(it)) for it in merged]
+
+
+def find_item(items: list[Item], ref: Ref) -> Item | None:
+    """The canonical item standing for ref (directly or as a merged duplicate)."""
+    return next((it for it in items if ref in it.refs), None)

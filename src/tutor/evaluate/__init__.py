@@ -1,0 +1,1 @@
+"""Evaluate: metrics (pure), runners, simulated candidates."""

@@ -1,0 +1,1 @@
+"""Grade: key points, contradictions, LLM judge, calibration, feedback."""

@@ -1,0 +1,281 @@
+"""Grade an answer: match the question to an item, cover its key points, catch wrong claims, score.
+
+Flow: question → item (an item ref, or retrieval + the same refusal decision `ask` makes, `retrieve_or_refuse`;
+abstain when nothing matches) → non-answer rules (empty, 不知道, the question pasted back) →
+per (point, answer unit) credit from e5 similarity and lexical overlap (keypoints) → wrong
+sentences: deterministic contradiction cues (contradiction), plus, with an LLM, the judge's
+per-sentence verdicts (judge) → a wrong sentence earns nothing and contradicts the point it is
+about → net coverage → score and band (calibrate) → feedback. The LLM never sets the score on its
+own: it can only mark sentences wrong, and only points those sentences address are affected.
+
+Example:
+    >>> from tutor.records import Item
+    >>> from tutor.index.embed import HashEncoder
+    >>> it = Item("a.md", 1, "", "如何避免过拟合？", answer="- **Dropout：** 随机丢弃神经元",
+    ...           key_points=("Dropout： 随机丢弃神经元",))
+    >>> g = Grader(None, encoder=HashEncoder(), items=[it]).grade("a.md#1", "不知道")
+    >>> g.score, g.band, g.reason, [p["point"] for p in g.missed]
+    (0, 'empty', 'dont_know', ['Dropout：随机丢弃神经元'])
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+
+from tutor.grade.calibrate import Calibration, band, cap_for_contradictions, net_coverage, status_of, to_score
+from tutor.grade.contradiction import GENERIC, contradiction_cue, point_terms
+from tutor.corpus.load import find_item
+from tutor.corpus.parse import split_sentences, strip_md
+from tutor.grade.judge import judge_claims, warm
+from tutor.grade.keypoints import (KeyPoint, answer_units, distinctive_terms, is_copy, lexical_match, non_answer,
+    ramp, reference_points, relative_similarity, token_set, unit_credits)
+from tutor.grade.feedback import abstain_feedback, feedback
+from tutor.records import Grade, Item, PointResult, Ref
+
+_REF = re.compile(r"^\s*([\w.\-]+\.(?:md|txt))\s*(?:#|\s)\s*(\d{1,4})\s*$", re.IGNORECASE)
+# A second item whose fused retrieval score is within this share of the best one is an equally good
+# reading of a free-text question ("speed up inference" = 推理速度 or 推理性能); the answer is graded
+# against both and kept where it fits best. Not fitted: "within 10%".
+ALTERNATIVE_SHARE = 0.9
+GENERIC_SHARE = 0.25  # a bigram in this share of the items names no particular object (see contradiction)
+
+
+@dataclass
+class _Prepared:
+    """What the grader computes once per item: its points, their vectors, the model answer."""
+
+    points: tuple[KeyPoint, ...]
+    vectors: np.ndarray
+    reference: str
+    terms: list[set[str]]  # per point, its distinctive terms (see keypoints.distinctive_terms)
+
+
+@dataclass
+class _Evidence:
+    """Everything measured about one answer before any sentence is called wrong."""
+
+    units: list[tuple[str, int]]
+    sentences: list[str]
+    credits: np.ndarray  # (points, units)
+    cues: dict[int, tuple[int, str]]  # sentence → (point it contradicts, cue)
+    topical: float
+    copied: bool
+
+
+def model_answer(item: Item) -> str:
+    """The reference shown to the candidate: the item's answer and its 解析."""
+    return strip_md(item.answer.replace("\n", " \n")).replace(" \n", "\n") + (
+        f"\n解析：{item.explanation}" if item.explanation else "")
+
+
+def parse_ref(text: str) -> Ref | None:
+    """An item given by reference: "file.md#3" or "file.md 3".
+
+    >>> parse_ref("hpc-for-llm-datacenter.md#5"), parse_ref("什么是过拟合")
+    (Ref(source='hpc-for-llm-datacenter.md', number=5), None)
+    """
+    m = _REF.match(text or "")
+    return Ref(m.group(1), int(m.group(2))) if m else None
+
+
+class Grader:
+    """Grades answers against the corpus items.
+
+    Args:
+        retriever: a Retriever (question matching; None when questions are always item refs).
+        encoder: the embedder; default the index's own (retriever.index.encoder).
+        generator: a Generator for the judge, or None for the deterministic grader alone.
+        items: the items (default the index's).
+        calibration: the fitted constants.
+        thresholds: the refusal thresholds (default: ask's, for e5).
+    """
+
+    def __init__(self, retriever, encoder=None, generator=None, items: list[Item] | None = None,
+                 calibration: Calibration = Calibration(), thresholds=None):
+        self.retriever = retriever
+        self.encoder = encoder if encoder is not None else retriever.index.encoder
+        self.generator = generator
+        self.items = items if items is not None else retriever.index.items
+        self.c = calibration
+        self.thresholds = thresholds
+        self._prepared: dict[str, _Prepared] = {}
+        self._anchors: np.ndarray | None = None
+        self._generic: frozenset[str] | None = None
+        self._df: dict[str, int] | None = None
+
+    def candidates(self, question: str) -> tuple[list[Item], str]:
+        """(items, how): the best item and any equally good reading of the question, or ([], why not)."""
+        ref = parse_ref(question)
+        if ref is not None:
+            item = find_item(self.items, ref)
+            return ([item], "ref") if item else ([], "unknown_ref")
+        if self.retriever is None or not question.strip():
+            return [], "no_question"
+        from tutor.retrieve.refusal import retrieve_or_refuse
+
+        hits, refuse, why = retrieve_or_refuse(self.retriever, question, self.thresholds, k=3)
+        if refuse:
+            return [], why
+        close = [h.item for h in hits[1:2] if h.item.kind == "item" and h.score >= ALTERNATIVE_SHARE * hits[0].score]
+        return [hits[0].item] + close, "retrieved"
+
+    def prepare(self, item: Item) -> _Prepared:
+        """An item's points and point vectors (computed once per item)."""
+        if item.id not in self._prepared:
+            points = reference_points(item)
+            vectors = self.encoder.encode_queries([p.text for p in points]) if points else np.zeros((0, 1))
+            terms = [distinctive_terms(p, self.frequencies()) for p in points]
+            self._prepared[item.id] = _Prepared(points, vectors, model_answer(item), terms)
+        return self._prepared[item.id]
+
+    def anchors(self) -> np.ndarray:
+        """Every item's question, embedded: the baseline an answer unit's similarity is measured against."""
+        if self._anchors is None:
+            self._anchors = self.encoder.encode_queries([it.question for it in self.items])
+        return self._anchors
+
+    def frequencies(self) -> dict[str, int]:
+        """How many items use each lexical token (code included: identifiers are terms too)."""
+        if self._df is None:
+            self._df = {}
+            for it in self.items:
+                for t in token_set("\n".join((it.text(), *it.code))):
+                    self._df[t] = self._df.get(t, 0) + 1
+        return self._df
+
+    def generic(self) -> frozenset[str]:
+        """Bigrams in GENERIC_SHARE of the items or more: too common to identify what a cue is about."""
+        if self._generic is None:
+            df: dict[str, int] = {}
+            for it in self.items:
+                for t in point_terms(it.text()):
+                    df[t] = df.get(t, 0) + 1
+            common = {t for t, n in df.items() if n >= GENERIC_SHARE * len(self.items)}
+            # A handful of items says nothing about which words are common: use the built-in list.
+            self._generic = frozenset(common) if len(self.items) >= 20 else GENERIC
+        return self._generic
+
+    def warm_judge(self, items: list[Item] | None = None, progress: bool = False) -> int:
+        """Compute the judge's per-item prefix states ahead of time (kept on disk by the llama.cpp backend).
+
+        Returns:
+            How many had to be computed (the rest were already kept).
+        """
+        from tqdm import tqdm
+
+        done = 0
+        for item in tqdm(items or self.items, desc="warming judge prefixes", unit="item", disable=not progress):
+            if item.kind == "item":
+                done += bool(warm(self.generator, item.question, [p.text for p in self.prepare(item).points]))
+        return done
+
+    def grade(self, question: str, answer: str, use_llm: bool = True) -> Grade:
+        """Grade one answer; the judge runs when use_llm and a generator is set."""
+        result = None
+        for result in self.grade_steps(question, answer, use_llm):
+            pass
+        return result
+
+    def grade_steps(self, question: str, answer: str, use_llm: bool = True) -> Iterator[Grade]:
+        """Yield the deterministic grade at once, then (with a judge) the judged grade."""
+        t0 = time.perf_counter()
+        question, answer = (question or "").strip(), (answer or "").strip()
+        items, how = self.candidates(question)
+        item = items[0] if items else None
+        timings = {"match_s": round(time.perf_counter() - t0, 3)}
+        if item is None:
+            timings["total_s"] = timings["match_s"]
+            yield Grade(question, answer, None, None, None, feedback=abstain_feedback(how, answer), abstained=True,
+                        reason=how, timings=timings)
+            return
+        prep = self.prepare(item)
+        reason = non_answer(answer, question) or non_answer(answer, item.question)
+        if reason:
+            points = tuple(PointResult(p.text, "missed", "", item.source, item.number, 0.0, p.kind)
+                           for p in prep.points)
+            timings["total_s"] = round(time.perf_counter() - t0, 3)
+            yield Grade(question, answer, 0, "empty", item.ref, points, feedback(points, "empty", reason, answer),
+                        prep.reference, reason=reason, matched_question=item.question, timings=timings)
+            return
+        t1 = time.perf_counter()
+        # Each equally good reading of the question (see candidates) is graded; the answer keeps the item
+        # it fits best, the first on a tie.
+        item, prep, ev, det_wrong, det = max((self._rule_grade(question, answer, it, timings, t0) for it in items),
+                                             key=lambda r: r[4].score)
+        timings["deterministic_s"] = round(time.perf_counter() - t1, 3)
+        yield dataclasses.replace(det, timings=dict(det.timings, deterministic_s=timings["deterministic_s"]))
+        if not (use_llm and self.generator is not None):
+            return
+        verdicts, status = judge_claims(self.generator, item.question, [p.text for p in prep.points],
+                                        ev.sentences, timings)
+        claims = dict(enumerate(verdicts or []))
+        wrong = det_wrong | {s: "" for s, v in claims.items() if v == "wrong" and s not in det_wrong}
+        yield self._grade(question, answer, item, prep, ev, wrong, claims, status, timings, t0)
+
+    def _rule_grade(self, question: str, answer: str, item: Item, timings: dict, t0: float):
+        """(item, prep, evidence, rule-marked wrong sentences, deterministic Grade) for one item."""
+        prep = self.prepare(item)
+        ev = self._measure(prep, answer)
+        wrong = {s: cue for s, (_, cue) in ev.cues.items()}
+        return item, prep, ev, wrong, self._grade(question, answer, item, prep, ev, wrong, {}, "off", timings, t0)
+
+    def _measure(self, prep: _Prepared, answer: str) -> _Evidence:
+        c = self.c
+        units = answer_units(answer)
+        sentences = split_sentences(answer)
+        rel = relative_similarity(prep.vectors, self.encoder.encode_queries([u for u, _ in units]), self.anchors())
+        label, body = lexical_match(prep.points, units, prep.terms)
+        credits = unit_credits(rel, label, body, (c.dense_none, c.dense_full), c.label_credit,
+                               (c.body_none, c.body_full))
+        cues: dict[int, tuple[int, str]] = {}
+        for s, sentence in enumerate(sentences):
+            # A cue needs its object among the point's own terms, which is what ties the sentence to the
+            # point; among several cued points, the one the sentence earns most credit for.
+            cols = [j for j, (_, si) in enumerate(units) if si == s]
+            found = [(float(credits[i, cols].max()), i, cue) for i, p in enumerate(prep.points)
+                     if (cue := contradiction_cue(sentence, p.text, self.generic(), prep.reference))]
+            if found:
+                _, i, cue = max(found, key=lambda f: f[0])
+                cues[s] = (i, cue)
+        topical = max(ramp(float(rel.max()), c.topical_none, c.topical_full), float(credits.max()))
+        return _Evidence(units, sentences, credits, cues, topical, is_copy(answer, prep.reference))
+
+    def _grade(self, question, answer, item, prep, ev: _Evidence, wrong: dict[int, str], claims: dict[int, str],
+               judge_status: str, timings: dict, t0: float) -> Grade:
+        """Score with the given wrong sentences: they earn nothing and contradict the point they address."""
+        c, ref = self.c, item.ref
+        ok = np.array([s not in wrong for _, s in ev.units], dtype=bool)
+        contradicted: dict[int, tuple[int, str]] = {}
+        for s, cue in sorted(wrong.items()):
+            cols = [j for j, (_, si) in enumerate(ev.units) if si == s]
+            i = ev.cues[s][0] if s in ev.cues else int(ev.credits[:, cols].max(axis=1).argmax())
+            if s in ev.cues or ev.credits[i, cols].max() >= c.address_at:
+                contradicted.setdefault(i, (s, cue))
+        results = []
+        for i, p in enumerate(prep.points):
+            if i in contradicted:
+                s, cue = contradicted[i]
+                results.append(PointResult(p.text, "contradicted", ev.sentences[s], ref.source, ref.number, 0.0,
+                                           p.kind, claims.get(s, ""), cue))
+                continue
+            row = np.where(ok, ev.credits[i], 0.0)
+            j = int(row.argmax())
+            credit = float(row[j])
+            status = status_of(credit, c)
+            s = ev.units[j][1]
+            results.append(PointResult(p.text, status, ev.sentences[s] if status != "missed" else "", ref.source,
+                                       ref.number, credit, p.kind, claims.get(s, "") if status != "missed" else ""))
+        net = net_coverage([r.credit for r in results], [p.weight for p in prep.points], [r.kind for r in results],
+                           [r.status == "contradicted" for r in results], c)
+        score = cap_for_contradictions(to_score(net, ev.topical, c), len(contradicted),
+                                       sum(r.status == "covered" for r in results))
+        b = band(score)
+        timings = dict(timings, total_s=round(time.perf_counter() - t0, 3))
+        return Grade(question, answer, score, b, ref, tuple(results), feedback(tuple(results), b, "", answer),
+                     prep.reference, copied=ev.copied, reason="off_topic" if b == "empty" else "", judge=judge_status,
+                     matched_question=item.question, timings=timings, coverage=net)

@@ -1,0 +1,1 @@
+"""Index: embed items (+ a hashed fake), lexical BM25, and the persisted store with its manifest."""

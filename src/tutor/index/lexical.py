@@ -1,0 +1,55 @@
+"""Lexical index: BM25 (bm25s, numpy/scipy only, no torch) over the tokenised item texts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from tutor.text.tokenise import silence_jieba, tokenize
+
+
+@dataclass
+class LexicalIndex:
+    """BM25 over tokenised item texts; scores every document for a query."""
+
+    bm25: object  # bm25s.BM25
+    ids: list[str]
+
+    @classmethod
+    def build(cls, ids: list[str], texts: list[str]) -> "LexicalIndex":
+        import bm25s
+
+        silence_jieba()
+        bm25 = bm25s.BM25()
+        bm25.index([tokenize(t) or [""] for t in texts], show_progress=False)
+        return cls(bm25=bm25, ids=list(ids))
+
+    def coverage(self, query_tokens: list[str]) -> float:
+        """Share of query tokens the corpus vocabulary knows (0 for an English query over Chinese text)."""
+        if not query_tokens:
+            return 0.0
+        vocab = self.bm25.vocab_dict
+        return sum(t in vocab for t in query_tokens) / len(query_tokens)
+
+    def scores(self, query: str) -> tuple[dict[str, float], float]:
+        """BM25 score of every document with a non-zero score, and the query's vocabulary coverage."""
+        tokens = tokenize(query)
+        known = [t for t in tokens if t in self.bm25.vocab_dict]
+        if not known:
+            return {}, 0.0
+        raw = np.asarray(self.bm25.get_scores(known))
+        return {self.ids[i]: float(raw[i]) for i in np.flatnonzero(raw > 0)}, self.coverage(tokens)
+
+    def save(self, path: Path) -> None:
+        self.bm25.save(str(path))
+        (Path(path) / "ids.txt").write_text("\n".join(self.ids), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> "LexicalIndex":
+        import bm25s
+
+        silence_jieba()
+        bm25 = bm25s.BM25.load(str(path))
+        ids = (Path(path) / "ids.txt").read_text(encoding="utf-8").split("\n")
+        return cls(bm25=bm25, ids=ids)

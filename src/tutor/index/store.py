@@ -1,0 +1,175 @@
+"""Embed + FAISS (through llama-index) + BM25, persisted with a manifest; rebuilt when stale or corrupt.
+
+Layout of the index folder:
+    manifest.json   format version, embedder id, corpus hash, build parameters, item count
+    vector/         llama-index storage (docstore, index store, FAISS vector store)
+    lexical/        bm25s index + item ids
+
+Example:
+    >>> from tutor.index.embed import HashEncoder
+    >>> manifest_for(HashEncoder(), "abc")["embedder"]
+    'hash-ngrams'
+"""
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tutor.index.embed import Encoder, as_llama_embedding
+from tutor.index.lexical import LexicalIndex
+from tutor.records import Item
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 3
+# Parameters that change what is built; a change in any of them makes a cached index stale.
+BUILD_PARAMS = {"node": "one per item", "vector": "mean of views: full text, question + key points",
+                "faiss": "IndexFlatIP", "lexical": "bm25s(jieba+domain words, CJK bigrams, ascii words) over text + code"}
+
+
+def item_views(item: Item) -> list[str]:
+    """Texts whose embeddings are averaged into the item's one vector.
+
+    The full text alone lets a long answer drown the question; the second view (question and
+    key points) is what paraphrased queries usually name. With unit-norm views, the inner product
+    with their mean is exactly the mean of the per-view cosines.
+    """
+    return [item.text(), "\n".join((item.question, *item.key_points))]
+
+
+def manifest_for(encoder: Encoder, corpus_hash: str) -> dict:
+    """What the index must have been built with to be reusable."""
+    return {"format_version": FORMAT_VERSION, "embedder": encoder.model_id, "dim": encoder.dim,
+            "corpus_hash": corpus_hash, "params": BUILD_PARAMS}
+
+
+@dataclass
+class CorpusIndex:
+    """The dense (llama-index VectorStoreIndex over FAISS) and lexical indexes over the same items."""
+
+    items: list[Item]
+    vector: object  # llama_index.core.VectorStoreIndex
+    lexical: LexicalIndex
+    encoder: Encoder | None = None  # the embedder the vectors came from (answer/grade stages reuse it)
+    status: str = ""  # what loading did: "loaded", "built (reason)"
+    by_id: dict[str, Item] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {it.id: it for it in self.items}
+        self._retrievers: dict[int, object] = {}
+
+    def dense_scores(self, query: str, n: int) -> dict[str, float]:
+        """Cosine similarity of the query to its n nearest items (vectors are normalised, FAISS is inner product)."""
+        n = min(n, len(self.items))
+        if n not in self._retrievers:
+            self._retrievers[n] = self.vector.as_retriever(similarity_top_k=n)
+        return {nws.node.node_id: float(nws.score) for nws in self._retrievers[n].retrieve(query)}
+
+
+def lexical_text(item: Item) -> str:
+    """Text for BM25: the item plus its code, whose identifiers (autocast, GradScaler, DDP) people search for.
+
+    Code stays out of the dense views: to e5 it is noise next to the Chinese prose.
+    """
+    return "\n".join((item.text(), *item.code))
+
+
+def _nodes(items: list[Item], encoder: Encoder, show_progress: bool):
+    """One llama-index node per item, carrying its precomputed multi-view embedding."""
+    import numpy as np
+    from llama_index.core.schema import TextNode
+
+    views = [item_views(it) for it in items]
+    n_views = len(views[0])
+    # One batched call (sentence-transformers sorts by length) is ~5x faster than per-item calls.
+    flat = encoder.encode_passages([v for vs in views for v in vs], progress=show_progress)
+    vectors = np.asarray(flat).reshape(len(items), n_views, -1).mean(axis=1)
+    return [TextNode(id_=it.id, text=it.text(), embedding=vec.tolist(),
+                     metadata={"source": it.source, "number": it.number},
+                     excluded_embed_metadata_keys=["source", "number"],
+                     excluded_llm_metadata_keys=["source", "number"]) for it, vec in zip(items, vectors)]
+
+
+def build_index(items: list[Item], encoder: Encoder, index_dir: Path, corpus_hash: str,
+                show_progress: bool = True) -> CorpusIndex:
+    """Embed every item into FAISS via llama-index, build BM25, persist both, then the manifest.
+
+    Written to a sibling temp folder and swapped in, so an interrupted build never leaves a half index.
+    """
+    import faiss
+    from llama_index.core import StorageContext, VectorStoreIndex
+    from llama_index.vector_stores.faiss import FaissVectorStore
+
+    if not items:
+        raise ValueError("the corpus has no items to index")
+    index_dir = Path(index_dir)
+    tmp = index_dir.with_name(index_dir.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(encoder.dim))
+    storage = StorageContext.from_defaults(vector_store=store)
+    vector = VectorStoreIndex(_nodes(items, encoder, show_progress), storage_context=storage,
+                              embed_model=as_llama_embedding(encoder))
+    vector.storage_context.persist(persist_dir=str(tmp / "vector"))
+    lexical = LexicalIndex.build([it.id for it in items], [lexical_text(it) for it in items])
+    lexical.save(tmp / "lexical")
+    manifest = manifest_for(encoder, corpus_hash) | {"items": len(items), "built_at": time.time()}
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    shutil.rmtree(index_dir, ignore_errors=True)
+    tmp.rename(index_dir)
+    return CorpusIndex(items, vector, lexical, encoder)
+
+
+def stale_reason(index_dir: Path, expected: dict) -> str | None:
+    """Why a cached index can't be used (None when it can)."""
+    path = Path(index_dir) / "manifest.json"
+    if not path.exists():
+        return "no index yet"
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "manifest unreadable"
+    for key, value in expected.items():
+        if found.get(key) != value:
+            return f"{key} changed"
+    return None
+
+
+def load_index(items: list[Item], encoder: Encoder, index_dir: Path) -> CorpusIndex:
+    """Load a persisted index (raises on any corruption)."""
+    from llama_index.core import StorageContext, load_index_from_storage
+    from llama_index.vector_stores.faiss import FaissVectorStore
+
+    vdir = Path(index_dir) / "vector"
+    store = FaissVectorStore.from_persist_dir(str(vdir))
+    storage = StorageContext.from_defaults(vector_store=store, persist_dir=str(vdir))
+    vector = load_index_from_storage(storage, embed_model=as_llama_embedding(encoder))
+    lexical = LexicalIndex.load(Path(index_dir) / "lexical")
+    if lexical.ids != [it.id for it in items] or store._faiss_index.ntotal != len(items):
+        raise ValueError("index does not match the corpus items")
+    return CorpusIndex(items, vector, lexical, encoder)
+
+
+def load_or_build(items: list[Item], encoder: Encoder, index_dir: Path, corpus_hash: str,
+                  force: bool = False, show_progress: bool = True) -> CorpusIndex:
+    """Reuse the cached index when its manifest matches; otherwise (or if it is corrupt) rebuild it.
+
+    Returns:
+        The index, with `status` saying what happened ("loaded" or "built (<reason>)").
+    """
+    reason = "forced" if force else stale_reason(index_dir, manifest_for(encoder, corpus_hash))
+    if reason is None:
+        try:
+            index = load_index(items, encoder, index_dir)
+            index.status = "loaded"
+            return index
+        except Exception as exc:  # any corruption: rebuild rather than fail the user
+            log.warning("cached index at %s is corrupt (%s); rebuilding", index_dir, exc)
+            reason = f"corrupt: {exc.__class__.__name__}"
+    index = build_index(items, encoder, index_dir, corpus_hash, show_progress=show_progress)
+    index.status = f"built ({reason})"
+    return index

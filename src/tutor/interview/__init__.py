@@ -1,0 +1,1 @@
+"""Interview: the session state machine, the interviewer, the progress store."""

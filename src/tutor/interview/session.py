@@ -1,0 +1,128 @@
+"""Mock interview: a session state machine over corpus items, with grading, one follow-up and a report.
+
+The state is a plain JSON-able dict (saved after every answer), so a killed process resumes where
+it stopped. Pure parts — planning, command parsing, follow-up choice and phrasing, scoring, the
+report — are functions; `Interviewer` wires them to the grader and the store.
+
+Example:
+    >>> parse_command("/hint"), parse_command("跳过"), parse_command("/dance"), parse_command("数据并行是…")
+    ('hint', 'skip', 'unknown', None)
+    >>> final_score(60, followup_credit=1.0, n_points=4, hints=1)
+    75
+"""
+from __future__ import annotations
+
+import random
+import time
+import uuid
+
+from tutor.grade.calibrate import band
+from tutor.records import Grade, Item, PointResult
+from tutor.corpus.topics import topic_label
+
+COMMANDS = {"skip": "skip", "跳过": "skip", "hint": "hint", "提示": "hint", "end": "end", "结束": "end",
+            "quit": "end", "help": "help", "帮助": "help"}
+HELP = "命令 commands: /hint 提示 (reveals a key point, −10) · /skip 跳过 · /end 结束 · /help 帮助"
+HINT_PENALTY = 10  # points off the item's score per revealed key point
+REVIEW_BELOW = 75  # items scoring under this go on the report's review list
+
+
+def parse_command(text: str) -> str | None:
+    """The command a message is ("skip", "hint", "end", "help", "unknown"), or None for an answer."""
+    t = (text or "").strip().lower()
+    if t.startswith("/"):
+        return COMMANDS.get(t[1:].strip(), "unknown")
+    return COMMANDS.get(t)
+
+
+def plan(items: list[Item], topics: list[str] | None, n: int, seen: dict[str, int], seed: int) -> list[str]:
+    """Pick n canonical items: topic-filtered ("mixed" = all), unseen first (shuffled), then weakest seen."""
+    pool = [it for it in items if it.kind == "item" and (not topics or set(topics) & set(it.topics))]
+    rng = random.Random(seed)
+    unseen = [it.id for it in pool if it.id not in seen]
+    rng.shuffle(unseen)
+    weakest = sorted((it.id for it in pool if it.id in seen), key=lambda i: seen[i])
+    return (unseen + weakest)[:n]
+
+
+def pick_followup(grade: Grade) -> PointResult | None:
+    """The most important point the candidate got wrong or missed: contradicted, then missed key points."""
+    if grade.score is None or grade.band == "empty":
+        return None  # nothing to build on: move on rather than drill an empty answer
+    for wanted in (("contradicted", "answer"), ("contradicted", "explanation"), ("missed", "answer"),
+                   ("partial", "answer")):
+        for p in grade.points:
+            if (p.status, p.kind) == wanted:
+                return p
+    return None
+
+
+def point_name(text: str, limit: int = 30) -> str:
+    head = text.split("：")[0] if "：" in text[:limit] else text
+    return head if len(head) <= limit else head[:limit] + "…"
+
+
+def followup_question(point: PointResult, grade: Grade, english: bool = False) -> str:
+    """Interviewer-style follow-up aimed at one point (the template; the LLM may only rephrase it)."""
+    covered = next((p for p in grade.points if p.status == "covered"), None)
+    topic = point_name(point.point)
+    if point.status == "contradicted":
+        if english:
+            return f"You said “{point_name(point.evidence, 40)}” — check that against “{topic}”. How does it really work?"
+        return f"你说「{point_name(point.evidence, 40)}」，这和「{topic}」不一致。再想想，它实际上是怎样的？"
+    if english:
+        lead = f"You covered “{point_name(covered.point)}”. " if covered else ""
+        return f"{lead}What about “{topic}” — how does that work?"
+    lead = f"你提到了「{point_name(covered.point)}」，" if covered else "你的回答还没有涉及，"
+    return f"{lead}那「{topic}」是怎么回事？能具体说说吗？"
+
+
+def valid_followup(text: str, topic: str, limit: int = 160) -> bool:
+    """Is an LLM rewording of a follow-up usable? One short question that still names the point.
+
+    >>> valid_followup("你提到了数据并行，那「模型并行」具体怎么做？", "模型并行")
+    True
+    >>> valid_followup("模型并行就是把模型按层切开放到多张卡上。", "模型并行")  # an answer, not a question
+    False
+    >>> valid_followup("那流水线并行呢？", "模型并行")  # drifted to another point
+    False
+    """
+    t = (text or "").strip()
+    if not t or len(t) > limit or "<|" in t or t.count("\n") > 1:
+        return False
+    if topic.replace(" ", "").lower() not in t.replace(" ", "").lower():
+        return False
+    return t.rstrip("」”\"'）) ").endswith(("？", "?", "吗", "呢"))
+
+
+def final_score(score: int, followup_credit: float | None, n_points: int, hints: int) -> int:
+    """The item's score: the main answer, plus the followed-up point's share if the follow-up earned it, minus hints."""
+    bonus = round(100 * followup_credit / max(1, n_points)) if followup_credit else 0
+    return max(0, min(100, score + bonus - HINT_PENALTY * hints))
+
+
+def new_session(profile: str, queue: list[str], topics: list[str] | None, mode: str) -> dict:
+    return {"id": uuid.uuid4().hex[:12], "profile": profile, "mode": mode, "topics": topics or [],
+            "queue": queue, "index": 0, "phase": "question" if queue else "done", "turns": [],
+            "created": time.time(), "hints": 0, "revealed": []}
+
+
+def report(session: dict, items_by_id: dict[str, Item]) -> dict:
+    """End-of-session report: per question, per topic, missed points with sources, items to review."""
+    per_topic: dict[str, list[int]] = {}
+    questions, missed, review = [], [], []
+    for t in session["turns"]:
+        item = items_by_id.get(t["item"])
+        questions.append({"item": t["item"], "question": t["question"], "score": t["final_score"],
+                          "band": band(t["final_score"]), "followed_up": bool(t.get("followup")),
+                          "skipped": t.get("skipped", False), "hints": t.get("hints", 0)})
+        for topic in (item.topics if item else ()):
+            per_topic.setdefault(topic, []).append(t["final_score"])
+        missed += [m | {"item": t["item"]} for m in t.get("missed", [])]
+        if t["final_score"] < REVIEW_BELOW:
+            review.append({"item": t["item"], "question": t["question"], "score": t["final_score"]})
+    scores = [q["score"] for q in questions]
+    return {"session": session["id"], "profile": session["profile"], "questions": questions,
+            "average": round(sum(scores) / len(scores), 1) if scores else None,
+            "topics": {topic_label(k): round(sum(v) / len(v), 1) for k, v in per_topic.items()},
+            "missed_points": missed, "review": sorted(review, key=lambda r: r["score"])}

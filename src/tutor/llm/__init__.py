@@ -1,0 +1,1 @@
+"""LLM: the generator interface (+ a scripted fake), llama.cpp, OpenAI-compatible, worker, prompts, warm-up."""

@@ -1,0 +1,169 @@
+"""llama.cpp in-process generator: ChatML, streaming, per-item prefix KV states kept in memory and on disk."""
+from __future__ import annotations
+
+import array
+import hashlib
+import json
+import os
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from tutor.llm.prompts import chatml
+
+
+def _prefix_key(prefix: list[dict]) -> str:
+    # The last turn stays open: the full prompt continues it with the question.
+    return chatml(prefix, add_generation_prompt=False).removesuffix("<|im_end|>\n")
+
+
+@dataclass
+class _State:
+    tokens: list[int]
+    data: bytes
+
+
+class LlamaCppGenerator:
+    """llama-cpp-python, loaded on first use, one call at a time (the model is shared and not re-entrant).
+
+    Prefix states: `warm(prefix)` evaluates a prompt prefix (instructions + one item) once and keeps
+    only its llama.cpp state bytes (the KV cache, ~9 MB for ~300 tokens on the 1.5B) — not the
+    Python-side logits matrix that `Llama.save_state` also copies (~150 MB at n_batch 256).
+    `stream` restores the longest stored prefix of its prompt, so only the question is processed.
+    """
+
+    def __init__(self, model_path: str, threads: int = 2, n_ctx: int = 2048, n_batch: int = 256,
+                 flash_attn: bool = True, max_states: int = 64, state_dir: str | None = None):
+        self.model_path = model_path
+        # States only fit the exact model and context shape they came from: key the folder by both.
+        self.state_dir = None
+        if state_dir:
+            stat = os.stat(model_path)
+            tag = f"{os.path.basename(model_path)}-{stat.st_size}-ctx{n_ctx}-b{n_batch}-fa{int(flash_attn)}"
+            self.state_dir = os.path.join(state_dir, tag)
+        self.name = f"llama.cpp:{model_path.rsplit('/', 1)[-1]}"
+        self.kwargs = dict(n_threads=threads, n_threads_batch=threads, n_ctx=n_ctx, n_batch=n_batch,
+                           n_ubatch=n_batch, flash_attn=flash_attn, verbose=False)
+        self.max_states = max_states
+        self.states: OrderedDict[str, _State] = OrderedDict()
+        self.lock = threading.RLock()
+        self._llm = None
+        self.last_used = 0.0  # monotonic time of the latest user-facing call (the warmer waits for idle)
+        self.last_restored = 0  # tokens restored from a prefix state by the latest call (for timings)
+
+    @property
+    def llm(self):
+        if self._llm is None:
+            from llama_cpp import Llama
+
+            self._llm = Llama(model_path=self.model_path, **self.kwargs)
+        return self._llm
+
+    def load(self) -> None:
+        """Load the weights now (a worker process does this at start, before the first question)."""
+        self.llm  # noqa: B018 - the property loads
+
+    def _tokens(self, text: str) -> list[int]:
+        return self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+
+    def _state_file(self, key: str) -> str | None:
+        if not self.state_dir:
+            return None
+        return os.path.join(self.state_dir, hashlib.sha256(key.encode()).hexdigest()[:24] + ".state")
+
+    def _keep(self, key: str, state: _State) -> None:
+        self.states[key] = state
+        while len(self.states) > self.max_states:
+            self.states.popitem(last=False)
+
+    def has_state(self, prefix: list[dict]) -> bool:
+        """Whether a prefix's state is in RAM or on disk (warming it would be cheap)."""
+        key = _prefix_key(prefix)
+        path = self._state_file(key)
+        return key in self.states or bool(path and os.path.exists(path))
+
+    def warm(self, prefix: list[dict]) -> bool:
+        """Make a prefix's KV state available: from RAM, from disk, or computed (and saved). True if computed."""
+        import llama_cpp
+
+        key = _prefix_key(prefix)
+        with self.lock:
+            if key in self.states:
+                self.states.move_to_end(key)
+                return False
+            path = self._state_file(key)
+            if path and os.path.exists(path):
+                try:
+                    with open(path, "rb") as f:
+                        blob = f.read()
+                    n_tok = int.from_bytes(blob[:4], "little")
+                    tokens = list(memoryview(blob[4:4 + 4 * n_tok]).cast("i"))
+                    self._keep(key, _State(tokens, blob[4 + 4 * n_tok:]))
+                    return False
+                except (OSError, ValueError):
+                    pass  # unreadable: recompute below
+            llm = self.llm
+            tokens = self._tokens(key)
+            llm.reset()
+            llm.eval(tokens)
+            size = llama_cpp.llama_state_get_size(llm._ctx.ctx)
+            buf = (llama_cpp.ctypes.c_uint8 * size)()
+            n = llama_cpp.llama_state_get_data(llm._ctx.ctx, buf, size)
+            # string_at copies the bytes once; bytes(buf[:n]) would build a list of n Python ints (~300 MB
+            # transient for a 9 MB state), which set this process's peak RSS.
+            state = _State(tokens, llama_cpp.ctypes.string_at(buf, n))
+            self._keep(key, state)
+            if path:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                tmp = path + ".tmp"
+                with open(tmp, "wb") as f:
+                    f.write(len(tokens).to_bytes(4, "little"))
+                    f.write(memoryview(array.array("i", tokens)).tobytes())
+                    f.write(state.data)
+                os.replace(tmp, path)
+            return True
+
+    def _restore_for(self, prompt: str) -> int:
+        """Load the longest stored prefix of prompt unless the live context already shares as much."""
+        import llama_cpp
+        import numpy as np
+
+        best = max((k for k in self.states if prompt.startswith(k)), key=len, default=None)
+        if best is None:
+            return 0
+        st = self.states[best]
+        llm = self.llm
+        live = 0
+        for a, b in zip(llm._input_ids.tolist(), st.tokens):
+            if a != b:
+                break
+            live += 1
+        if live >= len(st.tokens):
+            return 0
+        buf = (llama_cpp.ctypes.c_uint8 * len(st.data)).from_buffer_copy(st.data)
+        if llama_cpp.llama_state_set_data(llm._ctx.ctx, buf, len(st.data)) != len(st.data):
+            return 0
+        # Mirror what Llama.load_state does, minus the logits copy: the suffix is always re-evaluated.
+        llm.input_ids[: len(st.tokens)] = np.asarray(st.tokens, dtype=llm.input_ids.dtype)
+        llm.n_tokens = len(st.tokens)
+        self.states.move_to_end(best)
+        return len(st.tokens)
+
+    def stream(self, messages, max_tokens=256, temperature=0.2, json_schema=None):
+        prompt = chatml(messages)
+        self.last_used = time.monotonic()
+        with self.lock:
+            self.last_restored = self._restore_for(prompt)
+            grammar = None
+            if json_schema is not None:
+                from llama_cpp import LlamaGrammar
+
+                grammar = LlamaGrammar.from_json_schema(json.dumps(json_schema), verbose=False)
+            for chunk in self.llm.create_completion(prompt, max_tokens=max_tokens, temperature=temperature,
+                                                    stop=["<|im_end|>", "<|endoftext|>"], stream=True,
+                                                    grammar=grammar):
+                text = chunk["choices"][0]["text"]
+                if text:
+                    yield text
+            self.last_used = time.monotonic()

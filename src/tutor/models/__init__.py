@@ -1,0 +1,1 @@
+"""Models: resolve, prepare, verify and load weights (the only package that does)."""

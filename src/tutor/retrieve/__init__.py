@@ -1,0 +1,1 @@
+"""Retrieve: hybrid fusion, the refusal decision, follow-up condensing."""

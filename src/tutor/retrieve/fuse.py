@@ -1,0 +1,116 @@
+"""Fusion of dense and lexical scores into ranked hits.
+
+Why not plain RRF: BM25 over a Chinese corpus knows nothing of an English query, yet RRF gives
+its (noise) ranking the same vote as the dense one — measured here, naive RRF lost to dense alone
+on English queries. Instead the scores are normalised and mixed convexly, with the lexical weight
+scaled by how much of the query the corpus vocabulary covers: an English query gets ~0 lexical
+weight, a Chinese keyword query the full weight.
+
+Dense scores are scaled in cosine units, not min-max over the candidates: e5 cosines sit in a narrow
+band (0.84–0.91 over this corpus), so min-max stretched whatever spread 30 candidates happened to have
+to [0, 1], and a 0.005 cosine lead outvoted a twice-as-strong lexical match. Measured on
+eval/retrieval.jsonl: hit@1 0.915 with min-max, 0.941 with DENSE_SCALE 0.08 (≥ 0.93 for any scale in
+0.07–0.12), hit@3 unchanged at 0.992.
+
+Example:
+    >>> fuse({"a": 0.90, "b": 0.88, "c": 0.80}, {"b": 10.0, "c": 5.0}, lexical_weight=0.5, coverage=1.0)
+    [('b', 0.875), ('a', 0.5), ('c', 0.25)]
+    >>> fuse({"a": 0.9, "b": 0.8}, {"b": 10.0}, lexical_weight=0.5, coverage=0.0)[0][0]
+    'a'
+"""
+from __future__ import annotations
+
+from tutor.text.glossary import expand_query
+from tutor.records import Hit
+
+# The cosine gap to the best dense candidate at which a candidate's dense evidence counts for nothing.
+DENSE_SCALE = 0.08
+
+
+def minmax(scores: dict[str, float]) -> dict[str, float]:
+    """Scale scores to [0, 1]; a single or constant set maps to 1.
+
+    >>> minmax({"a": 2.0, "b": 4.0})
+    {'a': 0.0, 'b': 1.0}
+    """
+    if not scores:
+        return {}
+    lo, hi = min(scores.values()), max(scores.values())
+    if hi - lo < 1e-9:
+        return {k: 1.0 for k in scores}
+    return {k: (v - lo) / (hi - lo) for k, v in scores.items()}
+
+
+def fuse(dense: dict[str, float], lexical: dict[str, float], lexical_weight: float,
+         coverage: float, dense_scale: float = DENSE_SCALE) -> list[tuple[str, float]]:
+    """Convex mix of normalised dense and lexical scores; ties broken by id for a stable order.
+
+    Args:
+        dense: raw cosine similarities of the dense candidates.
+        lexical: raw BM25 scores of the lexical candidates (absent = 0).
+        lexical_weight: the lexical share for a query the corpus vocabulary fully covers.
+        coverage: share of the query's tokens known to the lexical index (0..1).
+        dense_scale: cosine gap below the best dense score that maps to 0 (the best maps to 1).
+
+    Returns:
+        (id, fused score) pairs, best first. Candidates missing from the dense side get the
+        lowest dense score seen, so a lexical-only hit needs strong lexical evidence to rank.
+    """
+    w = max(0.0, min(1.0, lexical_weight * coverage))
+    ids = set(dense) | set(lexical)
+    floor = min(dense.values()) if dense else 0.0
+    best = max(dense.values()) if dense else 0.0
+    d = {i: max(0.0, 1.0 - (best - dense.get(i, floor)) / dense_scale) for i in ids}
+    top = max(lexical.values(), default=0.0)
+    lx = {i: (lexical.get(i, 0.0) / top if top > 0 else 0.0) for i in ids}
+    fused = {i: round((1 - w) * d[i] + w * lx[i], 6) for i in ids}
+    return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+class Retriever:
+    """Hybrid search over a CorpusIndex: dense (e5 + FAISS via llama-index) fused with BM25.
+
+    Args:
+        index: a loaded CorpusIndex.
+        lexical_weight: see `fuse`.
+        candidates: how many dense candidates to fuse.
+        mode: "hybrid" (default), "dense" or "lexical" — the latter two for evaluation.
+        dense_scale: see `fuse`; it belongs to the embedder (e5's cosines sit in a narrow band).
+    """
+
+    def __init__(self, index, lexical_weight: float = 0.5, candidates: int = 30, mode: str = "hybrid",
+                 dense_scale: float = DENSE_SCALE):
+        self.index = index
+        self.dense_scale = dense_scale
+        self.lexical_weight = lexical_weight
+        self.candidates = candidates
+        self.mode = mode
+
+    def search(self, query: str, k: int = 5) -> list[Hit]:
+        """The k best items for a query, each with fused, dense and lexical scores."""
+        return self.search_with_evidence(query, k)[0]
+
+    def search_with_evidence(self, query: str, k: int = 5) -> tuple[list[Hit], float]:
+        """(hits, best dense cosine of any item). Refusal needs the latter: the top fused hit may be a
+        lexical match whose own cosine is lower (or absent), while the question is plainly covered."""
+        query = (query or "").strip()
+        if not query:
+            return [], 0.0
+        # English domain words get their Chinese terms appended, for both retrievers (see glossary).
+        query = expand_query(query)
+        dense = self.index.dense_scores(query, self.candidates) if self.mode != "lexical" else {}
+        lexical, coverage = self.index.lexical.scores(query) if self.mode != "dense" else ({}, 0.0)
+        if self.mode == "lexical":
+            ranked = sorted(minmax(lexical).items(), key=lambda kv: (-kv[1], kv[0]))
+        elif self.mode == "dense":
+            ranked = sorted(minmax(dense).items(), key=lambda kv: (-kv[1], kv[0]))
+        else:
+            # Only lexical candidates that are also plausible dense candidates, or strong on their own.
+            lexical_top = dict(sorted(lexical.items(), key=lambda kv: -kv[1])[: self.candidates])
+            ranked = fuse(dense, lexical_top, self.lexical_weight, coverage, self.dense_scale)
+        hits = []
+        for item_id, score in ranked[:k]:
+            found = tuple(name for name, src in (("dense", dense), ("lexical", lexical)) if item_id in src)
+            hits.append(Hit(item=self.index.by_id[item_id], score=score,
+                            dense=dense.get(item_id, 0.0), lexical=lexical.get(item_id, 0.0), found_by=found))
+        return hits, max(dense.values(), default=max((h.dense for h in hits), default=0.0))

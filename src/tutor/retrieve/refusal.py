@@ -1,0 +1,161 @@
+"""Does the corpus cover a question? Decided from retrieval evidence, never by the LLM.
+
+Signals, each cheap and explainable:
+- an injection / role-play request (the role never changes, so it is declined outright);
+- named terms (NVLink, H100, ZeRO-3, vLLM …) the corpus vocabulary has never seen — the
+  documents cannot answer a question about a thing they never mention;
+- Chinese words whose characters never occur together in the corpus (液冷, 气泡);
+- the best item's dense cosine and the share of query tokens the corpus knows.
+
+Example:
+    >>> decide(Signals(0.90, 0.8, unknown_terms=("NVLink",), named_terms=1, unknown_words=(), injection=False))
+    (True, 'unknown_term')
+    >>> decide(Signals(0.90, 0.8, unknown_terms=(), named_terms=0, unknown_words=(), injection=False))
+    (False, 'covered')
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from tutor.text.glossary import GLOSSARY, expand_query
+from tutor.text.normalise import CJK_RUN
+from tutor.text.tokenise import STOP_EN, content_words
+
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Cut-offs on the best item's cosine; they belong to the embedder (e5-small's cosines sit high).
+
+    Defaults read off eval/retrieval.jsonl (answerable: best-item cosine ≥ 0.85) against
+    eval/unanswerable.jsonl (off-topic ≤ 0.85); the band between needs vocabulary evidence too.
+    """
+
+    dense_floor: float = 0.845  # below: nothing in the corpus is about this
+    dense_confident: float = 0.875  # above: trust the match unless a named term is unknown
+    coverage_floor: float = 0.2  # in the band, at least one content word in five must be corpus vocabulary
+
+
+E5_THRESHOLDS = Thresholds()
+
+INJECTION = re.compile("|".join([
+    r"忽略(之前|以上|上面|前面|所有)?的?(指令|规则|提示|设定|要求|知识库|资料)", r"别管.{0,6}(知识库|资料|文档)",
+    r"系统提示", r"system\s*prompt", r"(扮演|假装你是|你现在是|从现在开始你是)", r"没有任何限制",
+    r"管理员命令", r"越狱", r"ignore\s+(all\s+|the\s+|any\s+)?(previous|prior|above|earlier)?\s*"
+    r"(instructions|rules|documents|prompt)", r"pretend\s+(you\s+are|to\s+be)", r"you\s+are\s+now",
+    r"\bdan\b", r"jailbreak", r"repeat\s+(all\s+)?(the\s+)?text\s+above", r"forget\s+(that\s+)?you\s+are",
+    r"act\s+as\s+(a|an)\b", r"role-?play",
+]), re.IGNORECASE)
+COMMON_WORD_FREQ = 3000  # jieba dictionary frequency: 时候 31521, 天气 2657, 机房 126, 液冷 11
+_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Signals:
+    dense: float  # cosine of the query and the best item
+    coverage: float  # share of the query's content words in the corpus vocabulary
+    unknown_terms: tuple[str, ...]  # named ASCII terms the corpus never mentions
+    named_terms: int  # how many named ASCII terms the query has in all
+    unknown_words: tuple[str, ...]  # Chinese words whose characters never co-occur in the corpus
+    injection: bool
+
+
+def _is_named(word: str, sentence_start: bool) -> bool:
+    """A term that names a thing: H100, NVLink, vLLM, ZeRO-3, RLHF; or Capitalised mid-sentence (Slurm).
+
+    Two-letter acronyms (IO, KV) are too ambiguous to count unless they carry a digit.
+    """
+    if any(c.isdigit() for c in word):
+        return True
+    if len(word) < 3:
+        return False
+    return any(c.isupper() for c in word[1:]) or (word[0].isupper() and not sentence_start)
+
+
+def named_terms(query: str, vocab) -> tuple[list[str], list[str]]:
+    """(unknown, all) named ASCII terms; unknown = absent from the corpus vocabulary and the glossary."""
+    out, named = [], []
+    text = unicodedata.normalize("NFKC", query)
+    for m in _ASCII_WORD.finditer(text):
+        word = m.group(0)
+        before = text[: m.start()].rstrip()
+        # Chinese has no capitals: in a mixed query a Capitalised word names something even first.
+        start = (not before or before[-1] in ".!?。！？:：\"'“") and not CJK_RUN.search(text)
+        low = word.lower()
+        if low in STOP_EN or not _is_named(word, start):
+            continue
+        named.append(word)
+        parts = [p for p in re.split(r"[-.]", low) if p and not p.isdigit()]
+        known = low in vocab or (parts and all(p in vocab for p in parts))
+        if not known and not any(low.startswith(stem) for stem in GLOSSARY):
+            out.append(word)
+    return list(dict.fromkeys(out)), list(dict.fromkeys(named))
+
+
+def unknown_words(query: str, vocab) -> tuple[str, ...]:
+    """Chinese nouns (jieba POS n*) none of whose character bigrams occur anywhere in the corpus.
+
+    Nouns only: a question's subject is a noun (液冷, 气泡); verbs and slang (调小, 拉胯) are how people talk.
+    Everyday nouns (时候, 办法: jieba frequency ≥ COMMON_WORD_FREQ) say nothing about the topic.
+    """
+    import jieba
+    import jieba.posseg
+
+    out = []
+    for run in CJK_RUN.findall(unicodedata.normalize("NFKC", query)):
+        for pair in jieba.posseg.cut(run):
+            w = pair.word
+            if (len(w) >= 2 and pair.flag.startswith("n") and jieba.dt.FREQ.get(w, 0) < COMMON_WORD_FREQ
+                    and not any(w[i:i + 2] in vocab for i in range(len(w) - 1))):
+                out.append(w)
+    return tuple(dict.fromkeys(out))
+
+
+def signals(query: str, expanded: str, best_dense: float, vocab) -> Signals:
+    """Collect the coverage signals for one query (vocab: the lexical index's token → id map)."""
+    # Words, not bigrams: bigrams straddling word boundaries (候显, 够用) are noise for this purpose.
+    toks = content_words(expanded)
+    cov = sum(t in vocab for t in toks) / len(toks) if toks else 0.0
+    unknown, named = named_terms(query, vocab)
+    return Signals(dense=best_dense, coverage=cov, unknown_terms=tuple(unknown), named_terms=len(named),
+                   unknown_words=unknown_words(query, vocab), injection=bool(INJECTION.search(query)))
+
+
+def decide(s: Signals, t: Thresholds = E5_THRESHOLDS) -> tuple[bool, str]:
+    """(refuse?, reason). Reasons: injection, unknown_term, off_topic, unknown_word, weak_match, covered."""
+    if s.injection:
+        return True, "injection"
+    # Refuse when the unknown names are at least half of what the question names: "H100 的 NVLink"
+    # is about things the documents never mention; "BatchNorm vs GroupNorm" is mostly covered.
+    if s.unknown_terms and 2 * len(s.unknown_terms) >= s.named_terms:
+        return True, "unknown_term"
+    if s.dense < t.dense_floor:
+        return True, "off_topic"
+    if s.dense < t.dense_confident:
+        if s.unknown_words:
+            return True, "unknown_word"
+        if s.coverage < t.coverage_floor:
+            return True, "weak_match"
+    return False, "covered"
+
+
+def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = None, k: int = 3):
+    """The refusal step ask and grade share: retrieve the top k, then decide from the evidence.
+
+    Args:
+        retriever: a Retriever (its `search_with_evidence` and lexical vocabulary are used).
+        query: the standalone question.
+        thresholds: the embedder's cut-offs (default: e5's).
+        k: hits to return.
+
+    Returns:
+        (hits, refuse, reason); no hit at all is refused as "off_topic".
+    """
+    hits, best_dense = retriever.search_with_evidence(query, k=k)
+    if not hits:
+        return hits, True, "off_topic"
+    vocab = retriever.index.lexical.bm25.vocab_dict
+    refuse, reason = decide(signals(query, expand_query(query), best_dense, vocab), thresholds or E5_THRESHOLDS)
+    return hits, refuse, reason

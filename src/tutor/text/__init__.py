@@ -1,0 +1,1 @@
+"""Text: normalisation, tokenising (jieba, stop words, bigrams) and the EN→ZH glossary."""

@@ -1,0 +1,5 @@
+"""Shared test fakes' settings (imported by test modules as a top-level name: tests/ is on sys.path via conftest)."""
+from tutor.retrieve.refusal import Thresholds
+
+# The hashed-n-gram fake's cosines sit far lower than e5's: on-topic ≈ 0.2-0.5, off-topic ≈ 0.1-0.25.
+FAKE_THRESHOLDS = Thresholds(dense_floor=0.17, dense_confident=0.27, coverage_floor=0.2)

