@@ -70,36 +70,37 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _timed(asker, queries: list[str]) -> dict:
-    ref, ttft, tps, total = [], [], [], []
+def _timed(askers: dict, queries: list[str]) -> dict:
+    """Each question asked of every asker in turn, so machine drift hits them alike."""
+    rows = {label: {"ref": [], "ttft": [], "tps": [], "total": []} for label in askers}
     for q in queries:
-        a = asker.answer(q)
-        if a.refused or a.generation_error:
-            continue
-        ref.append(a.timings["reference_s"])
-        ttft.append(a.timings["first_token_s"])  # includes the prefix restore/compute
-        tps.append(a.timings.get("tokens_per_s", 0.0))
-        total.append(a.timings["total_s"])
-    return {"ref": ref, "ttft": ttft, "tps": tps, "total": total}
+        for label, asker in askers.items():
+            a = asker.answer(q)
+            if a.refused or a.generation_error:
+                continue
+            r = rows[label]
+            r["ref"].append(a.timings["reference_s"])
+            r["ttft"].append(a.timings["first_token_s"])  # includes the prefix restore/compute
+            r["tps"].append(a.timings.get("tokens_per_s", 0.0))
+            r["total"].append(a.timings["total_s"])
+    return rows
 
 
 def run_ours(settings, retriever, path: str, queries: list[str]) -> dict:
-    """Our pipeline in-process, cold prefix states then warm ones (reference first, then the cited
-    stream); then as the app runs it, in a supervised worker process, on the same warm states."""
-    rows = {}
+    """Our pipeline in-process with cold prefix states; then, on the now warm states, in-process and
+    as the app runs it (llama.cpp in a supervised worker process), interleaved question by question."""
     with tempfile.TemporaryDirectory() as states:
         kwargs = dict(model_path=path, threads=settings.threads, n_ctx=settings.n_ctx, state_dir=states,
                       max_states=settings.prefix_states)  # as the app keeps them
-        gen = LlamaCppGenerator(**kwargs)
-        asker = Asker(Tutor(settings, retriever, gen))
-        asker.answer("warm-up: 什么是过拟合？")  # model load, not counted
-        for label in ("ours in-process, cold states", "ours in-process, warm states"):
-            rows[label] = _timed(asker, queries)
-        del asker, gen
+        inproc = Asker(Tutor(settings, retriever, LlamaCppGenerator(**kwargs)))
+        inproc.answer("warm-up: 什么是过拟合？")  # model load, not counted
+        rows = {"ours in-process, cold states": _timed({"cold": inproc}, queries)["cold"]}
         worker = WorkerGenerator(("tutor.llm.llamacpp", "LlamaCppGenerator", kwargs))
-        asker = Asker(Tutor(settings, retriever, worker))
-        asker.answer("warm-up: 什么是过拟合？")  # worker start + model load, not counted
-        rows["ours in a worker process (the app's default), warm states"] = _timed(asker, queries)
+        in_worker = Asker(Tutor(settings, retriever, worker))
+        in_worker.answer("warm-up: 什么是过拟合？")  # worker start + model load, not counted
+        warm = _timed({"in": inproc, "worker": in_worker}, queries)
+        rows["ours in-process, warm states"] = warm["in"]
+        rows["ours in a worker process (the app's default), warm states"] = warm["worker"]
         worker.close()
     return rows
 
