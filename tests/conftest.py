@@ -1,51 +1,45 @@
-"""Shared fixtures: no network, tiny corpora, and the real packaged models loaded once per session."""
+"""Shared fixtures: no network (session-wide, subprocesses too), tiny corpora, and the real packaged models loaded once per session."""
 from __future__ import annotations
 
-import ipaddress
 import os
-import socket
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+NETGUARD = ROOT / "tests" / "netguard"
+sys.path.insert(0, str(NETGUARD))
+import tutor_netguard  # noqa: E402  (lives beside the sitecustomize that guards child processes)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 
-def _is_loopback(address) -> bool:
-    host = address[0] if isinstance(address, tuple) else address
-    if isinstance(host, bytes):
-        host = host.decode()
-    if not isinstance(host, str):  # unix sockets and the like are local
-        return True
-    if host in ("localhost", ""):
-        return True
-    try:
-        return ipaddress.ip_address(host.split("%")[0]).is_loopback
-    except ValueError:
-        return False  # a host name other than localhost would need DNS: treat as remote
+_PYTHONPATH = pytest.StashKey[str | None]()
 
 
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    """Any non-loopback connection fails the test loudly."""
-    real_connect = socket.socket.connect
-    real_connect_ex = socket.socket.connect_ex
+def pytest_configure(config):
+    """Guard the network for the whole session, in this process and in every Python process it starts.
 
-    def guarded(self, address):
-        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address):
-            raise RuntimeError(f"test tried to reach the network: {address!r}")
-        return real_connect(self, address)
+    A function-scoped fixture would leave session fixtures, collection and subprocesses unguarded, so
+    the guard goes in before anything is collected, and PYTHONPATH (inherited by subprocess.run/Popen
+    with ``dict(os.environ, ...)`` and by multiprocessing's spawn) makes children import the same guard
+    from ``tests/netguard/sitecustomize.py``.
+    """
+    tutor_netguard.install()
+    config.stash[_PYTHONPATH] = os.environ.get("PYTHONPATH")
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(NETGUARD)]
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(NETGUARD), *paths])
 
-    def guarded_ex(self, address):
-        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address):
-            raise RuntimeError(f"test tried to reach the network: {address!r}")
-        return real_connect_ex(self, address)
 
-    monkeypatch.setattr(socket.socket, "connect", guarded)
-    monkeypatch.setattr(socket.socket, "connect_ex", guarded_ex)
+def pytest_unconfigure(config):
+    tutor_netguard.uninstall()
+    before = config.stash.get(_PYTHONPATH, None)
+    if before is None:
+        os.environ.pop("PYTHONPATH", None)
+    else:
+        os.environ["PYTHONPATH"] = before
 
 
 MINI_DOC = """

@@ -44,7 +44,9 @@ class Settings:
     # "qwen1.5b" (default for users: best Chinese of what fits 2 cores), "qwen0.5b" (tests, slow machines),
     # or a path to any chat GGUF.
     generator: str = "qwen1.5b"
-    # Hits shown by search; 5 covers an item plus its likely neighbours without flooding the prompt.
+    # Hits `tutor search` returns (env TUTOR_K; its --k flag wins). 5 covers an item plus its likely
+    # neighbours (duplicates are already merged) without a screenful of noise. Ask keeps its own 3
+    # (two prompt passages, three nearest topics on refusal) and the UI library its 8 (a browsable page).
     k: int = 5
     # Candidates each retriever contributes to fusion; the corpus is ~120 items, so 30 is a wide net.
     candidates: int = 30

@@ -30,8 +30,8 @@ def _run(interviewer, persona, n=3, profile=None):
     answer_fn, _ = PERSONAS[persona]
     session, msgs = interviewer.start(profile or persona, None, n, seed=1)
     transcript = list(msgs)
-    while session["phase"] != "done":
-        item = interviewer.items[session["queue"][session["index"]]]
+    while session.phase != "done":
+        item = interviewer.items[session.current]
         last = msgs[-1]
         text = answer_fn(item) if last["kind"] == "question" else followup_answer(persona, last["data"]["point"])
         msgs = interviewer.respond(session, text)
@@ -61,7 +61,7 @@ def test_final_score_bonus_and_hint_penalty():
 def test_non_answers_score_empty_and_everything_goes_to_review(rig, persona):
     interviewer, _ = rig
     session, transcript = _run(interviewer, persona)
-    asked = [t["item"] for t in session["turns"]]
+    asked = [t.item for t in session.turns]
     assert len(asked) == len(set(asked)) == 3  # never the same item twice
     assert [m["data"]["band"] for m in transcript if m["kind"] == "grade"] == ["empty"] * 3
     report = transcript[-1]["data"]["report"]
@@ -80,8 +80,8 @@ def test_followup_aims_at_a_missed_point_and_can_earn_it_back(rig):
     squash = [p.replace(" ", "") for p in item.key_points[1:]]
     assert follow["data"]["point"].replace(" ", "") in squash
     msgs = interviewer.respond(session, follow["data"]["point"])
-    turn = session["turns"][0]
-    assert turn["followup"]["credit"] > 0 and turn["final_score"] > turn["score"]
+    turn = session.turns[0]
+    assert turn.followup.credit > 0 and turn.final_score > turn.score
     assert msgs[-1]["kind"] == "report"
 
 
@@ -90,11 +90,11 @@ def test_hint_skip_help_and_empty_answers(rig):
     session, _ = interviewer.start("h", None, 2, seed=1)
     assert interviewer.respond(session, "/dance")[0]["kind"] == "help"
     hint = interviewer.respond(session, "/hint")[0]
-    assert hint["kind"] == "hint" and session["hints"] == 1
+    assert hint["kind"] == "hint" and session.hints == 1
     msgs = interviewer.respond(session, "   ")  # empty: a valid turn worth 0
-    assert session["turns"][0]["final_score"] == 0 and msgs[-1]["kind"] == "question"
+    assert session.turns[0].final_score == 0 and msgs[-1]["kind"] == "question"
     msgs = interviewer.respond(session, "/skip")
-    assert session["turns"][1]["skipped"] and msgs[-1]["kind"] == "report"
+    assert session.turns[1].skipped and msgs[-1]["kind"] == "report"
 
 
 def test_progress_survives_a_restart_and_review_asks_weakest_due(rig, tmp_path):
@@ -104,11 +104,11 @@ def test_progress_survives_a_restart_and_review_asks_weakest_due(rig, tmp_path):
     reopened = Interviewer(tutor, interviewer.grader, Store(tutor.settings.data_dir / "progress.sqlite3"),
                            use_llm=False)
     resumed, msgs = reopened.resume("r")
-    assert resumed["id"] == session["id"] and resumed["index"] == 1 and msgs[-1]["kind"] == "question"
+    assert resumed.id == session.id and resumed.index == 1 and msgs[-1]["kind"] == "question"
     rep = progress_report(reopened.store, "r", tutor.items, now=10**12)
     assert rep["items_seen"] == 1 and rep["due"][0]["last_score"] == 0 and rep["mastery"]
     review, msgs = reopened.start("r", mode="review", n=5, now=10**12)
-    assert review["queue"] == [session["turns"][0]["item"]]
+    assert review.queue == [session.turns[0].item]
 
 
 def test_corrupt_database_is_reported_and_kept(tmp_path):
@@ -125,14 +125,14 @@ def test_review_does_not_resume_an_unfinished_interview(rig):
     interviewer, _ = rig
     session, _ = interviewer.start("m", None, 3, seed=1)
     assert interviewer.resume("m", "review") is None
-    assert interviewer.resume("m", "interview")[0]["id"] == session["id"]
+    assert interviewer.resume("m", "interview")[0].id == session.id
 
 
 def _on_a_multi_point_item(interviewer, profile: str, n: int):
     """A session whose first item has the most key points, so covering one leaves points to follow up."""
     session, _ = interviewer.start(profile, None, n, seed=1)
     item = max(interviewer.all_items, key=lambda it: len(it.key_points))
-    session["queue"] = [item.id] + [i for i in session["queue"] if i != item.id][: n - 1]
+    session.queue = [item.id] + [i for i in session.queue if i != item.id][: n - 1]
     return session, item
 
 
@@ -141,7 +141,7 @@ def test_ending_during_a_followup_keeps_the_graded_answer(rig):
     session, item = _on_a_multi_point_item(interviewer, "e", 2)
     msgs = interviewer.respond(session, item.key_points[0])
     assert msgs[-1]["kind"] == "followup", msgs
-    graded = session["turns"][0]["score"]
+    graded = session.turns[0].score
     report = interviewer.respond(session, "/end")[-1]["data"]["report"]
     assert [q["item"] for q in report["questions"]] == [item.id]
     assert report["average"] == report["questions"][0]["score"] == graded
@@ -176,9 +176,9 @@ def test_followup_is_reworded_by_the_llm_only_when_the_rewording_is_valid(rig, v
         events.append(ev)
         if ev["type"] == "message" and ev["message"]["kind"] == "grade":
             break
-    assert session["phase"] == "followup"  # the grade is out before any rewording starts
-    topic = point_name(session["turns"][-1]["followup"]["point"])
-    template = session["turns"][-1]["followup"]["question"]
+    assert session.phase == "followup"  # the grade is out before any rewording starts
+    topic = point_name(session.turns[-1].followup.point)
+    template = session.turns[-1].followup.question
     gen.queue = [f"好的，那「{topic}」具体是怎么做的？" if valid else "下一个问题：请讲讲你的项目经历。"]
     events += list(stream)
     kinds = [e["type"] if e["type"] == "token" else e["message"]["kind"] for e in events]
@@ -186,4 +186,28 @@ def test_followup_is_reworded_by_the_llm_only_when_the_rewording_is_valid(rig, v
     follow = events[-1]["message"]
     assert follow["data"]["phrased_by"] == ("llm" if valid else "template")
     assert (follow["text"] != template) == valid and topic in follow["text"]
-    assert session["turns"][-1]["followup"]["question"] == follow["text"]  # what a resume re-asks
+    assert session.turns[-1].followup.question == follow["text"]  # what a resume re-asks
+
+
+def test_a_session_saved_as_a_plain_dict_still_resumes(rig):
+    """Sessions saved before the typed records (dict JSON, no mode/hints/revealed/average) load and go on."""
+    import json
+
+    interviewer, _ = rig
+    first, second = list(interviewer.items)[:2]
+    old = {"id": "old1", "profile": "olga", "topics": [], "queue": [first, second], "index": 0, "phase": "followup",
+           "created": 1.0, "turns": [{"item": first, "question": "Q?", "answer": "A", "score": 40, "band": "partial",
+                                      "points": 2, "missed": [{"point": "P", "source": "mini.md", "number": 1}],
+                                      "followup": {"point": "P", "status": "missed", "question": "那「P」呢？"}}]}
+    with interviewer.store._tx() as cur:  # written exactly as the dict-based store wrote it
+        cur.execute("INSERT INTO sessions(id, profile, created, updated, finished, state) VALUES (?,?,?,?,?,?)",
+                    ("old1", "olga", 1.0, 2.0, 0, json.dumps(old, ensure_ascii=False)))
+    session, msgs = interviewer.resume("olga", "interview")
+    assert session.id == "old1" and session.mode == "interview" and session.hints == 0
+    assert msgs[-1] == {"kind": "followup", "text": "那「P」呢？", "data": {}}
+    msgs = interviewer.respond(session, "/skip")  # no credit for the follow-up: the main grade stands
+    turn = session.turns[0]
+    assert turn.followup.credit == 0.0 and turn.final_score == 40 and session.index == 1
+    assert msgs[-1]["kind"] == "question" and msgs[-1]["data"]["item"] == second
+    saved = interviewer.store.unfinished_session("olga")
+    assert saved == session  # re-saved in the new form, and it reads back equal

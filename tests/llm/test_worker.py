@@ -133,17 +133,17 @@ def test_interview_state_survives_a_judge_crash(tutor, worker, control, tmp_path
                               store, use_llm=True)
     session, _ = interviewer.start("ann", None, 2, seed=1)
     control.write_text("segv")
-    item = interviewer.items[session["queue"][0]]
+    item = interviewer.items[session.queue[0]]
     msgs = interviewer.respond(session, item.key_points[0] if item.key_points else item.answer[:60])
     grade = next(m for m in msgs if m["kind"] == "grade")
     assert grade["data"]["score"] is not None  # the deterministic grade stands without the judge
     assert worker.restarts >= 1 and "signal 11" in worker.last_failure  # the judge's worker did crash
     saved = store.sessions("ann")[0]
-    assert saved["id"] == session["id"] and saved["turns"][0]["score"] == session["turns"][0]["score"]
+    assert saved.id == session.id and saved.turns[0].score == session.turns[0].score
     control.write_text("ok")
-    while session["phase"] != "done":
+    while session.phase != "done":
         interviewer.respond(session, "/skip")
-    assert store.sessions("ann")[0]["phase"] == "done" and len(store.sessions("ann")[0]["turns"]) == 2
+    assert store.sessions("ann")[0].phase == "done" and len(store.sessions("ann")[0].turns) == 2
 
 
 def test_background_warmup_survives_a_failing_generator_and_gives_up_after_a_few_items(mini_corpus):

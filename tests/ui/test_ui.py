@@ -101,12 +101,12 @@ def test_interview_tab_runs_a_two_question_session_and_progress_shows_it(service
     chat, session, _ = iv_ui.start(services, "bo", [], 2, True)
     assert "第 1/2 题" in chat[-1]["content"]
     for _ in range(6):
-        if session["phase"] == "done":
+        if session.phase == "done":
             break
         chat, session, report = iv_ui.answer(services, "", chat, session, True)
-    assert session["phase"] == "done" and "面试报告" in report
+    assert session.phase == "done" and "面试报告" in report
     frame, due, sessions = pr_ui.progress_view(services, "bo")
-    assert len(frame) >= 1 and session["id"] in sessions
+    assert len(frame) >= 1 and session.id in sessions
     chat, none, _ = iv_ui.answer(services, "hi", [], None, True)
     assert none is None and "开始面试" in chat[-1]["content"]
 

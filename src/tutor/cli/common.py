@@ -13,7 +13,7 @@ def err(msg: str) -> None:
 
 def settings_of(args) -> Settings:
     return Settings.from_env(corpus_dir=args.corpus_dir, cache_dir=args.cache_dir, data_dir=args.data_dir,
-                             embedder=args.embedder, generator=args.generator,
+                             embedder=args.embedder, generator=args.generator, k=getattr(args, "k", None),
                              no_llm=True if getattr(args, "no_llm", False) else None)
 
 

@@ -54,7 +54,7 @@ def run_session(interviewer, profile: str, topics, n: int, mode: str, answers=No
     if echo:
         _print(msgs)
     feed = iter(answers) if answers is not None else None
-    while session["phase"] != "done" and (msgs and msgs[-1]["kind"] in ("question", "followup", "hint", "help")):
+    while session.phase != "done" and (msgs and msgs[-1]["kind"] in ("question", "followup", "hint", "help")):
         if feed is not None:
             text = next(feed, None)
             if text is None:
@@ -86,7 +86,7 @@ def run_session(interviewer, profile: str, topics, n: int, mode: str, answers=No
                 _print([m])
         transcript += [{"kind": "answer", "text": text, "data": {}}] + msgs
     report = next((m["data"]["report"] for m in reversed(transcript) if m["kind"] == "report"), None)
-    return {"session": session["id"], "profile": profile, "phase": session["phase"], "messages": transcript,
+    return {"session": session.id, "profile": profile, "phase": session.phase, "messages": transcript,
             "report": report}
 
 
@@ -135,9 +135,9 @@ def eval_interview_cmd(args) -> int:
             t0 = time.perf_counter()
             session, msgs = interviewer.start(persona, None, args.n, "interview", seed=7)
             bands, waits, phrase_first = [], [], []
-            while session["phase"] != "done":
+            while session.phase != "done":
                 last = msgs[-1]
-                item = interviewer.items[session["queue"][session["index"]]]
+                item = interviewer.items[session.current]
                 text = answer_fn(item) if last["kind"] == "question" else followup_answer(persona, last["data"]["point"])
                 t1 = time.perf_counter()
                 msgs = interviewer.respond(session, text)

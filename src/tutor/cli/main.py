@@ -41,10 +41,14 @@ def cmd_search(args) -> int:
     if args.batch is None and not (args.query or "").strip():
         err("nothing to search: give a QUERY (or --batch FILE.jsonl)")
         return 2
+    k = settings_of(args).k  # --k, else TUTOR_K, else the default
+    if k < 1:
+        err(f"--k must be at least 1 (got {k})")
+        return 2
     retriever = retriever_of(args)
     if args.batch is not None:
-        return run_batch(args.batch, lambda row: _search_json(retriever, str(row.get("query", "")), args.k))
-    result = _search_json(retriever, args.query, args.k)
+        return run_batch(args.batch, lambda row: _search_json(retriever, str(row.get("query", "")), k))
+    result = _search_json(retriever, args.query, k)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
@@ -128,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("search", parents=[common], help="hybrid search over the corpus items")
     s.add_argument("query", nargs="?", help="the question or keywords")
-    s.add_argument("--k", type=int, default=5, help="number of hits (default 5)")
+    s.add_argument("--k", type=int, help="number of hits (env TUTOR_K, default 5)")
     s.add_argument("--json", action="store_true", help="machine-readable output")
     s.add_argument("--batch", metavar="FILE.jsonl", help="one {\"query\": ...} per line ('-' = stdin)")
     s.set_defaults(fn=cmd_search)

@@ -14,8 +14,9 @@ Example:
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
+
+import numpy as np
 
 from tutor.records import Ref
 
@@ -54,15 +55,16 @@ def summarise(rows: list[dict], ks: tuple[int, ...] = (1, 3)) -> dict[str, dict]
 
 
 def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile (p in 0..100).
+    """Nearest-rank percentile (p in 0..100): always one of the measured values, never an interpolation.
 
-    >>> percentile([1, 2, 3, 4], 50), percentile([1, 2, 3, 4], 95)
-    (2, 4)
+    >>> percentile([1, 2, 3, 4], 50), percentile([1, 2, 3, 4], 95), percentile([], 95)
+    (2, 4, 0.0)
     """
     if not values:
         return 0.0
-    s = sorted(values)
-    return s[max(0, min(len(s), math.ceil(p / 100 * len(s))) - 1)]
+    # numpy's "inverted_cdf" is the nearest-rank definition (numpy's default interpolates linearly);
+    # .item() hands back a plain Python number, as the JSON reports and doctests expect.
+    return np.percentile(values, p, method="inverted_cdf").item()
 
 
 BAND_ORDER = {"empty": 0, "wrong": 1, "partial": 2, "excellent": 3}

@@ -14,8 +14,8 @@ from typing import Iterator
 
 from tutor.text.normalise import is_english
 from tutor.grade.calibrate import BAND_ZH, band
-from tutor.interview.session import (HELP, final_score, followup_question, new_session, parse_command, pick_followup,
-    plan, point_name, report, valid_followup)
+from tutor.interview.session import (HELP, FollowUp, Session, Turn, final_score, followup_question, new_session,
+    parse_command, pick_followup, plan, point_name, report, valid_followup)
 from tutor.llm.base import timed_stream
 from tutor.llm.prompts import followup_messages
 
@@ -30,13 +30,13 @@ def grade_text(score: int, band_: str, covered: list[str], missed: list[str], wr
     return "".join(parts)
 
 
-def _turn_score(turn: dict) -> int:
-    fu = turn.get("followup") or {}
-    return final_score(turn["score"], fu.get("credit"), turn.get("points", 0), turn.get("hints", 0))
+def _turn_score(turn: Turn) -> int:
+    credit = turn.followup.credit if turn.followup is not None else None
+    return final_score(turn.score, credit, turn.points, turn.hints)
 
 
-def _average(turns: list[dict]) -> float:
-    return round(sum(t["final_score"] for t in turns) / len(turns), 1)
+def _average(turns: list[Turn]) -> float:
+    return round(sum(t.final_score for t in turns) / len(turns), 1)
 
 
 def _msg(kind: str, text: str, **data) -> dict:
@@ -62,7 +62,7 @@ class Interviewer:
 
     # -- starting -----------------------------------------------------------------------------
     def start(self, profile: str, topics: list[str] | None = None, n: int = 5, mode: str = "interview",
-              seed: int | None = None, now: float | None = None) -> tuple[dict, list[dict]]:
+              seed: int | None = None, now: float | None = None) -> tuple[Session, list[dict]]:
         """A new session; review mode asks the items that are due (at `now`), weakest first."""
         if mode == "review":
             queue = [iid for iid, _, _ in self.store.due(profile, now) if iid in self.items][:n]
@@ -77,20 +77,20 @@ class Interviewer:
             return session, [_msg("info", text)]
         return session, [self._question(session)]
 
-    def resume(self, profile: str, mode: str | None = None) -> tuple[dict, list[dict]] | None:
+    def resume(self, profile: str, mode: str | None = None) -> tuple[Session, list[dict]] | None:
         """The profile's unfinished session (of `mode`, if given), re-asking where it stopped; None if none."""
         session = self.store.unfinished_session(profile, mode)
         if session is None:
             return None
-        msgs = [_msg("info", f"继续上次的面试（第 {session['index'] + 1}/{len(session['queue'])} 题）。")]
-        if session["phase"] == "followup":
-            msgs.append(_msg("followup", session["turns"][-1]["followup"]["question"]))
+        msgs = [_msg("info", f"继续上次的面试（第 {session.index + 1}/{len(session.queue)} 题）。")]
+        if session.phase == "followup":
+            msgs.append(_msg("followup", session.turns[-1].followup.question))
         else:
             msgs.append(self._question(session))
         return session, msgs
 
     # -- one message from the candidate -------------------------------------------------------
-    def respond_stream(self, session: dict, text: str) -> Iterator[dict]:
+    def respond_stream(self, session: Session, text: str) -> Iterator[dict]:
         """Like `respond`, as events: {"type": "message", "message"} as each message is final, and
         {"type": "token", "text"} while the LLM rewords a follow-up (the grade is shown before that)."""
         for m in self._respond(session, text):
@@ -98,7 +98,7 @@ class Interviewer:
                 yield from self._phrase(session, m)
             yield {"type": "message", "message": m}
 
-    def _phrase(self, session: dict, msg: dict) -> Iterator[dict]:
+    def _phrase(self, session: Session, msg: dict) -> Iterator[dict]:
         """Let the LLM reword the rule-written follow-up; keep the template unless the result is valid."""
         timings: dict = {}
         t0 = time.perf_counter()
@@ -116,19 +116,19 @@ class Interviewer:
                            phrase_s=round(time.perf_counter() - t0, 3))
         if ok:
             msg["text"] = text
-            session["turns"][-1]["followup"]["question"] = text
+            session.turns[-1].followup.question = text
             self.store.save_session(session)
 
-    def respond(self, session: dict, text: str) -> list[dict]:
-        """Handle an answer or a command; the session dict is updated in place and persisted.
+    def respond(self, session: Session, text: str) -> list[dict]:
+        """Handle an answer or a command; the session is updated in place and persisted.
 
         With an LLM, a follow-up is reworded before it is returned (respond_stream, collected).
         """
         return [e["message"] for e in self.respond_stream(session, text) if e["type"] == "message"]
 
-    def _respond(self, session: dict, text: str) -> list[dict]:
+    def _respond(self, session: Session, text: str) -> list[dict]:
         """The rule-decided reply: grade, template follow-up, next question or report."""
-        if session["phase"] == "done":
+        if session.phase == "done":
             return [_msg("info", "本次面试已结束。Start a new session to continue.")]
         cmd = parse_command(text)
         if cmd in ("help", "unknown"):
@@ -137,34 +137,35 @@ class Interviewer:
             return self._finish(session)
         if cmd == "hint":
             return [self._hint(session)]
-        item = self.items[session["queue"][session["index"]]]
-        if session["phase"] == "followup":
-            turn = session["turns"][-1]
-            fu = turn["followup"]
+        item = self.items[session.current]
+        if session.phase == "followup":
+            turn = session.turns[-1]
+            fu = turn.followup
             if cmd == "skip" or not (text or "").strip():
-                fu.update(answer=text or "", credit=0.0)
+                fu.answer, fu.credit = text or "", 0.0
             else:
                 g = self.grader.grade(item.id, text, use_llm=self.use_llm)
-                match = next((p for p in g.points if p.point == fu["point"]), None)
-                fu.update(answer=text, credit=CREDIT.get(match.status, 0.0) if match else 0.0, score=g.score)
+                match = next((p for p in g.points if p.point == fu.point), None)
+                fu.answer, fu.score = text, g.score
+                fu.credit = CREDIT.get(match.status, 0.0) if match else 0.0
                 if match is not None and match.status in CREDIT:
-                    turn["missed"] = [m for m in turn["missed"] if m["point"] != fu["point"]]
+                    turn.missed = [m for m in turn.missed if m["point"] != fu.point]
             return self._finalize(session, turn)
         # phase "question"
-        hints = session.get("hints", 0)
+        hints = session.hints
         if cmd == "skip" or not (text or "").strip():
-            turn = {"item": item.id, "question": item.question, "answer": text or "", "score": 0, "band": "empty",
-                    "skipped": cmd == "skip", "hints": hints, "points": len(item.key_points),
-                    "missed": [{"point": p, "source": item.source, "number": item.number} for p in item.key_points]}
-            session["turns"].append(turn)
+            turn = Turn(item=item.id, question=item.question, answer=text or "", score=0, band="empty",
+                        skipped=cmd == "skip", hints=hints, points=len(item.key_points),
+                        missed=[{"point": p, "source": item.source, "number": item.number} for p in item.key_points])
+            session.turns.append(turn)
             return [_msg("grade", "未作答，本题 0 分。No answer: 0 points.", score=0, band="empty")] + \
                 self._finalize(session, turn)
         g = self.grader.grade(item.id, text, use_llm=self.use_llm)
         missed = [{"point": p.point, "source": p.source, "number": p.number, "status": p.status}
                   for p in g.points if p.status in ("missed", "contradicted")]
-        turn = {"item": item.id, "question": item.question, "answer": text, "score": g.score or 0, "band": g.band,
-                "hints": hints, "points": len(g.points), "missed": missed}
-        session["turns"].append(turn)
+        turn = Turn(item=item.id, question=item.question, answer=text, score=g.score or 0, band=g.band, hints=hints,
+                    points=len(g.points), missed=missed)
+        session.turns.append(turn)
         out = [_msg("grade", grade_text(g.score or 0, g.band, [p["point"] for p in g.covered],
                                         [p["point"] for p in g.missed], [p["point"] for p in g.wrong]),
                     score=g.score, band=g.band, feedback=g.feedback)]
@@ -173,64 +174,63 @@ class Interviewer:
             return out + self._finalize(session, turn)
         english = is_english(text)
         question = followup_question(point, g, english=english)
-        turn["followup"] = {"point": point.point, "status": point.status, "question": question}
-        session["phase"] = "followup"
+        turn.followup = FollowUp(point=point.point, status=point.status, question=question)
+        session.phase = "followup"
         self.store.save_session(session)  # a kill now resumes at the follow-up
         return out + [_msg("followup", question, point=point.point, source=point.source, number=point.number,
                            topic=point_name(point.point), english=english, phrased_by="template")]
 
     # -- internals ----------------------------------------------------------------------------
-    def _question(self, session: dict) -> dict:
-        item = self.items[session["queue"][session["index"]]]
-        i, n = session["index"] + 1, len(session["queue"])
+    def _question(self, session: Session) -> dict:
+        item = self.items[session.current]
+        i, n = session.index + 1, len(session.queue)
         detail = f"\n{item.prompt}" if item.prompt and item.prompt != item.question else ""
         return _msg("question", f"第 {i}/{n} 题：{item.question}{detail}", item=item.id, source=item.source,
                     number=item.number)
 
-    def _hint(self, session: dict) -> dict:
-        item = self.items[session["queue"][session["index"]]]
-        shown = session.setdefault("revealed", [])
-        left = [p for p in item.key_points if p not in shown]
+    def _hint(self, session: Session) -> dict:
+        item = self.items[session.current]
+        left = [p for p in item.key_points if p not in session.revealed]
         if not left:
             return _msg("hint", "没有更多提示了。No more hints.")
-        shown.append(left[0])
-        session["hints"] = session.get("hints", 0) + 1
+        session.revealed.append(left[0])
+        session.hints += 1
         self.store.save_session(session)
         return _msg("hint", f"提示（本题 −{10}）：{left[0]}", point=left[0])
 
-    def _finalize(self, session: dict, turn: dict) -> list[dict]:
-        turn["final_score"] = _turn_score(turn)
-        session["index"] += 1
-        session["phase"] = "question" if session["index"] < len(session["queue"]) else "done"
-        session["hints"], session["revealed"] = 0, []
-        if session["phase"] == "done":
-            session["average"] = _average(session["turns"])
+    def _finalize(self, session: Session, turn: Turn) -> list[dict]:
+        turn.final_score = _turn_score(turn)
+        session.index += 1
+        session.phase = "question" if session.index < len(session.queue) else "done"
+        session.hints, session.revealed = 0, []
+        if session.phase == "done":
+            session.average = _average(session.turns)
         self._record(session, turn)
-        if session["phase"] == "done":
+        if session.phase == "done":
             return [self._report(session)]
         return [self._question(session)]
 
-    def _finish(self, session: dict) -> list[dict]:
+    def _finish(self, session: Session) -> list[dict]:
         # The main answer was graded: ending during its follow-up keeps that grade (no follow-up credit).
-        graded = session["turns"][-1] if session["phase"] == "followup" else None
+        graded = session.turns[-1] if session.phase == "followup" else None
         if graded is not None:
-            graded["final_score"] = _turn_score(graded)
-        session["phase"] = "done"
-        session["turns"] = [t for t in session["turns"] if "final_score" in t]
-        if session["turns"]:
-            session["average"] = _average(session["turns"])
+            graded.final_score = _turn_score(graded)
+        session.phase = "done"
+        session.turns = [t for t in session.turns if t.final_score is not None]
+        if session.turns:
+            session.average = _average(session.turns)
         if graded is not None:
             self._record(session, graded)
         else:
             self.store.save_session(session)
         return [self._report(session)]
 
-    def _record(self, session: dict, turn: dict) -> None:
+    def _record(self, session: Session, turn: Turn) -> None:
         """The turn's attempt, FSRS card and the session state, in one transaction."""
-        self.store.record(session["profile"], turn["item"], turn["final_score"], band(turn["final_score"]),
-                          session["mode"], turn.get("missed"), session["id"], session)
+        self.store.record(session.profile, turn.item, turn.final_score, band(turn.final_score),
+                          session.mode, turn.missed, session.id, session)
 
-    def _report(self, session: dict) -> dict:
+    def _report(self, session: Session) -> dict:
         rep = report(session, self.items)
         lines = [f"面试结束。平均分 {rep['average']}。"] if rep["average"] is not None else ["面试结束。"]
         lines += [f"- {q['question']}：{q['score']}（{BAND_ZH.get(q['band'], q['band'])}）" for q in rep["questions"]]

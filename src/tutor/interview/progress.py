@@ -19,6 +19,8 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
+from tutor.interview.session import Session
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cards (
   profile TEXT NOT NULL, item_id TEXT NOT NULL, card TEXT NOT NULL, due REAL NOT NULL,
@@ -81,7 +83,7 @@ class Store:
     # -- writes: one transaction per graded answer ---------------------------------------------
     def record(self, profile: str, item_id: str, score: int, band: str | None, mode: str,
                missed: list[dict] | None = None, session_id: str | None = None,
-               session_state: dict | None = None, now: float | None = None) -> None:
+               session_state: Session | None = None, now: float | None = None) -> None:
         """Store an attempt, reschedule the item's FSRS card and (optionally) save the session, atomically."""
         from fsrs import Card, Scheduler
 
@@ -102,16 +104,16 @@ class Store:
             if session_state is not None:
                 self._save_session(cur, session_state, now)
 
-    def save_session(self, state: dict, now: float | None = None) -> None:
+    def save_session(self, state: Session, now: float | None = None) -> None:
         with self._tx() as cur:
             self._save_session(cur, state, time.time() if now is None else now)
 
-    def _save_session(self, cur, state: dict, now: float) -> None:
+    def _save_session(self, cur, state: Session, now: float) -> None:
         cur.execute("INSERT INTO sessions(id, profile, created, updated, finished, state) VALUES (?,?,?,?,?,?) "
                     "ON CONFLICT(id) DO UPDATE SET updated=excluded.updated, finished=excluded.finished, "
                     "state=excluded.state",
-                    (state["id"], state["profile"], state.get("created", now), now, int(state.get("phase") == "done"),
-                     json.dumps(state, ensure_ascii=False)))
+                    (state.id, state.profile, state.created or now, now, int(state.phase == "done"),
+                     json.dumps(state.to_json(), ensure_ascii=False)))
 
     def _tx(self):
         store = self
@@ -137,16 +139,16 @@ class Store:
         with self.lock:
             return self.db.execute(sql, args).fetchall()
 
-    def unfinished_session(self, profile: str, mode: str | None = None) -> dict | None:
+    def unfinished_session(self, profile: str, mode: str | None = None) -> Session | None:
         """The profile's latest unfinished session, of the given mode if one is named (review ≠ interview)."""
         rows = self._read("SELECT state FROM sessions WHERE profile=? AND finished=0 ORDER BY updated DESC",
                           (profile,))
-        states = (json.loads(r[0]) for r in rows)
-        return next((s for s in states if mode is None or s.get("mode", "interview") == mode), None)
+        states = (Session.from_json(json.loads(r[0])) for r in rows)  # also reads sessions saved as plain dicts
+        return next((s for s in states if mode is None or s.mode == mode), None)
 
-    def sessions(self, profile: str, limit: int = 20) -> list[dict]:
+    def sessions(self, profile: str, limit: int = 20) -> list[Session]:
         rows = self._read("SELECT state FROM sessions WHERE profile=? ORDER BY created DESC LIMIT ?", (profile, limit))
-        return [json.loads(r[0]) for r in rows]
+        return [Session.from_json(json.loads(r[0])) for r in rows]
 
     def due(self, profile: str, now: float | None = None) -> list[tuple[str, int, float]]:
         """(item_id, last score, due) of items due for review, weakest first."""
@@ -184,8 +186,7 @@ def progress_report(store: Store, profile: str, items: list, now: float | None =
     due = [{"item": iid, "question": by_id[iid].question if iid in by_id else iid, "last_score": s,
             "due": datetime.fromtimestamp(d, tz=timezone.utc).isoformat(timespec="minutes")}
            for iid, s, d in store.due(profile, now)]
-    sessions = [{"id": s["id"], "created": s.get("created"), "phase": s.get("phase"),
-                 "questions": len(s.get("turns", [])), "average": s.get("average")}
+    sessions = [{"id": s.id, "created": s.created, "phase": s.phase, "questions": len(s.turns), "average": s.average}
                 for s in store.sessions(profile)]
     return {"profile": profile, "mastery": mastery(rows), "items_seen": len(latest), "due": due,
             "sessions": sessions}

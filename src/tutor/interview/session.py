@@ -1,7 +1,7 @@
 """Mock interview: a session state machine over corpus items, with grading, one follow-up and a report.
 
-The state is a plain JSON-able dict (saved after every answer), so a killed process resumes where
-it stopped. Pure parts — planning, command parsing, follow-up choice and phrasing, scoring, the
+The state is a `Session` of `Turn`s (each with at most one `FollowUp`), saved as JSON after every
+answer, so a killed process resumes where it stopped. Pure parts — planning, command parsing, follow-up choice and phrasing, scoring, the
 report — are functions; `Interviewer` wires them to the grader and the store.
 
 Example:
@@ -12,9 +12,11 @@ Example:
 """
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 import uuid
+from dataclasses import dataclass, field
 
 from tutor.grade.calibrate import band
 from tutor.records import Grade, Item, PointResult
@@ -101,28 +103,115 @@ def final_score(score: int, followup_credit: float | None, n_points: int, hints:
     return max(0, min(100, score + bonus - HINT_PENALTY * hints))
 
 
-def new_session(profile: str, queue: list[str], topics: list[str] | None, mode: str) -> dict:
-    return {"id": uuid.uuid4().hex[:12], "profile": profile, "mode": mode, "topics": topics or [],
-            "queue": queue, "index": 0, "phase": "question" if queue else "done", "turns": [],
-            "created": time.time(), "hints": 0, "revealed": []}
+def _known(cls, data: dict) -> dict:
+    # Keys this version doesn't know are dropped (a newer save, read by an older build); missing ones
+    # take the field defaults (an older save, from before the field existed).
+    names = {f.name for f in dataclasses.fields(cls)}
+    return {k: v for k, v in data.items() if k in names}
 
 
-def report(session: dict, items_by_id: dict[str, Item]) -> dict:
+@dataclass
+class FollowUp:
+    """A turn's one follow-up: the point it probes and, once answered, what that answer earned."""
+
+    point: str
+    status: str  # why this point was picked: "contradicted", "missed" or "partial"
+    question: str  # as asked (the LLM's rewording when valid): what a resumed session re-asks
+    answer: str | None = None  # None until the candidate replied
+    credit: float | None = None  # the share of the point the reply earned (0, 0.5 or 1)
+    score: int | None = None  # the reply's own grade, for the record
+
+
+@dataclass
+class Turn:
+    """One asked item: the main answer's grade, hints taken, points missed, and the follow-up if any."""
+
+    item: str  # Item.id
+    question: str
+    answer: str = ""
+    score: int = 0  # the main answer's grade
+    band: str | None = None
+    hints: int = 0
+    points: int = 0  # key points graded: the follow-up's credit is worth 1/points of the item
+    # {"point", "source", "number"[, "status"]}: report rows, and the attempt's history in the store.
+    missed: list[dict] = field(default_factory=list)
+    skipped: bool = False
+    followup: FollowUp | None = None
+    final_score: int | None = None  # set when the turn is over; None while its follow-up is open
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Turn":
+        values = _known(cls, data)
+        if values.get("followup"):
+            values["followup"] = FollowUp(**_known(FollowUp, values["followup"]))
+        return cls(**values)
+
+
+@dataclass
+class Session:
+    """The interview's whole state, mutated in place by the Interviewer and saved after every answer.
+
+    Sessions saved as plain dicts before these records existed load unchanged:
+
+    >>> saved = {"id": "ab12", "profile": "kim", "queue": ["a.md#1", "a.md#2"], "index": 0, "phase": "followup",
+    ...          "created": 1.0, "turns": [{"item": "a.md#1", "question": "Q?", "answer": "A", "score": 40,
+    ...          "band": "partial", "missed": [], "followup": {"point": "P", "status": "missed", "question": "P?"}}]}
+    >>> s = Session.from_json(saved)
+    >>> s.mode, s.hints, s.current, s.turns[0].followup.question, s.turns[0].followup.credit
+    ('interview', 0, 'a.md#1', 'P?', None)
+    >>> Session.from_json(s.to_json()) == s
+    True
+    """
+
+    id: str
+    profile: str
+    mode: str = "interview"  # or "review"; a review never resumes an unfinished interview
+    topics: list[str] = field(default_factory=list)
+    queue: list[str] = field(default_factory=list)  # item ids, in asking order
+    index: int = 0  # position in queue of the item being asked
+    phase: str = "question"  # "question", "followup" (the last turn's follow-up is open) or "done"
+    turns: list[Turn] = field(default_factory=list)
+    created: float = 0.0
+    hints: int = 0  # hints taken on the current item
+    revealed: list[str] = field(default_factory=list)  # key points those hints showed
+    average: float | None = None  # of the turns' final scores, once done
+
+    @property
+    def current(self) -> str:
+        """The id of the item being asked."""
+        return self.queue[self.index]
+
+    def to_json(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Session":
+        values = _known(cls, data)
+        values["turns"] = [Turn.from_json(t) for t in values.get("turns", [])]
+        return cls(**values)
+
+
+def new_session(profile: str, queue: list[str], topics: list[str] | None, mode: str) -> Session:
+    return Session(id=uuid.uuid4().hex[:12], profile=profile, mode=mode, topics=list(topics or []), queue=queue,
+                   phase="question" if queue else "done", created=time.time())
+
+
+def report(session: Session, items_by_id: dict[str, Item]) -> dict:
     """End-of-session report: per question, per topic, missed points with sources, items to review."""
     per_topic: dict[str, list[int]] = {}
     questions, missed, review = [], [], []
-    for t in session["turns"]:
-        item = items_by_id.get(t["item"])
-        questions.append({"item": t["item"], "question": t["question"], "score": t["final_score"],
-                          "band": band(t["final_score"]), "followed_up": bool(t.get("followup")),
-                          "skipped": t.get("skipped", False), "hints": t.get("hints", 0)})
+    for t in session.turns:
+        item = items_by_id.get(t.item)
+        questions.append({"item": t.item, "question": t.question, "score": t.final_score,
+                          "band": band(t.final_score), "followed_up": t.followup is not None,
+                          "skipped": t.skipped, "hints": t.hints})
         for topic in (item.topics if item else ()):
-            per_topic.setdefault(topic, []).append(t["final_score"])
-        missed += [m | {"item": t["item"]} for m in t.get("missed", [])]
-        if t["final_score"] < REVIEW_BELOW:
-            review.append({"item": t["item"], "question": t["question"], "score": t["final_score"]})
+            per_topic.setdefault(topic, []).append(t.final_score)
+        missed += [m | {"item": t.item} for m in t.missed]
+        if t.final_score < REVIEW_BELOW:
+            review.append({"item": t.item, "question": t.question, "score": t.final_score})
     scores = [q["score"] for q in questions]
-    return {"session": session["id"], "profile": session["profile"], "questions": questions,
+    return {"session": session.id, "profile": session.profile, "questions": questions,
             "average": round(sum(scores) / len(scores), 1) if scores else None,
             "topics": {topic_label(k): round(sum(v) / len(v), 1) for k, v in per_topic.items()},
             "missed_points": missed, "review": sorted(review, key=lambda r: r["score"])}

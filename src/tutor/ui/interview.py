@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 
 from tutor.interview.interviewer import Interviewer
+from tutor.interview.session import Session
 from tutor.corpus.topics import TOPICS, topic_label
 
 
@@ -49,7 +50,7 @@ def resume(services, profile: str, quick: bool):
     return _chat(msgs), session, ""
 
 
-def answer_stream(services, text: str, chat: list[dict], session: dict | None, quick: bool):
+def answer_stream(services, text: str, chat: list[dict], session: Session | None, quick: bool):
     """One candidate message (an answer or /hint, /skip, /end), streamed: yields (chat, session, report html).
 
     The user's message shows at once, the grade as soon as it is decided, then the follow-up as the
@@ -80,7 +81,7 @@ def answer_stream(services, text: str, chat: list[dict], session: dict | None, q
     yield chat, session, report_html(msgs)
 
 
-def answer(services, text: str, chat: list[dict], session: dict | None, quick: bool):
+def answer(services, text: str, chat: list[dict], session: Session | None, quick: bool):
     """answer_stream run to the end: (chat, session, report html)."""
     last = None
     for last in answer_stream(services, text, chat, session, quick):
