@@ -14,7 +14,7 @@ from typing import Iterator
 
 from tutor.text.normalise import is_english
 from tutor.grade.calibrate import BAND_ZH, band
-from tutor.interview.session import (HELP, FollowUp, Session, Turn, final_score, followup_question, new_session,
+from tutor.interview.session import (HELP, HINT_PENALTY, FollowUp, Session, Turn, final_score, followup_question, new_session,
     parse_command, pick_followup, plan, point_name, report, valid_followup)
 from tutor.llm.base import timed_stream
 from tutor.llm.prompts import followup_messages
@@ -196,7 +196,7 @@ class Interviewer:
         session.revealed.append(left[0])
         session.hints += 1
         self.store.save_session(session)
-        return _msg("hint", f"提示（本题 −{10}）：{left[0]}", point=left[0])
+        return _msg("hint", f"提示（本题 −{HINT_PENALTY}）：{left[0]}", point=left[0])
 
     def _finalize(self, session: Session, turn: Turn) -> list[dict]:
         turn.final_score = _turn_score(turn)
