@@ -55,6 +55,7 @@ class Signals:
     unknown_words: tuple[str, ...]  # Chinese words whose characters never co-occur in the corpus
     injection: bool
     interview: bool = False  # "你来当面试官，问我…": not an attack; the reply points to the interview mode
+    n_words: int = 0  # content words in the (expanded) query
 
 
 def _is_named(word: str, sentence_start: bool) -> bool:
@@ -117,7 +118,7 @@ def signals(query: str, expanded: str, best_dense: float, vocab) -> Signals:
     request = intent(query)
     return Signals(dense=best_dense, coverage=cov, unknown_terms=tuple(unknown), named_terms=len(named),
                    unknown_words=unknown_words(query, vocab), injection=request == "injection",
-                   interview=request == "interview")
+                   interview=request == "interview", n_words=len(toks))
 
 
 def decide(s: Signals, t: Thresholds = E5_THRESHOLDS) -> tuple[bool, str]:
@@ -141,21 +142,53 @@ def decide(s: Signals, t: Thresholds = E5_THRESHOLDS) -> tuple[bool, str]:
     return False, "covered"
 
 
-def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = None, k: int = 3):
-    """The refusal step ask and grade share: retrieve the top k, then decide from the evidence.
+def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = None, k: int = 3, model=None):
+    """The refusal step ask and grade share (so quick and full mode refuse the same questions): retrieve
+    the top k, then decide from the evidence.
 
     Args:
         retriever: a Retriever (its `search_with_evidence` and lexical vocabulary are used).
         query: the standalone question.
-        thresholds: the embedder's cut-offs (default: e5's).
+        thresholds: the embedder's rule cut-offs, used when no fitted model matches the embedder.
         k: hits to return.
+        model: a RefusalModel (default: the fitted one for the retriever's embedder, if any).
 
     Returns:
-        (hits, refuse, reason); no hit at all is refused as "off_topic".
+        (hits, refuse, reason); no hit at all is refused as "off_topic"; the model's refusals are
+        "off_topic" too ("not covered" is all the user needs to hear).
     """
     hits, best_dense = retriever.search_with_evidence(query, k=k)
     if not hits:
         return hits, True, "off_topic"
-    vocab = retriever.index.lexical.bm25.vocab_dict
-    refuse, reason = decide(signals(query, expand_query(query), best_dense, vocab), thresholds or E5_THRESHOLDS)
-    return hits, refuse, reason
+    index = retriever.index
+    vocab = index.lexical.bm25.vocab_dict
+    s = signals(query, expand_query(query), best_dense, vocab)
+    model = model or _model_for(getattr(getattr(index, "encoder", None), "model_id", ""))
+    if model is None or s.injection or s.interview:
+        refuse, reason = decide(s, thresholds or E5_THRESHOLDS)
+        return hits, refuse, reason
+    f = model_features(query, s, hits, index.lexical)
+    refuse = model.refuse(f)
+    return hits, refuse, "off_topic" if refuse else "covered"
+
+
+_MODELS: dict[str, object] = {}
+
+
+def _model_for(embedder: str):
+    """The fitted refusal model for an embedder, loaded once (None: no model, the rules apply)."""
+    if embedder not in _MODELS:
+        from tutor.retrieve.refusal_model import load_model
+
+        _MODELS[embedder] = load_model(embedder)
+    return _MODELS[embedder]
+
+
+def model_features(query: str, s: Signals, hits, lexical) -> dict:
+    """The refusal model's inputs for one query (shared by retrieve_or_refuse and the fit script)."""
+    from tutor.retrieve.refusal_model import features
+    from tutor.text.normalise import is_english
+    from tutor.text.tokenise import tokenize
+
+    return features(s, max((h.lexical for h in hits), default=0.0),
+                    lexical.coverage(tokenize(expand_query(query))), is_english(query))
