@@ -26,7 +26,7 @@ def test_repetition_needs_length_and_few_distinct_tokens():
 
 
 def test_another_item_needs_a_clear_margin():
-    assert answers_another_item(0.80, 0.90) and not answers_another_item(0.85, 0.85)
+    assert answers_another_item(0.80, 0.90) and not answers_another_item(0.85, 0.86)
 
 
 def test_grader_applies_the_gates(items):  # noqa: F811
