@@ -255,7 +255,9 @@ def test_a_deterministic_cue_stands_even_when_the_judge_calls_the_sentence_corre
 
 
 def test_only_the_first_sentences_are_judged(items):
-    answer = "".join(f"第{i}句说 Dropout。" for i in range(MAX_SENTENCES + 3))
+    # Distinct sentences: the same sentence repeated would be refused as repetition before any judge runs.
+    words = "正则化 早停 量化 剪枝 蒸馏 归一化 数据增强 权重衰减 学习率 动量 梯度裁剪 残差 注意力 池化 集成 迁移".split()
+    answer = "".join(f"第{i}句说 Dropout 和{words[i]}。" for i in range(MAX_SENTENCES + 3))
     gen = ScriptedGenerator([claims(*["correct"] * MAX_SENTENCES)])
     grade = make(items, gen).grade("mini.md#2", answer)
     assert grade.judge == "used" and gen.history[0][1]["content"].count("\n[") == MAX_SENTENCES

@@ -49,7 +49,20 @@ def reference_of(hit: Hit) -> dict:
             "title": it.title, "question": it.question, "duplicates": [r.to_json() for r in it.refs]}
 
 
+INTERVIEW_POINTER = ("想模拟面试？请打开“模拟面试”标签页，或在终端运行 `tutor interview`：我会出题、追问并给你的回答打分。"
+                     " (For a mock interview, open the 模拟面试 tab or run `tutor interview`.)")
+
+
 def refusal_text(question: str, reason: str, nearest: list[str]) -> str:
+    """The reply to a refused question: it says why, so a user who attacked nothing isn't told off.
+
+    >>> refusal_text("What is NVLink?", "off_topic", ["a"])
+    "The documents do not cover this question, so I won't guess. Nearest topics they do cover: a."
+    >>> refusal_text("你来当面试官，问我几道题", "interview", []) == INTERVIEW_POINTER
+    True
+    """
+    if reason == "interview":
+        return INTERVIEW_POINTER
     listed = "；".join(nearest)
     if is_english(question):
         head = ("I can only help as an interview tutor, answering from the interview documents."

@@ -111,7 +111,7 @@ def eval_ask_cmd(args) -> int:
     from tutor.evaluate.metrics import load_jsonl
 
     answerable = load_jsonl(args.file or "eval/retrieval.jsonl")
-    unanswerable = load_jsonl("eval/unanswerable.jsonl")
+    unanswerable = load_jsonl(getattr(args, "unanswerable", None) or "eval/unanswerable.jsonl")
     asker = _asker(args)
     report = eval_ask(asker, answerable, unanswerable, llm_limit=0 if args.no_llm else args.limit)
     if args.json:

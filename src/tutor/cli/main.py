@@ -149,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("eval", parents=[common], help="run an evaluation")
     s.add_argument("what", help=f"which eval: {', '.join(EVALS)}")
     s.add_argument("--file", help="labelled data (default: the eval's own file under eval/)")
+    s.add_argument("--unanswerable", help="eval ask: questions to refuse (default: eval/unanswerable.jsonl)")
     s.add_argument("--json", action="store_true")
     s.add_argument("--no-llm", action="store_true", help="evaluate the no-LLM (quick) mode")
     s.add_argument("--limit", type=int, default=40, help="how many answerable questions get an LLM answer")

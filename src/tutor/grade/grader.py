@@ -35,6 +35,8 @@ from tutor.grade.judge import judge_claims, warm
 from tutor.grade.keypoints import (KeyPoint, answer_units, distinctive_terms, is_copy, lexical_match, non_answer,
     ramp, reference_points, relative_similarity, token_set, unit_credits)
 from tutor.grade.feedback import abstain_feedback, feedback
+from tutor.grade.gates import (OFF_ITEM_CAP, OTHER_ITEM_MARGINS, TERM_LIST_CAP, answers_another_item, is_term_list,
+    repetition)
 from tutor.records import Grade, Item, PointResult, Ref
 
 _REF = re.compile(r"^\s*([\w.\-]+\.(?:md|txt))\s*(?:#|\s)\s*(\d{1,4})\s*$", re.IGNORECASE)
@@ -65,6 +67,7 @@ class _Evidence:
     cues: dict[int, tuple[int, str]]  # sentence → (point it contradicts, cue)
     topical: float
     copied: bool
+    cap: tuple[int, str] = (100, "")  # (highest score the gates allow, why) — see grade.gates
 
 
 def model_answer(item: Item) -> str:
@@ -194,7 +197,8 @@ class Grader:
                         reason=how, timings=timings)
             return
         prep = self.prepare(item)
-        reason = non_answer(answer, question) or non_answer(answer, item.question)
+        reason = non_answer(answer, question) or non_answer(answer, item.question) or (
+            "repetition" if repetition(answer) else None)
         if reason:
             points = tuple(PointResult(p.text, "missed", "", item.source, item.number, 0.0, p.kind)
                            for p in prep.points)
@@ -220,7 +224,7 @@ class Grader:
     def _rule_grade(self, question: str, answer: str, item: Item, timings: dict, t0: float):
         """(item, prep, evidence, rule-marked wrong sentences, deterministic Grade) for one item."""
         prep = self.prepare(item)
-        ev = self._measure(prep, answer)
+        ev = dataclasses.replace(self._measure(prep, answer), cap=self._cap(item, answer))
         wrong = {s: cue for s, (_, cue) in ev.cues.items()}
         return item, prep, ev, wrong, self._grade(question, answer, item, prep, ev, wrong, {}, "off", timings, t0)
 
@@ -244,6 +248,21 @@ class Grader:
                 cues[s] = (i, cue)
         topical = max(ramp(float(rel.max()), c.topical_none, c.topical_full), float(credits.max()))
         return _Evidence(units, sentences, credits, cues, topical, is_copy(answer, prep.reference))
+
+    def _cap(self, item: Item, answer: str) -> tuple[int, str]:
+        """The gates (grade.gates): an answer to another topic's question, or a bare list of terms.
+
+        "Another topic" needs topic tags on both items (tiny test corpora have none) and a margin fitted
+        for this embedder (gates.OTHER_ITEM_MARGINS); otherwise that gate is skipped.
+        """
+        margin = getattr(self, "other_item_margin", None) or OTHER_ITEM_MARGINS.get(self.encoder.model_id)
+        others = [i for i, it in enumerate(self.items) if it.topics and not set(it.topics) & set(item.topics)]
+        if margin and item.topics and others:
+            sims = self.anchors() @ self.encoder.encode_queries([answer[:1000]])[0]
+            own = max(float(sims[i]) for i, it in enumerate(self.items) if set(it.refs) & set(item.refs))
+            if answers_another_item(own, max(float(sims[i]) for i in others), margin):
+                return OFF_ITEM_CAP, "other_item"
+        return (TERM_LIST_CAP, "term_list") if is_term_list(answer) else (100, "")
 
     def _grade(self, question, answer, item, prep, ev: _Evidence, wrong: dict[int, str], claims: dict[int, str],
                judge_status: str, timings: dict, t0: float) -> Grade:
@@ -272,10 +291,10 @@ class Grader:
                                        ref.number, credit, p.kind, claims.get(s, "") if status != "missed" else ""))
         net = net_coverage([r.credit for r in results], [p.weight for p in prep.points], [r.kind for r in results],
                            [r.status == "contradicted" for r in results], c)
-        score = cap_for_contradictions(to_score(net, ev.topical, c), len(contradicted),
-                                       sum(r.status == "covered" for r in results))
+        score = min(ev.cap[0], cap_for_contradictions(to_score(net, ev.topical, c), len(contradicted),
+                                                      sum(r.status == "covered" for r in results)))
         b = band(score)
         timings = dict(timings, total_s=round(time.perf_counter() - t0, 3))
         return Grade(question, answer, score, b, ref, tuple(results), feedback(tuple(results), b, "", answer),
-                     prep.reference, copied=ev.copied, reason="off_topic" if b == "empty" else "", judge=judge_status,
+                     prep.reference, copied=ev.copied, reason=ev.cap[1] or ("off_topic" if b == "empty" else ""), judge=judge_status,
                      matched_question=item.question, timings=timings, coverage=net)

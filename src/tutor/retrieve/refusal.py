@@ -1,7 +1,8 @@
 """Does the corpus cover a question? Decided from retrieval evidence, never by the LLM.
 
 Signals, each cheap and explainable:
-- an injection / role-play request (the role never changes, so it is declined outright);
+- an injection / role-play request (the role never changes, so it is declined outright), or a request
+  to be interviewed (pointed to the interview mode) — see tutor.retrieve.injection;
 - named terms (NVLink, H100, ZeRO-3, vLLM …) the corpus vocabulary has never seen — the
   documents cannot answer a question about a thing they never mention;
 - Chinese words whose characters never occur together in the corpus (液冷, 气泡);
@@ -19,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from tutor.retrieve.injection import INJECTION, intent  # noqa: F401 - INJECTION re-exported
 from tutor.text.glossary import GLOSSARY, expand_query
 from tutor.text.normalise import CJK_RUN
 from tutor.text.tokenise import STOP_EN, content_words
@@ -40,14 +42,6 @@ class Thresholds:
 
 E5_THRESHOLDS = Thresholds()
 
-INJECTION = re.compile("|".join([
-    r"忽略(之前|以上|上面|前面|所有)?的?(指令|规则|提示|设定|要求|知识库|资料)", r"别管.{0,6}(知识库|资料|文档)",
-    r"系统提示", r"system\s*prompt", r"(扮演|假装你是|你现在是|从现在开始你是)", r"没有任何限制",
-    r"管理员命令", r"越狱", r"ignore\s+(all\s+|the\s+|any\s+)?(previous|prior|above|earlier)?\s*"
-    r"(instructions|rules|documents|prompt)", r"pretend\s+(you\s+are|to\s+be)", r"you\s+are\s+now",
-    r"\bdan\b", r"jailbreak", r"repeat\s+(all\s+)?(the\s+)?text\s+above", r"forget\s+(that\s+)?you\s+are",
-    r"act\s+as\s+(a|an)\b", r"role-?play",
-]), re.IGNORECASE)
 COMMON_WORD_FREQ = 3000  # jieba dictionary frequency: 时候 31521, 天气 2657, 机房 126, 液冷 11
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
 
@@ -60,6 +54,8 @@ class Signals:
     named_terms: int  # how many named ASCII terms the query has in all
     unknown_words: tuple[str, ...]  # Chinese words whose characters never co-occur in the corpus
     injection: bool
+    interview: bool = False  # "你来当面试官，问我…": not an attack; the reply points to the interview mode
+    n_words: int = 0  # content words in the (expanded) query
 
 
 def _is_named(word: str, sentence_start: bool) -> bool:
@@ -119,14 +115,19 @@ def signals(query: str, expanded: str, best_dense: float, vocab) -> Signals:
     toks = content_words(expanded)
     cov = sum(t in vocab for t in toks) / len(toks) if toks else 0.0
     unknown, named = named_terms(query, vocab)
+    request = intent(query)
     return Signals(dense=best_dense, coverage=cov, unknown_terms=tuple(unknown), named_terms=len(named),
-                   unknown_words=unknown_words(query, vocab), injection=bool(INJECTION.search(query)))
+                   unknown_words=unknown_words(query, vocab), injection=request == "injection",
+                   interview=request == "interview", n_words=len(toks))
 
 
 def decide(s: Signals, t: Thresholds = E5_THRESHOLDS) -> tuple[bool, str]:
-    """(refuse?, reason). Reasons: injection, unknown_term, off_topic, unknown_word, weak_match, covered."""
+    """(refuse?, reason). Reasons: injection, interview, unknown_term, off_topic, unknown_word, weak_match,
+    covered ("interview" is not answered either: the reply points to the interview mode)."""
     if s.injection:
         return True, "injection"
+    if s.interview:
+        return True, "interview"
     # Refuse when the unknown names are at least half of what the question names: "H100 的 NVLink"
     # is about things the documents never mention; "BatchNorm vs GroupNorm" is mostly covered.
     if s.unknown_terms and 2 * len(s.unknown_terms) >= s.named_terms:
@@ -141,21 +142,53 @@ def decide(s: Signals, t: Thresholds = E5_THRESHOLDS) -> tuple[bool, str]:
     return False, "covered"
 
 
-def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = None, k: int = 3):
-    """The refusal step ask and grade share: retrieve the top k, then decide from the evidence.
+def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = None, k: int = 3, model=None):
+    """The refusal step ask and grade share (so quick and full mode refuse the same questions): retrieve
+    the top k, then decide from the evidence.
 
     Args:
         retriever: a Retriever (its `search_with_evidence` and lexical vocabulary are used).
         query: the standalone question.
-        thresholds: the embedder's cut-offs (default: e5's).
+        thresholds: the embedder's rule cut-offs, used when no fitted model matches the embedder.
         k: hits to return.
+        model: a RefusalModel (default: the fitted one for the retriever's embedder, if any).
 
     Returns:
-        (hits, refuse, reason); no hit at all is refused as "off_topic".
+        (hits, refuse, reason); no hit at all is refused as "off_topic"; the model's refusals are
+        "off_topic" too ("not covered" is all the user needs to hear).
     """
     hits, best_dense = retriever.search_with_evidence(query, k=k)
     if not hits:
         return hits, True, "off_topic"
-    vocab = retriever.index.lexical.bm25.vocab_dict
-    refuse, reason = decide(signals(query, expand_query(query), best_dense, vocab), thresholds or E5_THRESHOLDS)
-    return hits, refuse, reason
+    index = retriever.index
+    vocab = index.lexical.bm25.vocab_dict
+    s = signals(query, expand_query(query), best_dense, vocab)
+    model = model or _model_for(getattr(getattr(index, "encoder", None), "model_id", ""))
+    if model is None or s.injection or s.interview:
+        refuse, reason = decide(s, thresholds or E5_THRESHOLDS)
+        return hits, refuse, reason
+    f = model_features(query, s, hits, index.lexical)
+    refuse = model.refuse(f)
+    return hits, refuse, "off_topic" if refuse else "covered"
+
+
+_MODELS: dict[str, object] = {}
+
+
+def _model_for(embedder: str):
+    """The fitted refusal model for an embedder, loaded once (None: no model, the rules apply)."""
+    if embedder not in _MODELS:
+        from tutor.retrieve.refusal_model import load_model
+
+        _MODELS[embedder] = load_model(embedder)
+    return _MODELS[embedder]
+
+
+def model_features(query: str, s: Signals, hits, lexical) -> dict:
+    """The refusal model's inputs for one query (shared by retrieve_or_refuse and the fit script)."""
+    from tutor.retrieve.refusal_model import features
+    from tutor.text.normalise import is_english
+    from tutor.text.tokenise import tokenize
+
+    return features(s, max((h.lexical for h in hits), default=0.0),
+                    lexical.coverage(tokenize(expand_query(query))), is_english(query))

@@ -1,0 +1,54 @@
+"""The gates before coverage counts: repetition, bare term lists, another item's answer."""
+from __future__ import annotations
+
+import pytest
+
+from tutor.grade.gates import answers_another_item, is_term_list, repetition
+
+from test_grader import FULL, items, make  # noqa: F401 - the module fixture is reused
+
+
+@pytest.mark.parametrize("text", ["Dropout、L2 正则化、早停、数据增强", "正则化, dropout, early stopping",
+                                  "1. 数据并行\n2. 模型并行\n3. 流水线并行"])
+def test_term_lists(text):
+    assert is_term_list(text)
+
+
+@pytest.mark.parametrize("text", [FULL, "Dropout 在训练时随机丢弃一部分神经元，相当于训练很多子网络的集成。",
+                                  "Weight decay adds an L2 penalty that pulls every weight towards zero.", "就是把数据分成几份，放到多个节点上同时算"])
+def test_explanations_are_not_term_lists(text):
+    assert not is_term_list(text)
+
+
+def test_repetition_needs_length_and_few_distinct_tokens():
+    assert repetition("显存 " * 300) and repetition("Dropout " * 50)
+    assert not repetition(FULL) and not repetition("显存 显存")
+
+
+def test_another_item_needs_a_clear_margin():
+    assert answers_another_item(0.80, 0.90) and not answers_another_item(0.85, 0.86)
+
+
+def test_grader_applies_the_gates(items):  # noqa: F811
+    g = make(items)
+    full = g.grade("mini.md#2", FULL, use_llm=False)
+    listed = g.grade("mini.md#2", "正则化、Dropout、早停", use_llm=False)
+    stuffed = g.grade("mini.md#2", "Dropout " * 300, use_llm=False)
+    assert full.score > 74 and full.reason == ""
+    assert listed.score <= 74 and listed.score > 0
+    assert (stuffed.score, stuffed.reason) == (0, "repetition")
+
+
+def test_another_topics_answer_scores_below_15(items):  # noqa: F811
+    from dataclasses import replace
+
+    from tutor.corpus.topics import tag_topics
+
+    tagged = [replace(it, topics=tag_topics(it)) for it in items]
+    assert tagged[0].topics and not set(tagged[0].topics) & set(tagged[1].topics)
+    g = make(tagged)
+    g.other_item_margin = 0.02  # the fake encoder has no fitted margin (the gate is off for it by default)
+    other = g.grade("mini.md#2", tagged[0].answer.replace("**", ""), use_llm=False)
+    own = g.grade("mini.md#2", FULL, use_llm=False)
+    assert other.score < 15 and other.reason == "other_item"
+    assert own.score > 74 and own.reason == ""

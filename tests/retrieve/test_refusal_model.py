@@ -1,0 +1,41 @@
+"""The fitted refusal model: loads for its own embedder only, and weighs the evidence sensibly."""
+from __future__ import annotations
+
+import json
+
+from tutor.retrieve.refusal import Signals
+from tutor.retrieve.refusal_model import FEATURES, MODEL_PATH, features, load_model, name_weight
+
+E5 = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["embedder"]
+
+
+def _f(**kw):
+    base = dict(dense=0.90, coverage=0.8, unknown_terms=(), named_terms=0, unknown_words=(), injection=False,
+                n_words=4)
+    return features(Signals(**(base | kw)), top_lexical=10.0, lexical_coverage=0.8)
+
+
+def test_model_is_tied_to_its_embedder(tmp_path):
+    assert load_model(E5) is not None and load_model(E5).names == FEATURES
+    assert load_model("hash-ngrams") is None
+    assert load_model(E5, tmp_path / "missing.json") is None
+
+
+def test_covered_question_is_answered_and_far_one_refused():
+    m = load_model(E5)
+    assert not m.refuse(_f())
+    assert m.refuse(_f(dense=0.80, coverage=0.0))
+
+
+def test_symptom_tokens_do_not_count_as_unknown_names():
+    m = load_model(E5)
+    plain = m.probability(_f())
+    assert m.probability(_f(unknown_terms=("NaN", "inf", "OOM"), named_terms=3)) == plain
+    assert m.probability(_f(unknown_terms=("NVLink",), named_terms=1)) > plain
+    assert name_weight("ZeRO-3") == 1.0 and name_weight("oom") == 0.0
+
+
+def test_more_similar_means_less_likely_refused():
+    m = load_model(E5)
+    probs = [m.probability(_f(dense=d)) for d in (0.82, 0.86, 0.90, 0.94)]
+    assert probs == sorted(probs, reverse=True)
