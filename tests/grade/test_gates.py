@@ -52,3 +52,17 @@ def test_another_topics_answer_scores_below_15(items):  # noqa: F811
     own = g.grade("mini.md#2", FULL, use_llm=False)
     assert other.score < 15 and other.reason == "other_item"
     assert own.score > 74 and own.reason == ""
+
+
+def test_stating_one_of_the_items_own_points_is_never_an_answer_to_another_topic(items):  # noqa: F811
+    from dataclasses import replace
+
+    from tutor.corpus.topics import tag_topics
+
+    tagged = [replace(it, topics=tag_topics(it)) for it in items]
+    g = make(tagged)
+    g.other_item_margin = -1.0  # so loose that every answer would look like another topic's
+    own_point = g.grade("mini.md#2", tagged[1].key_points[0], use_llm=False)
+    other = g.grade("mini.md#2", tagged[0].answer.replace("**", ""), use_llm=False)
+    assert own_point.reason != "other_item" and own_point.score >= 15
+    assert other.reason == "other_item"

@@ -224,7 +224,11 @@ class Grader:
     def _rule_grade(self, question: str, answer: str, item: Item, timings: dict, t0: float):
         """(item, prep, evidence, rule-marked wrong sentences, deterministic Grade) for one item."""
         prep = self.prepare(item)
-        ev = dataclasses.replace(self._measure(prep, answer), cap=self._cap(item, answer))
+        ev = self._measure(prep, answer)
+        # An answer that fully states one of this item's own points answers this item, however close its
+        # wording sits to another topic's question (a point of the "trends" item names 量化 and 剪枝).
+        own_point = ev.credits.size > 0 and float(ev.credits.max()) >= self.c.covered_at
+        ev = dataclasses.replace(ev, cap=self._cap(item, answer, check_other=not own_point))
         wrong = {s: cue for s, (_, cue) in ev.cues.items()}
         return item, prep, ev, wrong, self._grade(question, answer, item, prep, ev, wrong, {}, "off", timings, t0)
 
@@ -249,7 +253,7 @@ class Grader:
         topical = max(ramp(float(rel.max()), c.topical_none, c.topical_full), float(credits.max()))
         return _Evidence(units, sentences, credits, cues, topical, is_copy(answer, prep.reference))
 
-    def _cap(self, item: Item, answer: str) -> tuple[int, str]:
+    def _cap(self, item: Item, answer: str, check_other: bool = True) -> tuple[int, str]:
         """The gates (grade.gates): an answer to another topic's question, or a bare list of terms.
 
         "Another topic" needs topic tags on both items (tiny test corpora have none) and a margin fitted
@@ -257,7 +261,7 @@ class Grader:
         """
         margin = getattr(self, "other_item_margin", None) or OTHER_ITEM_MARGINS.get(self.encoder.model_id)
         others = [i for i, it in enumerate(self.items) if it.topics and not set(it.topics) & set(item.topics)]
-        if margin and item.topics and others:
+        if check_other and margin and item.topics and others:
             sims = self.anchors() @ self.encoder.encode_queries([answer[:1000]])[0]
             own = max(float(sims[i]) for i, it in enumerate(self.items) if set(it.refs) & set(item.refs))
             if answers_another_item(own, max(float(sims[i]) for i in others), margin):
