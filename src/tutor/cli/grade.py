@@ -79,7 +79,10 @@ def cmd_grade(args) -> int:
         def handle(row: dict) -> dict:
             if not str(row.get("question", "")).strip():
                 raise ValueError("each line needs a non-empty 'question'")
-            return grade_json(grader.grade(str(row["question"]), str(row.get("answer", "")), use_llm=not no_llm))
+            try:
+                return grade_json(grader.grade(str(row["question"]), str(row.get("answer", "")), use_llm=not no_llm))
+            except Exception as exc:  # noqa: BLE001 - one item's failure is that line's error, not the batch's exit
+                return {"question": row["question"], "error": f"grading failed: {exc.__class__.__name__}: {exc}"}
 
         return run_batch(args.batch, handle)
     grade = grader.grade(args.question, args.answer, use_llm=not no_llm)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from tutor.corpus.chunk import chunk_document
+from tutor.corpus.decode import Undecodable, decode_note
 from tutor.corpus.dedup import merge_duplicates
 from tutor.corpus.parse import parse_document
 from tutor.corpus.topics import tag_topics
@@ -32,7 +33,8 @@ def corpus_hash(corpus_dir: Path) -> str:
 def load_corpus(corpus_dir: Path) -> list[Item]:
     """Read every .md/.txt in corpus_dir into canonical, topic-tagged items.
 
-    Unreadable or non-UTF-8 files are skipped with a warning naming them.
+    UTF-8 (with or without BOM), UTF-16 with a BOM and GB18030/GBK are read (anything but UTF-8 is
+    logged, naming the encoding); binary or undecodable files are skipped with a warning naming them.
     """
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
@@ -40,10 +42,15 @@ def load_corpus(corpus_dir: Path) -> list[Item]:
     items: list[Item] = []
     for path in corpus_files(corpus_dir):
         try:
-            text = path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            log.warning("skipping %s: not readable as UTF-8 text (%s)", path.name, exc.__class__.__name__)
+            text, encoding = decode_note(path.read_bytes())
+        except OSError as exc:
+            log.warning("skipping %s: cannot read it (%s)", path.name, exc)
             continue
+        except Undecodable as exc:
+            log.warning("skipping %s: not a text file (%s)", path.name, exc)
+            continue
+        if encoding not in ("utf-8", "utf-8-sig"):
+            log.warning("%s: read as %s (not UTF-8)", path.name, encoding)
         parsed = parse_document(text, path.name) or chunk_document(text, path.name)
         items.extend(parsed)
     merged = merge_duplicates(items)
