@@ -13,6 +13,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 
+def cite(source: str, number) -> str:
+    """How a place is shown to a user: "notes.md #1.21", or just "notes.md" for a free-text chunk.
+
+    >>> cite("notes.md", "1.21"), cite("notes.md", None)
+    ('notes.md #1.21', 'notes.md')
+    """
+    return f"{source} #{number}" if number is not None else source
+
+
 @dataclass(frozen=True, order=True)
 class Ref:
     """One place in the corpus: a document file and an item number (None for a free-text chunk).

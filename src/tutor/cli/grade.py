@@ -14,6 +14,7 @@ import sys
 
 from tutor.grade.calibrate import BAND_ZH
 from tutor.cli.common import EVALS, err, run_batch, settings_of
+from tutor.records import cite
 
 STATUS_MARK = {"covered": "✓", "partial": "◐", "missed": "✗", "contradicted": "⚠"}
 
@@ -37,7 +38,7 @@ def _print(grade) -> None:
         return
     print(f"得分 {grade.score}/100 · {BAND_ZH.get(grade.band, grade.band)} ({grade.band})"
           + (" · 与参考答案几乎相同 (copied)" if grade.copied else ""))
-    print(f"对照：{grade.item.source} #{grade.item.number} {grade.matched_question}")
+    print(f"对照：{cite(grade.item.source, grade.item.number)} {grade.matched_question}")
     for p in grade.points:
         line = f"  {STATUS_MARK[p.status]} {p.point}"
         if p.evidence and p.status != "missed":

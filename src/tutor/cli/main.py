@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from tutor.cli.common import EVALS, err, retriever_of, run_batch, settings_of
+from tutor.records import cite
 
 log = logging.getLogger("tutor")
 
@@ -50,7 +51,7 @@ def cmd_search(args) -> int:
         return 0
     for rank, hit in enumerate(result["hits"], 1):
         dups = ", ".join(f"{d['source']}#{d['number']}" for d in hit["duplicates"][1:])
-        print(f"{rank}. [{hit['score']:.3f}] {hit['source']} #{hit['number']}  {hit['question']}")
+        print(f"{rank}. [{hit['score']:.3f}] {cite(hit['source'], hit['number'])}  {hit['question']}")
         print(f"   topics: {', '.join(hit['topics'])}" + (f"   also: {dups}" if dups else ""))
     if not result["hits"]:
         print("no results")

@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 3
 # Parameters that change what is built; a change in any of them makes a cached index stale.
 BUILD_PARAMS = {"node": "one per item", "vector": "mean of views: full text, question + key points",
-                "faiss": "IndexFlatIP", "lexical": "bm25s(jieba+domain words, CJK bigrams, ascii words) over text + code"}
+                "faiss": "IndexFlatIP", "lexical": "bm25s(jieba+domain words, CJK bigrams, ascii words) over text + code",
+                # The corpus hash can't see a parser change, and the items are what is built.
+                "parser": "markdown structure: headings, labels, lists, details (issue 12)"}
 
 
 def item_views(item: Item) -> list[str]:

@@ -10,6 +10,7 @@ import html
 
 from tutor.records import Hit, Item
 from tutor.corpus.topics import TOPICS, topic_label
+from tutor.records import cite
 
 ALL_TOPICS = "全部 all"
 
@@ -21,9 +22,9 @@ def _esc(text: str) -> str:
 
 def render_item(item: Item, score: float | None = None) -> str:
     """One item as safe HTML: heading with source and number, answer, 解析, duplicates."""
-    dups = ", ".join(f"{_esc(r.source)} #{r.number}" for r in item.refs[1:])
+    dups = ", ".join(f"{_esc(cite(r.source, r.number))}" for r in item.refs[1:])
     topics = " · ".join(topic_label(t) for t in item.topics)
-    head = f"<b>{_esc(item.question)}</b> <small>— {_esc(item.title)} ({_esc(item.source)} #{item.number})"
+    head = f"<b>{_esc(item.question)}</b> <small>— {_esc(item.title)} ({_esc(cite(item.source, item.number))})"
     head += f" · {topics}" + (f" · score {score:.3f}" if score is not None else "") + "</small>"
     body = f"<p>{_esc(item.answer).replace(chr(10), '<br>')}</p>"
     if item.explanation:
