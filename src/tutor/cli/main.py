@@ -28,6 +28,11 @@ def cmd_index(args) -> int:
     dups = sum(len(it.refs) for it in idx.items)
     print(f"index {idx.status}: {len(idx.items)} canonical items standing for {dups} corpus entries, "
           f"in {time.perf_counter() - t0:.1f} s → {settings_of(args).index_dir}")
+    from tutor.corpus.load import file_report
+
+    for name, row in file_report(idx.items).items():
+        print(f"  {name}: {row['items']} questions, {row['chunks']} text chunks"
+              + (f", {row['no_answer']} without an answer (not graded or asked)" if row["no_answer"] else ""))
     return 0
 
 

@@ -60,3 +60,20 @@ def load_corpus(corpus_dir: Path) -> list[Item]:
 def find_item(items: list[Item], ref: Ref) -> Item | None:
     """The canonical item standing for ref (directly or as a merged duplicate)."""
     return next((it for it in items if ref in it.refs), None)
+
+
+def file_report(items: list[Item]) -> dict[str, dict[str, int]]:
+    """Per corpus file: questions parsed, plain-text chunks, and questions with no reference answer.
+
+    >>> file_report([Item("a.md", 1, "", "Q？", answer="A"), Item("a.md", 2, "", "Q2？"),
+    ...              Item("n.txt", None, "", "n (1)", answer="x", kind="chunk", chunk=1)])
+    {'a.md': {'items': 2, 'chunks': 0, 'no_answer': 1}, 'n.txt': {'items': 0, 'chunks': 1, 'no_answer': 0}}
+    """
+    report: dict[str, dict[str, int]] = {}
+    for it in items:
+        empty = it.kind == "item" and not (it.answer.strip() or it.explanation.strip())
+        for ref in it.refs:  # a merged duplicate still counts for its own file
+            row = report.setdefault(ref.source, {"items": 0, "chunks": 0, "no_answer": 0})
+            row["items" if it.kind == "item" else "chunks"] += 1
+            row["no_answer"] += empty
+    return dict(sorted(report.items()))
