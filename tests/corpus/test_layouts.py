@@ -125,3 +125,12 @@ def test_dotted_numbers_are_citable():
     ref = parse_ref("t.md#1.21")
     assert ref == Ref("t.md", "1.21") and find_item(items, ref).question == "什么是 FSDP？"
     assert items[0].id == "t.md#1.21"
+
+
+def test_sub_headings_of_a_question_are_its_answer_not_more_items():
+    doc = "# LLM\n### 2.prefix LM 和 causal LM 区别是什么？\n\n两者注意力掩码不同。\n\n#### 2.1 Prefix LM\n\n前缀双向。\n\n" \
+          "#### 2.2 Causal LM\n\n只看左侧。\n\n### 3.LLMs复读机问题\n\n#### 3.1 什么是复读机问题？\n\n重复生成。\n"
+    items = parse_document(doc, "llm.md")
+    assert [(i.number, i.question) for i in items] == [("2", "prefix LM 和 causal LM 区别是什么？"),
+                                                       ("3.1", "什么是复读机问题？")]
+    assert "只看左侧。" in items[0].answer and items[1].title == "LLM › LLMs复读机问题"

@@ -32,6 +32,7 @@ _DETAILS = re.compile(r"</?details[^>]*>|<summary>(.*?)</summary>", re.I)
 # Must NOT catch links: `[text](url)` keeps its text (see _LINK).
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _PLACEHOLDER_ALT = re.compile(r"^(image|img|图片|图|pic|picture|screenshot)?[\w\-.]*\.(png|jpe?g|gif|svg)$|^(image|img|图片|图)[\w\-]*$|^$", re.I)
+_SUB_HEADING = re.compile(r"^#{1,6}\s+")  # only at line start: "C# 代码" or "#include" keep their "#"
 _LINK = re.compile(r"(?<!!)\[([^\]]+)\]\([^)]*\)")
 _CODE_CAPTION = re.compile(r"^\s*\*\*\s*(代码示例|示例代码|代码实现|源代码)")
 _OUTRO = re.compile(r"^\s*(以上是|以上就是|综上所述|通过上述|通过以上|希望对您有所帮助)")
@@ -136,6 +137,8 @@ def _parse_body(body: list[str]) -> dict:
             continue
         if _CODE_CAPTION.match(line):
             continue
+        # A sub-heading inside an answer ("#### 2.1 Prefix LM") is a line of it, without its marks.
+        line = _SUB_HEADING.sub("", line)
         sections[current or "prompt"].append(_clean_line(line))
     if fence:  # an unterminated fence still keeps its code
         code.append("\n".join(fence).strip("\n"))

@@ -114,6 +114,8 @@ def find_questions(lines: list[str]) -> list[Question]:
         text = _plain(h.text)
         while stack and stack[-1][0] >= h.level:
             stack.pop()
+        if h.line in taken:  # a sub-heading of an item ("#### 2.1 Prefix LM" under "### 2. …区别是什么？") is its answer
+            continue
         if _is_container(heads, i, end) or organises(text) or not (asks(text) or has_number(text)):
             stack.append((h.level, split_number(text)[1], split_number(text)[0]))
             continue
