@@ -24,6 +24,8 @@ from tutor.records import Item
 log = logging.getLogger(__name__)
 
 SUFFIXES = (".md", ".txt")
+# Only doc_title uses these now: the title is the first heading that is not a numbered item, as before
+# issue 12, so the seed articles keep their titles (the structure itself comes from markdown-it).
 _NUMBERED = re.compile(r"^(#{1,6})\s+(?:\*\*)?\s*(\d{1,3})\s*[.、．)]\s*(.+?)\s*(?:\*\*)?\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*$")
 # `<details>`/`<summary>` wrap answers in GitHub notes. Must NOT catch other HTML: that is kept as text.
