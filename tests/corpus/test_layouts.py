@@ -134,3 +134,8 @@ def test_sub_headings_of_a_question_are_its_answer_not_more_items():
     assert [(i.number, i.question) for i in items] == [("2", "prefix LM 和 causal LM 区别是什么？"),
                                                        ("3.1", "什么是复读机问题？")]
     assert "只看左侧。" in items[0].answer and items[1].title == "LLM › LLMs复读机问题"
+
+
+def test_one_rhetorical_bold_question_in_an_essay_does_not_swallow_it():
+    essay = "# 随笔\n\n今天聊聊显存。\n\n**为什么显存总是不够？**\n\n因为模型越来越大。\n\n后面还有很多段落。\n"
+    assert parse_document(essay, "essay.md") == []

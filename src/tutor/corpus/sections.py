@@ -33,6 +33,7 @@ class Question:
     body: list[str]
     context: tuple[str, ...] = ()  # the organising headings above it, outermost first
     parent: str | None = None  # the number of the nearest organising heading ("2" for "# 2.RAG解决的问题")
+    weak: bool = False  # found only by its shape (a bold or list line that asks), not by a heading or a Q label
 
 
 def _plain(text: str) -> str:
@@ -81,7 +82,8 @@ def _free_questions(lines: list[str], span: range, code: set[int], list_items: d
             if not q and i + 1 < len(lines):  # "**问题：**" alone: the question is the next line
                 q = lines[i + 1].strip()
             number = split_number(lines[i].lstrip("*# "))[0] or (re.findall(r"Q(\d{1,2})", lines[i][:6]) or [None])[0]
-            out.append(Question(number, q, [], context))
+            weak = not (label_of(lines[i]) or _SUMMARY.search(lines[i]))  # a bold or list line that asks
+            out.append(Question(number, q, [], context, weak=weak))
         elif out:
             out[-1].body.append(lines[i])
     for q in out:
@@ -137,6 +139,9 @@ def find_questions(lines: list[str]) -> list[Question]:
         for q in _free_questions(lines, span, blocks.code, list_items, blocks.rules, ctx):
             found.append((s, q))
     found.sort(key=lambda f: f[0])
+    if len(found) == 1 and found[0][1].weak:
+        # One bold "……？" in an essay is a rhetorical line, not a Q&A layout: chunk the essay instead.
+        found = []
     return _numbered([q for _, q in found])
 
 
