@@ -1,4 +1,4 @@
-"""Command line: `tutor index | search | models | ask | grade | eval` — parse, call, print; domain errors become messages.
+"""Command line: `tutor index | add | search | models | ask | grade | eval` — parse, call, print; domain errors become messages.
 
 Example:
     $ tutor search "显存不够怎么训练大模型" --json
@@ -115,7 +115,7 @@ def eval_retrieval_cmd(args) -> int:
 
 EVALS["retrieval"] = eval_retrieval_cmd
 # Modules that add subcommands via register(sub, common): one per mode keeps this file small.
-COMMAND_MODULES = ("tutor.cli.ask", "tutor.cli.grade", "tutor.cli.interview")
+COMMAND_MODULES = ("tutor.cli.ask", "tutor.cli.grade", "tutor.cli.interview", "tutor.cli.library")
 
 
 def build_parser() -> argparse.ArgumentParser:
