@@ -85,6 +85,12 @@ class Tutor:
         self._lock = threading.Lock()
         self._graders: dict[bool, object] = {}  # use_llm → Grader (its per-item caches are worth sharing)
 
+    def use_retriever(self, retriever: Retriever) -> None:
+        """Switch to a retriever over a rebuilt index (after notes were added); graders are rebuilt on next use."""
+        with self._lock:
+            self.retriever = retriever
+            self._graders.clear()  # each held the old retriever, so it could not find the new items
+
     @property
     def items(self):
         return self.retriever.index.items
