@@ -78,3 +78,22 @@ def test_resuming_a_session_skips_removed_items(before_and_after):
     assert session["queue"] == [kept_id] and session["phase"] == "done"
     assert msgs[-1]["kind"] == "report" and [q["item"] for q in msgs[-1]["data"]["report"]["questions"]] == [kept_id]
     assert new.store.unfinished_session("p", "interview") is None
+
+
+def test_resuming_at_a_follow_up_on_a_removed_item_keeps_its_grade_and_moves_on(mini_corpus, tmp_path):
+    (mini_corpus / "extra.md").write_text(EXTRA, encoding="utf-8")
+    s = Settings(home=tmp_path, corpus_dir=mini_corpus, data_dir=tmp_path / "data")
+    store = Store(s.data_dir / "progress.sqlite3")
+    old, tutor = _interviewer(s, store)
+    kept_id = next(it.id for it in tutor.items if it.source == "mini.md")
+    session, _ = old.start("f", n=2, seed=1)
+    session.update(queue=["extra.md#1", kept_id], index=0, phase="followup", turns=[
+        {"item": "extra.md#1", "question": "什么是流水线并行？", "answer": "切分", "score": 40, "band": "partial",
+         "hints": 0, "points": 2, "missed": [], "followup": {"point": "气泡", "status": "missed", "question": "气泡？"}}])
+    store.save_session(session)
+    (mini_corpus / "extra.md").unlink()
+    new, _ = _interviewer(s, store)
+    resumed, msgs = new.resume("f", mode="interview")
+    assert resumed["turns"][0]["final_score"] == 40 and resumed["index"] == 1
+    assert msgs[-1]["kind"] == "question" and msgs[-1]["data"]["item"] == kept_id
+    assert new.store.latest_scores("f") == {"extra.md#1": 40}
