@@ -43,6 +43,28 @@ def open_retriever(settings: Settings, encoder=None, force_rebuild: bool = False
     return Retriever(index, lexical_weight=settings.lexical_weight, candidates=settings.candidates, mode=mode)
 
 
+def add_notes(settings: Settings, paths, encoder=None, show_progress: bool = False,
+              progress: Callable[[str], None] = print):
+    """Copy note files/folders into the corpus and reindex (only the new files' texts are embedded).
+
+    Args:
+        settings: paths and parameters (the corpus folder receives the files).
+        paths: .md/.txt files or folders.
+        encoder: an Encoder; default loads the configured embedder.
+
+    Returns:
+        (plan, retriever): the AddPlan, and a Retriever over the new index — None when the plan was
+        refused, in which case nothing was copied.
+    """
+    from tutor.corpus.add import apply_add, plan_add
+
+    plan = plan_add(list(paths), settings.corpus_dir)
+    if plan.refused:
+        return plan, None
+    apply_add(plan, settings.corpus_dir)
+    return plan, open_retriever(settings, encoder=encoder, show_progress=show_progress, progress=progress)
+
+
 class Tutor:
     """The composed application: settings, a retriever, and a generator loaded on first use.
 
@@ -62,6 +84,12 @@ class Tutor:
         self._generator = generator
         self._lock = threading.Lock()
         self._graders: dict[bool, object] = {}  # use_llm → Grader (its per-item caches are worth sharing)
+
+    def use_retriever(self, retriever: Retriever) -> None:
+        """Switch to a retriever over a rebuilt index (after notes were added); graders are rebuilt on next use."""
+        with self._lock:
+            self.retriever = retriever
+            self._graders.clear()  # each held the old retriever, so it could not find the new items
 
     @property
     def items(self):

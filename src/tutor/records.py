@@ -13,12 +13,25 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 
+def cite(source: str, number) -> str:
+    """How a place is shown to a user: "notes.md #1.21", or just "notes.md" for a free-text chunk.
+
+    >>> cite("notes.md", "1.21"), cite("notes.md", None)
+    ('notes.md #1.21', 'notes.md')
+    """
+    return f"{source} #{number}" if number is not None else source
+
+
 @dataclass(frozen=True, order=True)
 class Ref:
-    """One place in the corpus: a document file and an item number (None for a free-text chunk)."""
+    """One place in the corpus: a document file and an item number (None for a free-text chunk).
+
+    The number is an int for plainly numbered documents (the seeds), else the document's own dotted
+    number as a string ("1.21"), so a citation reads as the notes do: "notes.md#1.21".
+    """
 
     source: str
-    number: int | None
+    number: int | str | None
 
     @property
     def key(self) -> str:
@@ -37,7 +50,7 @@ class Item:
     """
 
     source: str
-    number: int | None
+    number: int | str | None  # see Ref
     title: str  # the document's title, for display
     question: str  # the numbered heading
     prompt: str = ""  # the 题目/面试题 paragraph, when the item has one
@@ -134,7 +147,7 @@ class PointResult:
     status: str  # "covered", "partial", "missed" or "contradicted"
     evidence: str = ""  # the candidate's sentence that covers or contradicts it ("" when missed)
     source: str = ""  # corpus file of the item the point belongs to
-    number: int | None = None  # that item's number
+    number: int | str | None = None  # that item's number
     credit: float = 0.0  # deterministic match strength in [0, 1] (0 once contradicted)
     kind: str = "answer"  # "answer" (a key point) or "explanation" (a 解析 sentence, half weight)
     judge: str = ""  # the LLM judge's verdict for this point ("" when no judge ran)

@@ -126,7 +126,7 @@ def test_near_duplicates_merge_and_keep_every_ref():
 
 def test_free_text_documents_are_chunked_and_bad_files_skipped(tmp_path, caplog, mini_corpus):
     (mini_corpus / "notes.txt").write_text("这是笔记。" * 150 + "\n\nNVLink 是互联。", encoding="utf-8")
-    (mini_corpus / "broken.md").write_bytes("过拟合".encode("gbk"))
+    (mini_corpus / "broken.md").write_bytes(b"\x00\x01binary\x00")
     (mini_corpus / "image.png").write_bytes(b"\x89PNG")
     with caplog.at_level(logging.WARNING):
         items = load_corpus(mini_corpus)

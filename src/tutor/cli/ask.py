@@ -11,6 +11,7 @@ import json
 import sys
 
 from tutor.cli.common import EVALS, err, run_batch, settings_of
+from tutor.records import cite
 
 
 def _asker(args):
@@ -29,7 +30,7 @@ def _print_stream(asker, question: str, history: list[dict], no_llm: bool) -> di
             print(f"[注意] {ev['text']}")
         elif ev["type"] == "reference":
             ref = ev["reference"]
-            print(f"── 参考答案 [1] {ref['title']} · {ref['source']} #{ref['number']}：{ref['question']}")
+            print(f"── 参考答案 [1] {ref['title']} · {cite(ref['source'], ref['number'])}：{ref['question']}")
             print(ref["text"])
             if not no_llm:
                 print("── 导师回答（生成中…）", flush=True)
@@ -47,7 +48,7 @@ def _print_stream(asker, question: str, history: list[dict], no_llm: bool) -> di
         for s in answer.unsupported:
             print(f"  ⚠ 未找到依据 (unsupported): {s}")
     if answer.citations:
-        print("来源: " + "; ".join(f"[{i}] {r.source} #{r.number}" for i, r in enumerate(answer.citations, 1)))
+        print("来源: " + "; ".join(f"[{i}] {cite(r.source, r.number)}" for i, r in enumerate(answer.citations, 1)))
     t = answer.timings
     print(f"(检索 {t.get('retrieval_s', 0):.2f}s" + (f" · 首字 {t['first_token_s']:.2f}s" if "first_token_s" in t else "")
           + f" · 共 {t.get('total_s', 0):.2f}s)")

@@ -14,6 +14,7 @@ import sys
 
 from tutor.grade.calibrate import BAND_ZH
 from tutor.cli.common import EVALS, err, run_batch, settings_of
+from tutor.records import cite
 
 STATUS_MARK = {"covered": "✓", "partial": "◐", "missed": "✗", "contradicted": "⚠"}
 
@@ -37,7 +38,7 @@ def _print(grade) -> None:
         return
     print(f"得分 {grade.score}/100 · {BAND_ZH.get(grade.band, grade.band)} ({grade.band})"
           + (" · 与参考答案几乎相同 (copied)" if grade.copied else ""))
-    print(f"对照：{grade.item.source} #{grade.item.number} {grade.matched_question}")
+    print(f"对照：{cite(grade.item.source, grade.item.number)} {grade.matched_question}")
     for p in grade.points:
         line = f"  {STATUS_MARK[p.status]} {p.point}"
         if p.evidence and p.status != "missed":
@@ -79,7 +80,10 @@ def cmd_grade(args) -> int:
         def handle(row: dict) -> dict:
             if not str(row.get("question", "")).strip():
                 raise ValueError("each line needs a non-empty 'question'")
-            return grade_json(grader.grade(str(row["question"]), str(row.get("answer", "")), use_llm=not no_llm))
+            try:
+                return grade_json(grader.grade(str(row["question"]), str(row.get("answer", "")), use_llm=not no_llm))
+            except Exception as exc:  # noqa: BLE001 - one item's failure is that line's error, not the batch's exit
+                return {"question": row["question"], "error": f"grading failed: {exc.__class__.__name__}: {exc}"}
 
         return run_batch(args.batch, handle)
     grade = grader.grade(args.question, args.answer, use_llm=not no_llm)

@@ -1,4 +1,4 @@
-"""Command line: `tutor index | search | models | ask | grade | eval` — parse, call, print; domain errors become messages.
+"""Command line: `tutor index | add | search | models | ask | grade | eval` — parse, call, print; domain errors become messages.
 
 Example:
     $ tutor search "显存不够怎么训练大模型" --json
@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from tutor.cli.common import EVALS, err, retriever_of, run_batch, settings_of
+from tutor.records import cite
 
 log = logging.getLogger("tutor")
 
@@ -27,6 +28,11 @@ def cmd_index(args) -> int:
     dups = sum(len(it.refs) for it in idx.items)
     print(f"index {idx.status}: {len(idx.items)} canonical items standing for {dups} corpus entries, "
           f"in {time.perf_counter() - t0:.1f} s → {settings_of(args).index_dir}")
+    from tutor.corpus.load import file_report
+
+    for name, row in file_report(idx.items).items():
+        print(f"  {name}: {row['items']} questions, {row['chunks']} text chunks"
+              + (f", {row['no_answer']} without an answer (not graded or asked)" if row["no_answer"] else ""))
     return 0
 
 
@@ -54,7 +60,7 @@ def cmd_search(args) -> int:
         return 0
     for rank, hit in enumerate(result["hits"], 1):
         dups = ", ".join(f"{d['source']}#{d['number']}" for d in hit["duplicates"][1:])
-        print(f"{rank}. [{hit['score']:.3f}] {hit['source']} #{hit['number']}  {hit['question']}")
+        print(f"{rank}. [{hit['score']:.3f}] {cite(hit['source'], hit['number'])}  {hit['question']}")
         print(f"   topics: {', '.join(hit['topics'])}" + (f"   also: {dups}" if dups else ""))
     if not result["hits"]:
         print("no results")
@@ -113,7 +119,7 @@ def eval_retrieval_cmd(args) -> int:
 
 EVALS["retrieval"] = eval_retrieval_cmd
 # Modules that add subcommands via register(sub, common): one per mode keeps this file small.
-COMMAND_MODULES = ("tutor.cli.ask", "tutor.cli.grade", "tutor.cli.interview")
+COMMAND_MODULES = ("tutor.cli.ask", "tutor.cli.grade", "tutor.cli.interview", "tutor.cli.library")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from tutor.corpus.chunk import chunk_document
+from tutor.corpus.decode import Undecodable, decode_note
 from tutor.corpus.dedup import merge_duplicates
 from tutor.corpus.parse import parse_document
 from tutor.corpus.topics import tag_topics
@@ -32,7 +33,8 @@ def corpus_hash(corpus_dir: Path) -> str:
 def load_corpus(corpus_dir: Path) -> list[Item]:
     """Read every .md/.txt in corpus_dir into canonical, topic-tagged items.
 
-    Unreadable or non-UTF-8 files are skipped with a warning naming them.
+    UTF-8 (with or without BOM), UTF-16 with a BOM and GB18030/GBK are read (anything but UTF-8 is
+    logged, naming the encoding); binary or undecodable files are skipped with a warning naming them.
     """
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
@@ -40,10 +42,15 @@ def load_corpus(corpus_dir: Path) -> list[Item]:
     items: list[Item] = []
     for path in corpus_files(corpus_dir):
         try:
-            text = path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            log.warning("skipping %s: not readable as UTF-8 text (%s)", path.name, exc.__class__.__name__)
+            text, encoding = decode_note(path.read_bytes())
+        except OSError as exc:
+            log.warning("skipping %s: cannot read it (%s)", path.name, exc)
             continue
+        except Undecodable as exc:
+            log.warning("skipping %s: not a text file (%s)", path.name, exc)
+            continue
+        if encoding not in ("utf-8", "utf-8-sig"):
+            log.warning("%s: read as %s (not UTF-8)", path.name, encoding)
         parsed = parse_document(text, path.name) or chunk_document(text, path.name)
         items.extend(parsed)
     merged = merge_duplicates(items)
@@ -53,3 +60,20 @@ def load_corpus(corpus_dir: Path) -> list[Item]:
 def find_item(items: list[Item], ref: Ref) -> Item | None:
     """The canonical item standing for ref (directly or as a merged duplicate)."""
     return next((it for it in items if ref in it.refs), None)
+
+
+def file_report(items: list[Item]) -> dict[str, dict[str, int]]:
+    """Per corpus file: questions parsed, plain-text chunks, and questions with no reference answer.
+
+    >>> file_report([Item("a.md", 1, "", "Q？", answer="A"), Item("a.md", 2, "", "Q2？"),
+    ...              Item("n.txt", None, "", "n (1)", answer="x", kind="chunk", chunk=1)])
+    {'a.md': {'items': 2, 'chunks': 0, 'no_answer': 1}, 'n.txt': {'items': 0, 'chunks': 1, 'no_answer': 0}}
+    """
+    report: dict[str, dict[str, int]] = {}
+    for it in items:
+        empty = it.kind == "item" and not (it.answer.strip() or it.explanation.strip())
+        for ref in it.refs:  # a merged duplicate still counts for its own file
+            row = report.setdefault(ref.source, {"items": 0, "chunks": 0, "no_answer": 0})
+            row["items" if it.kind == "item" else "chunks"] += 1
+            row["no_answer"] += empty
+    return dict(sorted(report.items()))

@@ -1,8 +1,12 @@
-"""Documents → items: parse numbered interview items and extract their key points.
+"""Documents → items: questions found from markdown structure, their answers and key points.
 
-Pure: standard library only. Handles the heading and label styles of the five articles
-(`#### 3. 问题` / `### 3.` / `## 3.`; `**题目：**`, `### **面试题**`, `**答案：**`,
-`### **答案解析**`, `**解析：**`); any other document is chunked by sentences.
+Pure (markdown-it, no models). A question is a heading that asks or is numbered (`## 3.`,
+`#### 1.21`, `（1）`, `Q1`, a bare `……？`), or, outside such headings, a Q/问题/题目 label line, a
+bold question line, a top-level numbered list item that asks, or a `<summary>` that asks. Its answer
+is everything up to the next heading at the same or a higher level (or a `---` rule, or the next
+question); answer/解析 labels (答案, 回答, 参考答案, Answer, A:, 解析, 分析…) split it when present.
+Headings that only organise (理论篇, 概述) hold questions and give them context in the title.
+A document with no question at all is chunked by sentences (chunk.py).
 
 Example:
     >>> doc = "# 标题\\n\\n## 1. 什么是过拟合？\\n\\n**答案：** 模型记住了训练集。\\n\\n**解析：** 泛化差。\\n"
@@ -13,18 +17,25 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
 
+from tutor.corpus.labels import label_of
 from tutor.records import Item
 
 log = logging.getLogger(__name__)
 
 SUFFIXES = (".md", ".txt")
+# Only doc_title uses these now: the title is the first heading that is not a numbered item, as before
+# issue 12, so the seed articles keep their titles (the structure itself comes from markdown-it).
 _NUMBERED = re.compile(r"^(#{1,6})\s+(?:\*\*)?\s*(\d{1,3})\s*[.、．)]\s*(.+?)\s*(?:\*\*)?\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*$")
-# A label line: optional heading marks, bold label, optional colon, then maybe inline text.
-_LABEL = re.compile(r"^\s*(?:#{1,6}\s*)?\*\*\s*(题目|面试题|答案解析|参考答案|答案|解析)\s*[：:]?\s*\*\*\s*[：:]?\s*(.*)$")
-_SECTION = {"题目": "prompt", "面试题": "prompt", "答案解析": "answer", "参考答案": "answer", "答案": "answer", "解析": "explanation"}
+# `<details>`/`<summary>` wrap answers in GitHub notes. Must NOT catch other HTML: that is kept as text.
+_DETAILS = re.compile(r"</?details[^>]*>|<summary>(.*?)</summary>", re.I)
+# Markdown images: the alt text carries meaning unless it is a placeholder ("image", "图片", a file name).
+# Must NOT catch links: `[text](url)` keeps its text (see _LINK).
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_PLACEHOLDER_ALT = re.compile(r"^(image|img|图片|图|pic|picture|screenshot)?[\w\-.]*\.(png|jpe?g|gif|svg)$|^(image|img|图片|图)[\w\-]*$|^$", re.I)
+_SUB_HEADING = re.compile(r"^#{1,6}\s+")  # only at line start: "C# 代码" or "#include" keep their "#"
+_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\([^)]*\)")
 _CODE_CAPTION = re.compile(r"^\s*\*\*\s*(代码示例|示例代码|代码实现|源代码)")
 _OUTRO = re.compile(r"^\s*(以上是|以上就是|综上所述|通过上述|通过以上|希望对您有所帮助)")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.、)])\s+(.*\S)\s*$")
@@ -39,6 +50,7 @@ def strip_md(text: str) -> str:
     >>> strip_md("**数据并行：**  将数据  切分")
     '数据并行： 将数据 切分'
     """
+    text = re.sub(r"\\([*_`\[\]#|\\])", r"\1", text)  # markdown escapes (`\*\*`) are the characters themselves
     text = re.sub(r"\*\*|__|`", "", text)
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
 
@@ -80,93 +92,106 @@ def doc_title(lines: list[str]) -> str:
     return ""
 
 
-def _item_level(lines: list[str]) -> int | None:
-    """The heading level the numbered items use (code-fence comments like `# 加载模型` excluded)."""
-    levels, fenced = Counter(), False
-    for line in lines:
-        if line.lstrip().startswith("```"):
-            fenced = not fenced
-        elif not fenced and (m := _NUMBERED.match(line)):
-            levels[len(m.group(1))] += 1
-    return levels.most_common(1)[0][0] if levels else None
+
+
+def _clean_line(line: str) -> str:
+    """Images keep a meaningful alt text, links their text; everything else is left as written."""
+    if "](" not in line:
+        return line
+    line = _IMAGE.sub(lambda m: "" if _PLACEHOLDER_ALT.match(m.group(1).strip()) else m.group(1), line)
+    return _LINK.sub(r"\1", line)
 
 
 def _parse_body(body: list[str]) -> dict:
+    """Split an item's lines into prompt / answer / explanation by their labels, code kept apart.
+
+    Text before any label is the question's own wording (a seed article has no 题目 label at all);
+    with no answer label at all, that text is the answer (most notes put the answer right under the
+    question).
+    """
     sections = {"prompt": [], "answer": [], "explanation": []}
     code: list[str] = []
     current, fence = None, None
     for line in body:
         if fence is not None:
-            if line.lstrip().startswith("```"):
+            if line.lstrip().startswith(("```", "~~~")):
                 code.append("\n".join(fence).strip("\n"))
                 fence = None
             else:
                 fence.append(line)
             continue
-        if line.lstrip().startswith("```"):
+        if line.lstrip().startswith(("```", "~~~")):
             fence = []
             continue
-        m = _LABEL.match(line)
-        if m:
-            current = _SECTION[m.group(1)]
-            if m.group(2).strip():
-                sections[current].append(m.group(2))
+        if "<details" in line or "<summary" in line or "</details" in line:
+            # A `<summary>答案</summary>` opens the answer; the tags themselves are not text.
+            summary = next((m.group(1) for m in _DETAILS.finditer(line) if m.group(1)), None)
+            if summary is not None and (lab := label_of(strip_md(summary) + "：")):
+                current = lab[0]
+            line = _DETAILS.sub("", line)
+            if not line.strip():
+                continue
+        lab = label_of(line)
+        if lab:
+            current = lab[0]
+            if lab[1].strip():
+                sections[current].append(_clean_line(lab[1]))
             continue
         if _CODE_CAPTION.match(line):
             continue
-        # Text before any label is the question's own wording (002 has no 题目 label at all).
-        sections[current or "prompt"].append(line)
+        # A sub-heading inside an answer ("#### 2.1 Prefix LM") is a line of it, without its marks.
+        line = _SUB_HEADING.sub("", line)
+        sections[current or "prompt"].append(_clean_line(line))
     if fence:  # an unterminated fence still keeps its code
         code.append("\n".join(fence).strip("\n"))
     out = {k: "\n".join(v).strip() for k, v in sections.items()}
+    if not out["answer"] and not any((lab := label_of(ln)) and lab[0] == "prompt" for ln in body):
+        out["answer"], out["prompt"] = "\n".join(filter(None, (out["prompt"], out["answer"]))), ""
     out["code"] = tuple(c for c in code if c.strip())
     return out
 
 
+def make_item(source: str, number, title: str, question: str, body: list[str]) -> Item:
+    """One Item from a question and its body lines (labels split, key points extracted)."""
+    parts = _parse_body(body)
+    # An answer that is only a command or a snippet ("nvidia-smi topo -m") is still the answer.
+    answer = parts["answer"] or "\n".join(parts["code"])
+    return Item(source=source, number=number, title=title, question=question,
+                prompt=strip_md(parts["prompt"]), answer=answer,
+                explanation=strip_md(parts["explanation"]), code=parts["code"],
+                key_points=key_points(answer))
+
+
+def cut_outro(body: list[str]) -> list[str]:
+    """The closing boilerplate ("以上是……希望对您有所帮助") is not part of the last item."""
+    cut = next((i for i, ln in enumerate(body) if _OUTRO.match(ln)), len(body))
+    return body[:cut]
+
+
 def parse_document(text: str, source: str) -> list[Item]:
-    """Parse one article into its numbered items, in document order.
+    """Parse one document into its question items, in document order.
 
     Args:
         text: the document's markdown.
         source: its file name, kept on every item for citations.
 
     Returns:
-        One Item per numbered heading (empty when the document has none).
+        One Item per question found (empty when the document asks nothing).
+
+    Example:
+        >>> doc = "# 分布式\\n### 1. 理论篇\\n#### 1.1 什么是数据并行？\\n切分数据。\\n#### 1.2 什么是张量并行？\\n切分层。\\n"
+        >>> [(i.number, i.question, i.answer, i.title) for i in parse_document(doc, "d.md")]
+        [('1.1', '什么是数据并行？', '切分数据。', '分布式 › 理论篇'), ('1.2', '什么是张量并行？', '切分层。', '分布式 › 理论篇')]
     """
+    from tutor.corpus.sections import find_questions
+
     lines = text.splitlines()
-    level = _item_level(lines)
-    if level is None:
-        return []
     title = doc_title(lines)
-    raw: list[tuple[int, str, list[str]]] = []
-    fenced = False
-    for line in lines:
-        is_fence = line.lstrip().startswith("```")
-        if not fenced and not is_fence:
-            m = _NUMBERED.match(line)
-            h = _HEADING.match(line)
-            if m and len(m.group(1)) == level:
-                raw.append((int(m.group(2)), strip_md(m.group(3)), []))
-                continue
-            if raw and (line.strip() == "---" or (h and len(h.group(1)) < level)):
-                raw.append((-1, "", []))  # a separator or higher heading closes the item
-                continue
-        if is_fence:
-            fenced = not fenced
-        if raw:
-            raw[-1][2].append(line)
-    raw = [r for r in raw if r[0] >= 0]
-    if raw:  # the closing boilerplate ("以上是……希望对您有所帮助") is not part of the last item
-        body = raw[-1][2]
-        cut = next((i for i, ln in enumerate(body) if _OUTRO.match(ln)), len(body))
-        del body[cut:]
+    found = find_questions(lines)
     items = []
-    for number, question, body in raw:
-        parts = _parse_body(body)
-        items.append(Item(
-            source=source, number=number, title=title, question=question,
-            prompt=strip_md(parts["prompt"]), answer=parts["answer"],
-            explanation=strip_md(parts["explanation"]), code=parts["code"],
-            key_points=key_points(parts["answer"]),
-        ))
+    for k, q in enumerate(found):
+        body = cut_outro(q.body) if k == len(found) - 1 else q.body
+        context = " › ".join(c for c in q.context if _TITLE_PREFIX.sub("", strip_md(c)) != title)
+        full_title = " › ".join(filter(None, (title, context)))
+        items.append(make_item(source, q.number, full_title, q.question, body))
     return items

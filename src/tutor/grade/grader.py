@@ -39,7 +39,9 @@ from tutor.grade.gates import (OFF_ITEM_CAP, OTHER_ITEM_MARGINS, TERM_LIST_CAP, 
     repetition)
 from tutor.records import Grade, Item, PointResult, Ref
 
-_REF = re.compile(r"^\s*([\w.\-]+\.(?:md|txt))\s*(?:#|\s)\s*(\d{1,4})\s*$", re.IGNORECASE)
+# "file.md#3", "file.md 3", "笔记.md#1.21", "notes.md#3.4.12-2". Must NOT catch a question that merely
+# names a file ("notes.md 里讲了什么"): the whole text must be a file name and a number.
+_REF = re.compile(r"^\s*([\w.\-（）()]+\.(?:md|txt))\s*(?:#|§|\s)\s*(\d{1,4}(?:\.\d{1,4})*(?:-\d{1,2})?)\s*$", re.I)
 # A second item whose fused retrieval score is within this share of the best one is an equally good
 # reading of a free-text question ("speed up inference" = 推理速度 or 推理性能); the answer is graded
 # against both and kept where it fits best. Not fitted: "within 10%".
@@ -79,11 +81,14 @@ def model_answer(item: Item) -> str:
 def parse_ref(text: str) -> Ref | None:
     """An item given by reference: "file.md#3" or "file.md 3".
 
-    >>> parse_ref("hpc-for-llm-datacenter.md#5"), parse_ref("什么是过拟合")
-    (Ref(source='hpc-for-llm-datacenter.md', number=5), None)
+    >>> parse_ref("hpc-for-llm-datacenter.md#5"), parse_ref("什么是过拟合"), parse_ref("分布式.md#1.21")
+    (Ref(source='hpc-for-llm-datacenter.md', number=5), None, Ref(source='分布式.md', number='1.21'))
     """
     m = _REF.match(text or "")
-    return Ref(m.group(1), int(m.group(2))) if m else None
+    if not m:
+        return None
+    n = m.group(2)
+    return Ref(m.group(1), int(n) if n.isdigit() else n)
 
 
 class Grader:
@@ -131,6 +136,9 @@ class Grader:
         """An item's points and point vectors (computed once per item)."""
         if item.id not in self._prepared:
             points = reference_points(item)
+            if not points and (text := strip_md(item.answer or item.explanation)):
+                # A short answer ("不适合。") makes no ≥6-character sentence: the whole text is the point.
+                points = (KeyPoint("", text[:500]),)
             vectors = self.encoder.encode_queries([p.text for p in points]) if points else np.zeros((0, 1))
             terms = [distinctive_terms(p, self.frequencies()) for p in points]
             self._prepared[item.id] = _Prepared(points, vectors, model_answer(item), terms)
@@ -197,6 +205,12 @@ class Grader:
                         reason=how, timings=timings)
             return
         prep = self.prepare(item)
+        if not prep.points:  # no reference answer (a heading with nothing under it): nothing to grade against
+            timings["total_s"] = round(time.perf_counter() - t0, 3)
+            yield Grade(question, answer, None, None, item.ref, feedback=abstain_feedback("no_reference", answer),
+                        abstained=True, reason="no_reference", matched_question=item.question, timings=timings)
+            return
+        items = [it for it in items if self.prepare(it).points]  # an alternative reading needs a reference too
         reason = non_answer(answer, question) or non_answer(answer, item.question) or (
             "repetition" if repetition(answer) else None)
         if reason:

@@ -4,6 +4,7 @@ Layout of the index folder:
     manifest.json   format version, embedder id, corpus hash, build parameters, item count
     vector/         llama-index storage (docstore, index store, FAISS vector store)
     lexical/        bm25s index + item ids
+    embeddings/     vector cache by passage text (index/vectors.py): a rebuild embeds only new texts
 
 Example:
     >>> from tutor.index.embed import HashEncoder
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from tutor.index.embed import Encoder, as_llama_embedding
 from tutor.index.lexical import LexicalIndex
+from tutor.index.vectors import CACHE_DIR, VectorCache
 from tutor.records import Item
 
 log = logging.getLogger(__name__)
@@ -28,7 +30,9 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 3
 # Parameters that change what is built; a change in any of them makes a cached index stale.
 BUILD_PARAMS = {"node": "one per item", "vector": "mean of views: full text, question + key points",
-                "faiss": "IndexFlatIP", "lexical": "bm25s(jieba+domain words, CJK bigrams, ascii words) over text + code"}
+                "faiss": "IndexFlatIP", "lexical": "bm25s(jieba+domain words, CJK bigrams, ascii words) over text + code",
+                # The corpus hash can't see a parser change, and the items are what is built.
+                "parser": "markdown structure: headings, labels, lists, details (issue 12)"}
 
 
 def item_views(item: Item) -> list[str]:
@@ -55,7 +59,8 @@ class CorpusIndex:
     vector: object  # llama_index.core.VectorStoreIndex
     lexical: LexicalIndex
     encoder: Encoder | None = None  # the embedder the vectors came from (answer/grade stages reuse it)
-    status: str = ""  # what loading did: "loaded", "built (reason)"
+    status: str = ""  # what loading did: "loaded", "built (reason; N new texts embedded)"
+    embedded: int = 0  # texts this build had to embed (0 when loaded): the cost of an incremental rebuild
     by_id: dict[str, Item] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -78,16 +83,14 @@ def lexical_text(item: Item) -> str:
     return "\n".join((item.text(), *item.code))
 
 
-def _nodes(items: list[Item], encoder: Encoder, show_progress: bool):
-    """One llama-index node per item, carrying its precomputed multi-view embedding."""
-    import numpy as np
+def _nodes(items: list[Item], encoder: Encoder, cache: VectorCache, show_progress: bool):
+    """One llama-index node per item, carrying its multi-view embedding (new texts embedded, the rest cached)."""
     from llama_index.core.schema import TextNode
 
     views = [item_views(it) for it in items]
     n_views = len(views[0])
-    # One batched call (sentence-transformers sorts by length) is ~5x faster than per-item calls.
-    flat = encoder.encode_passages([v for vs in views for v in vs], progress=show_progress)
-    vectors = np.asarray(flat).reshape(len(items), n_views, -1).mean(axis=1)
+    flat = cache.embed([v for vs in views for v in vs], encoder, progress=show_progress)
+    vectors = flat.reshape(len(items), n_views, -1).mean(axis=1)
     return [TextNode(id_=it.id, text=it.text(), embedding=vec.tolist(),
                      metadata={"source": it.source, "number": it.number},
                      excluded_embed_metadata_keys=["source", "number"],
@@ -95,10 +98,12 @@ def _nodes(items: list[Item], encoder: Encoder, show_progress: bool):
 
 
 def build_index(items: list[Item], encoder: Encoder, index_dir: Path, corpus_hash: str,
-                show_progress: bool = True) -> CorpusIndex:
-    """Embed every item into FAISS via llama-index, build BM25, persist both, then the manifest.
+                show_progress: bool = True, reuse_vectors: bool = True) -> CorpusIndex:
+    """Assemble FAISS (via llama-index) from cached or new item vectors, build BM25, persist both, then the manifest.
 
-    Written to a sibling temp folder and swapped in, so an interrupted build never leaves a half index.
+    Only texts missing from the embedding cache are embedded (reuse_vectors=False re-embeds all);
+    FAISS and BM25 are always rebuilt whole, since over a few hundred items that takes well under a
+    second. Written to a sibling temp folder and swapped in, so an interrupted build never leaves a half index.
     """
     import faiss
     from llama_index.core import StorageContext, VectorStoreIndex
@@ -110,18 +115,22 @@ def build_index(items: list[Item], encoder: Encoder, index_dir: Path, corpus_has
     tmp = index_dir.with_name(index_dir.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
+    cache = VectorCache.load(index_dir / CACHE_DIR, encoder) if reuse_vectors else VectorCache()
     store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(encoder.dim))
     storage = StorageContext.from_defaults(vector_store=store)
-    vector = VectorStoreIndex(_nodes(items, encoder, show_progress), storage_context=storage,
+    vector = VectorStoreIndex(_nodes(items, encoder, cache, show_progress), storage_context=storage,
                               embed_model=as_llama_embedding(encoder))
     vector.storage_context.persist(persist_dir=str(tmp / "vector"))
     lexical = LexicalIndex.build([it.id for it in items], [lexical_text(it) for it in items])
     lexical.save(tmp / "lexical")
+    cache.save(tmp / CACHE_DIR, encoder, keep=[v for it in items for v in item_views(it)])
     manifest = manifest_for(encoder, corpus_hash) | {"items": len(items), "built_at": time.time()}
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     shutil.rmtree(index_dir, ignore_errors=True)
     tmp.rename(index_dir)
-    return CorpusIndex(items, vector, lexical, encoder)
+    index = CorpusIndex(items, vector, lexical, encoder)
+    index.embedded = cache.embedded
+    return index
 
 
 def stale_reason(index_dir: Path, expected: dict) -> str | None:
@@ -170,6 +179,7 @@ def load_or_build(items: list[Item], encoder: Encoder, index_dir: Path, corpus_h
         except Exception as exc:  # any corruption: rebuild rather than fail the user
             log.warning("cached index at %s is corrupt (%s); rebuilding", index_dir, exc)
             reason = f"corrupt: {exc.__class__.__name__}"
-    index = build_index(items, encoder, index_dir, corpus_hash, show_progress=show_progress)
-    index.status = f"built ({reason})"
+    index = build_index(items, encoder, index_dir, corpus_hash, show_progress=show_progress,
+                        reuse_vectors=not force)  # --force is the escape hatch: trust no cached vector
+    index.status = f"built ({reason}; {index.embedded} new texts embedded)"
     return index

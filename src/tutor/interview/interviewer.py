@@ -83,11 +83,27 @@ class Interviewer:
         if session is None:
             return None
         msgs = [_msg("info", f"继续上次的面试（第 {session.index + 1}/{len(session.queue)} 题）。")]
-        if session.phase == "followup":
-            msgs.append(_msg("followup", session.turns[-1].followup.question))
-        else:
-            msgs.append(self._question(session))
-        return session, msgs
+        return session, msgs + self._drop_removed(session)
+
+    def _drop_removed(self, session: Session) -> list[dict]:
+        """Re-ask where a resumed session stopped, skipping items removed from the corpus since it was saved.
+
+        Their attempts stay in the store (progress is never deleted); they just can't be asked or graded.
+        """
+        i, following = session.index, session.phase == "followup"
+        done = session.queue[:i + following]
+        session.queue = done + [iid for iid in session.queue[i + following:] if iid in self.items]
+        if following and session.queue[i] not in self.items:
+            # The main answer was graded already: keep that grade, with no follow-up credit, and move on.
+            session.turns[-1].followup.answer, session.turns[-1].followup.credit = "", 0.0
+            return [_msg("info", "这道题已从资料库移除，跳过追问。That item was removed from the corpus.")] + \
+                self._finalize(session, session.turns[-1])
+        if following:
+            return [_msg("followup", session.turns[-1].followup.question)]
+        if i >= len(session.queue):
+            return [_msg("info", "剩下的题目已从资料库移除。The remaining items were removed from the corpus.")] + \
+                self._finish(session)
+        return [self._question(session)]
 
     # -- one message from the candidate -------------------------------------------------------
     def respond_stream(self, session: Session, text: str) -> Iterator[dict]:

@@ -183,10 +183,13 @@ def progress_report(store: Store, profile: str, items: list, now: float | None =
     by_id = {it.id: it for it in items}
     latest = store.latest_scores(profile)
     rows = [(t, s) for iid, s in latest.items() if iid in by_id for t in by_id[iid].topics]
-    due = [{"item": iid, "question": by_id[iid].question if iid in by_id else iid, "last_score": s,
+    # An item removed from the corpus keeps its record (it may come back); it is shown by id, marked removed.
+    due = [{"item": iid, "question": by_id[iid].question if iid in by_id else f"{iid}（已移除 removed）",
+            "last_score": s, "removed": iid not in by_id,
             "due": datetime.fromtimestamp(d, tz=timezone.utc).isoformat(timespec="minutes")}
            for iid, s, d in store.due(profile, now)]
     sessions = [{"id": s.id, "created": s.created, "phase": s.phase, "questions": len(s.turns), "average": s.average}
                 for s in store.sessions(profile)]
-    return {"profile": profile, "mastery": mastery(rows), "items_seen": len(latest), "due": due,
+    return {"profile": profile, "mastery": mastery(rows), "items_seen": len(latest),
+            "items_removed": sum(iid not in by_id for iid in latest), "due": due,
             "sessions": sessions}

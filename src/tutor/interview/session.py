@@ -38,8 +38,12 @@ def parse_command(text: str) -> str | None:
 
 
 def plan(items: list[Item], topics: list[str] | None, n: int, seen: dict[str, int], seed: int) -> list[str]:
-    """Pick n canonical items: topic-filtered ("mixed" = all), unseen first (shuffled), then weakest seen."""
-    pool = [it for it in items if it.kind == "item" and (not topics or set(topics) & set(it.topics))]
+    """Pick n canonical items: topic-filtered ("mixed" = all), unseen first (shuffled), then weakest seen.
+
+    Only items with a reference answer are asked: one without (a heading with nothing under it) can't be graded.
+    """
+    pool = [it for it in items if it.kind == "item" and (it.answer.strip() or it.explanation.strip())
+            and (not topics or set(topics) & set(it.topics))]
     rng = random.Random(seed)
     unseen = [it.id for it in pool if it.id not in seen]
     rng.shuffle(unseen)

@@ -64,5 +64,5 @@ def build_app(tutor, services: Services | None = None):
         with gr.Tab("进度 Progress"):
             progress.tab(services, profile)
         with gr.Tab("资料库 Library"):
-            library.tab(tutor)
+            library.tab(services)
     return app

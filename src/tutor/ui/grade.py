@@ -11,6 +11,7 @@ import html
 from tutor.grade.calibrate import BAND_ZH
 from tutor.interview.progress import record_grade
 from tutor.corpus.topics import TOPICS, topic_label
+from tutor.records import cite
 from .library import ALL_TOPICS, topic_choices
 
 
@@ -18,7 +19,7 @@ from .library import ALL_TOPICS, topic_choices
 def bank_choices(items, topic: str = ALL_TOPICS) -> list[tuple[str, str]]:
     """(label, item id) for the question picker, filtered by a topic label."""
     tid = next((t for t in TOPICS if topic and topic.startswith(topic_label(t))), None)
-    return [(f"{it.question} ({it.source} #{it.number})", it.id) for it in items
+    return [(f"{it.question} ({cite(it.source, it.number)})", it.id) for it in items
             if it.kind == "item" and (tid is None or tid in it.topics)]
 
 
@@ -29,7 +30,7 @@ def points_html(points: list[dict], title: str) -> str:
     for p in points:
         ev = f"<br><small>← “{html.escape(p['evidence'])}”</small>" if p.get("evidence") else ""
         part = "<small>◐ 部分 partly</small> " if p.get("status") == "partial" else ""
-        rows.append(f"<li>{part}{html.escape(p['point'])} <small>({html.escape(p['source'])} #{p['number']})</small>{ev}"
+        rows.append(f"<li>{part}{html.escape(p['point'])} <small>({html.escape(cite(p['source'], p['number']))})</small>{ev}"
                     f"</li>")
     return f"<h4>{title}</h4><ul>{''.join(rows)}</ul>"
 
@@ -38,8 +39,8 @@ def _render(g, pending: bool) -> tuple[str, str, str]:
     flag = " · ⚠️ 与参考答案几乎相同 (copied)" if g.copied else ""
     judge = ("规则评分已出，LLM 评审中… rules done, the LLM judge is checking your claims" if pending else
              {"used": "LLM 评审参与", "off": "规则评分"}.get(g.judge, "LLM 评审失败，按规则评分"))
-    summary = (f"## {g.score}/100 · {BAND_ZH.get(g.band, '')} {g.band}{flag}\n对照 {html.escape(g.item.source)} "
-               f"#{g.item.number}：{html.escape(g.matched_question)}\n\n**反馈 Feedback**：{html.escape(g.feedback)}"
+    summary = (f"## {g.score}/100 · {BAND_ZH.get(g.band, '')} {g.band}{flag}\n对照 "
+               f"{html.escape(cite(g.item.source, g.item.number))}：{html.escape(g.matched_question)}\n\n**反馈 Feedback**：{html.escape(g.feedback)}"
                f"\n\n<small>{judge} · {g.timings.get('total_s', 0):.2f}s</small>")
     pts = (points_html(g.covered, "✓ 讲到 Covered") + points_html(g.missed, "✗ 遗漏 Missed")
            + points_html(g.wrong, "⚠ 有误 Wrong"))

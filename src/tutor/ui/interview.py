@@ -6,6 +6,7 @@ import html
 from tutor.interview.interviewer import Interviewer
 from tutor.interview.session import Session
 from tutor.corpus.topics import TOPICS, topic_label
+from tutor.records import cite
 
 
 def _interviewer(services, quick: bool) -> Interviewer:
@@ -23,7 +24,7 @@ def report_html(msgs: list[dict]) -> str:
     rows = "".join(f"<tr><td>{html.escape(q['question'])}</td><td>{q['score']}</td><td>{q['band']}</td></tr>"
                    for q in rep["questions"])
     topics = "".join(f"<li>{html.escape(t)}: {s}</li>" for t, s in rep["topics"].items())
-    missed = "".join(f"<li>{html.escape(m['point'])} <small>({html.escape(m['source'])} #{m['number']})</small></li>"
+    missed = "".join(f"<li>{html.escape(m['point'])} <small>({html.escape(cite(m['source'], m['number']))})</small></li>"
                      for m in rep["missed_points"][:12])
     review = "".join(f"<li>{html.escape(r['question'])} ({r['score']})</li>" for r in rep["review"])
     return (f"<h3>面试报告 Report · 平均 {rep['average']}</h3><table><tr><th>题目</th><th>得分</th><th>等级</th></tr>"

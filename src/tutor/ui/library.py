@@ -1,4 +1,4 @@
-"""资料库 Library tab: search and browse items by topic, with their duplicates.
+"""资料库 Library tab: search and browse items by topic, with their duplicates; upload notes to add them.
 
 Example:
     >>> render_hits([])
@@ -7,9 +7,11 @@ Example:
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from tutor.records import Hit, Item
 from tutor.corpus.topics import TOPICS, topic_label
+from tutor.records import cite
 
 ALL_TOPICS = "全部 all"
 
@@ -21,9 +23,9 @@ def _esc(text: str) -> str:
 
 def render_item(item: Item, score: float | None = None) -> str:
     """One item as safe HTML: heading with source and number, answer, 解析, duplicates."""
-    dups = ", ".join(f"{_esc(r.source)} #{r.number}" for r in item.refs[1:])
+    dups = ", ".join(f"{_esc(cite(r.source, r.number))}" for r in item.refs[1:])
     topics = " · ".join(topic_label(t) for t in item.topics)
-    head = f"<b>{_esc(item.question)}</b> <small>— {_esc(item.title)} ({_esc(item.source)} #{item.number})"
+    head = f"<b>{_esc(item.question)}</b> <small>— {_esc(item.title)} ({_esc(cite(item.source, item.number))})"
     head += f" · {topics}" + (f" · score {score:.3f}" if score is not None else "") + "</small>"
     body = f"<p>{_esc(item.answer).replace(chr(10), '<br>')}</p>"
     if item.explanation:
@@ -54,13 +56,46 @@ def topic_choices() -> list[str]:
     return [ALL_TOPICS] + [f"{topic_label(t)} {topic_label(t, 'en')}" for t in TOPICS]
 
 
-def tab(tutor) -> None:
+def library_upload(services, files) -> str:
+    """Add uploaded .md/.txt notes to the corpus (the `tutor add` path), reindex, report per file as HTML.
+
+    Args:
+        services: the UI Services; its tutor and grader switch to the new index.
+        files: upload paths (str, or objects with .name as older Gradio versions give).
+    """
+    from tutor.compose import add_notes
+    from tutor.corpus.add import report_lines
+    from tutor.corpus.load import file_report
+
+    paths = [Path(getattr(f, "name", f)) for f in (files or [])]
+    if not paths:
+        return "<p>请选择 .md 或 .txt 文件 (choose .md or .txt notes to add).</p>"
+    tutor = services.tutor
+    # The loaded encoder is reused: only the new files' texts are embedded, in seconds.
+    plan, retriever = add_notes(tutor.settings, paths, encoder=tutor.encoder, progress=lambda _: None)
+    if retriever is None:
+        reasons = "".join(f"<li>{_esc(r)}</li>" for r in plan.refused)
+        return f"<p><b>没有添加 Nothing was added:</b></p><ul>{reasons}</ul>"
+    tutor.use_retriever(retriever)
+    services.grader = tutor.grader(no_llm=not services.llm_enabled)
+    lines = "".join(f"<li>{_esc(line)}</li>" for line in report_lines(plan, file_report(retriever.index.items)))
+    return (f"<p>已添加 Added {len(plan.copy)} file(s); index {_esc(retriever.index.status)}; "
+            f"{len(retriever.index.items)} items in all.</p><ul>{lines}</ul>")
+
+
+def tab(services) -> None:
     """Render the tab's components (inside an open gr.Tab)."""
     import gradio as gr
 
+    tutor = services.tutor
     with gr.Row():
         query = gr.Textbox(label="搜索 Search", placeholder="例如：显存不够怎么训练大模型 / data parallel", scale=4)
         topic = gr.Dropdown(topic_choices(), value=ALL_TOPICS, label="主题 Topic", scale=1)
     out = gr.HTML(library_search(tutor.retriever, "", ALL_TOPICS))
     for trigger in (query.submit, topic.change):
         trigger(lambda q, t: library_search(tutor.retriever, q, t), [query, topic], out)
+    with gr.Accordion("添加笔记 Add notes (.md, .txt)", open=False):
+        upload = gr.File(file_count="multiple", file_types=[".md", ".txt"], type="filepath", label="笔记文件 Notes")
+        added = gr.HTML()
+    upload.upload(lambda fs: library_upload(services, fs), upload, added).then(
+        lambda q, t: library_search(tutor.retriever, q, t), [query, topic], out)

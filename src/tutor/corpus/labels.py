@@ -1,0 +1,91 @@
+"""What a line or heading says about itself: a number, a question, a Q/A label, a section name.
+
+Pure: standard library only. Every pattern here is a claim about all notes, so each says what it
+must not catch.
+
+Example:
+    >>> split_number("1.21 常见的分布式训练框架哪一些？")
+    ('1.21', '常见的分布式训练框架哪一些？')
+    >>> split_number("3D并行是什么？"), asks("3D并行是什么？"), asks("理论篇")
+    ((None, '3D并行是什么？'), True, False)
+    >>> label_of("**回答：** 数据并行切数据"), label_of("A100 显卡")
+    (('answer', '数据并行切数据'), None)
+"""
+from __future__ import annotations
+
+import re
+
+# A leading item number: 1. / 1.1 / 3.1.1 / 1、 / 1) / （1） / 一、 / Q1 / Q1: .
+# Must NOT catch a number that is part of a word: "3D并行", "4 \* v100", "8卡A100", "2024年":
+# a digit run counts only when a separator or a space follows, or (dotted numbers only, "1.1训练") a CJK char.
+_NUMBER = re.compile(
+    r"^\s*(?:"
+    r"(?P<d>\d{1,3}(?:\.\d{1,3})+)(?=[\u4e00-\u9fff])"
+    r"|(?:Q|问题|题目)?\s*(?P<n>\d{1,3}(?:\.\d{1,3})*)(?:\s*[.、．)）:：]\s*|\s+)"
+    r"|[（(](?P<p>\d{1,3})[)）]\s*"
+    r"|(?P<c>[一二三四五六七八九十]{1,3})\s*[、.．]\s*"
+    r")(?P<rest>.*)$", re.S)
+
+# Asking: a question mark, or an interrogative word. Must NOT catch section names (理论篇, 概述,
+# "Transformer") nor a word that merely contains 什么-like characters in another sense; the list is
+# the interrogatives interview notes use, Chinese and English.
+_ASKS = re.compile(
+    r"[？?]\s*$|什么|为什么|为何|如何|怎么|怎样|哪些|哪个|哪一些|是否|多少|多大|多长|吗|呢|区别|对比|比较|"
+    r"简述|简要|介绍一下|讲一下|说一下|谈谈|说说|解释|是啥|能否|可以.*吗|"
+    r"^(?:what|why|how|when|which|explain|describe|compare|is|are|can|does|do)\b", re.I)
+
+# Headings that organise a document rather than ask. Must NOT catch a question that names one of
+# these words ("总结一下数据并行的优缺点？" asks, so `asks` is checked first).
+_NOT_QUESTIONS = re.compile(r"^(目录|参考|参考资料|参考文献|引用|总结|小结|概述|前言|引言|写在前面|附录|"
+                            r"references?|contents|summary|overview|introduction|toc)[：:]?$", re.I)
+
+# Q/A labels at the start of a line, bold or plain, with or without a colon after the bold part.
+# Must NOT catch "问题解释：" (a seed article's prose), "A100：" (a GPU) or "Answer the call":
+# a plain (non-bold) label needs its colon, and Q/A carry at most two digits.
+_LABELS = {
+    "prompt": r"题目|面试题|问题|问|Question|Q\d{0,2}",
+    "answer": r"答案解析|参考答案|答案|回答|解答|答|Answer|A\d{0,2}",
+    "explanation": r"解析|分析|Explanation",
+}
+_LABEL_ALT = "|".join(f"(?P<{k}>{v})" for k, v in _LABELS.items())
+_LABEL = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:[-*+]\s+)?"
+    rf"(?:\*\*\s*(?:{_LABEL_ALT})\s*[：:.]?\s*\*\*\s*[：:]?|(?:{_LABEL_ALT.replace('?P<', '?P<p_')})\s*[：:]"
+    r"|(?P<qn>Q\d{1,2})\s*[.、]|(?P<an>A\d{1,2})\s*[.、])"
+    r"\s*(?P<text>.*)$", re.I)
+
+
+def split_number(text: str) -> tuple[str | None, str]:
+    """(the leading arabic number or None, the text without its number marker)."""
+    m = _NUMBER.match(text)
+    if not m or not m.group("rest").strip():
+        return None, text.strip()
+    return (m.group("n") or m.group("d") or m.group("p")), m.group("rest").strip()
+
+
+def has_number(text: str) -> bool:
+    """True for any number marker, Chinese numerals included (一、 gives no arabic id but still numbers)."""
+    m = _NUMBER.match(text)
+    return bool(m and m.group("rest").strip())
+
+
+def asks(text: str) -> bool:
+    """Does this heading or line ask something (once its number is removed)?"""
+    body = split_number(text)[1]
+    return bool(_ASKS.search(body)) and not _NOT_QUESTIONS.match(body)
+
+
+def organises(text: str) -> bool:
+    """A heading like 目录, 参考资料 or 总结 that is never an item."""
+    return bool(_NOT_QUESTIONS.match(split_number(text)[1].strip()))
+
+
+def label_of(line: str) -> tuple[str, str] | None:
+    """(section, inline text) when the line starts with a Q/A/解析 label, else None."""
+    m = _LABEL.match(line)
+    if not m:
+        return None
+    for name, numbered in (("prompt", "qn"), ("answer", "an"), ("explanation", None)):
+        if m.group(name) or m.group("p_" + name) or (numbered and m.group(numbered)):
+            return name, m.group("text")
+    return None

@@ -1,0 +1,164 @@
+"""Where the questions are: heading sections that ask, and Q/A blocks between them.
+
+Pure. A heading is a *container* when a heading under it asks (or, if it does not ask itself,
+is numbered): `### 1. 理论篇` over `#### 1.1 …` holds questions and is their context. A heading that
+asks or is numbered and holds no question is an *item*: its section is its answer. Lines outside
+every item (a document with no headings, a `## 面试题` section of Q/A pairs) are scanned for
+question lines: a Q/问题/题目 label, a bold question, a top-level numbered list item that asks, a
+`<summary>` that asks.
+
+Example:
+    >>> qs = find_questions(["## 面试题", "**问题：** 什么是X？", "**回答：** X 是 Y。", "Q2: 为什么？", "A2: 因为。"])
+    >>> [(q.number, q.question, q.body) for q in qs]
+    [(1, '什么是X？', ['**回答：** X 是 Y。']), (2, '为什么？', ['A2: 因为。'])]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tutor.corpus.labels import asks, has_number, label_of, organises, split_number
+from tutor.corpus.structure import Heading, read_blocks
+
+# A line that is bold from start to end ("**什么是 NCCL？**"): a question when it asks. Must NOT
+# catch bold key points inside an answer ("**1. 分布式计算：** 将……" is not wholly bold).
+_BOLD_LINE = re.compile(r"^\s*\*\*([^*]+)\*\*\s*$")
+_SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.I)
+
+
+@dataclass
+class Question:
+    number: str | None  # the document's own number ("1.21"), None when it has none
+    question: str
+    body: list[str]
+    context: tuple[str, ...] = ()  # the organising headings above it, outermost first
+    parent: str | None = None  # the number of the nearest organising heading ("2" for "# 2.RAG解决的问题")
+    weak: bool = False  # found only by its shape (a bold or list line that asks), not by a heading or a Q label
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\*\*|__|`", "", text).strip()
+
+
+def _section_end(heads: list[Heading], i: int, n_lines: int) -> int:
+    return next((h.line for h in heads[i + 1:] if h.level <= heads[i].level), n_lines)
+
+
+def _is_container(heads: list[Heading], i: int, end: int) -> bool:
+    inner = [_plain(h.text) for h in heads[i + 1:] if h.line < end]
+    me = _plain(heads[i].text)
+    return any(asks(t) for t in inner) or (not asks(me) and any(has_number(t) and not organises(t) for t in inner))
+
+
+def _question_line(line: str, list_items: dict[int, str], i: int) -> str | None:
+    """The question a free line starts, or None."""
+    lab = label_of(line)
+    if lab and lab[0] == "prompt":
+        return lab[1].strip() or None
+    if i in list_items and asks(list_items[i]):
+        return _plain(list_items[i])
+    if (m := _BOLD_LINE.match(line)) and asks(m.group(1)) and not label_of(m.group(1) + "："):
+        return _plain(split_number(m.group(1))[1])
+    if (m := _SUMMARY.search(line)) and asks(_plain(m.group(1))):
+        return _plain(m.group(1))
+    return None
+
+
+def _free_questions(lines: list[str], span: range, code: set[int], list_items: dict[int, str],
+                    rules: set[int], context: tuple[str, ...]) -> list[Question]:
+    """Q/A blocks in lines that belong to no heading item."""
+    out: list[Question] = []
+    for i in span:
+        if i in code:
+            if out:
+                out[-1].body.append(lines[i])
+            continue
+        if i in rules:
+            if out:
+                out[-1].body.append("---")  # kept so the block ends here (see _close)
+            continue
+        q = _question_line(lines[i], list_items, i)
+        if q is not None:
+            if not q and i + 1 < len(lines):  # "**问题：**" alone: the question is the next line
+                q = lines[i + 1].strip()
+            number = split_number(lines[i].lstrip("*# "))[0] or (re.findall(r"Q(\d{1,2})", lines[i][:6]) or [None])[0]
+            weak = not (label_of(lines[i]) or _SUMMARY.search(lines[i]))  # a bold or list line that asks
+            out.append(Question(number, q, [], context, weak=weak))
+        elif out:
+            out[-1].body.append(lines[i])
+    for q in out:
+        if "---" in q.body:  # a rule closes a Q/A block: what follows is the document's outro
+            del q.body[q.body.index("---"):]
+        # A list-item question's answer is indented under it.
+        q.body = [ln[3:] if ln.startswith("   ") else ln for ln in q.body]
+    return out
+
+
+def find_questions(lines: list[str]) -> list[Question]:
+    """Every question of a document with its body lines, in document order, numbered uniquely.
+
+    Args:
+        lines: the document's lines (LF-split).
+
+    Returns:
+        Questions with `number` set to an int when the document's numbers are plain and unique,
+        else to its own dotted number ("1.21") or its position.
+    """
+    blocks = read_blocks("\n".join(lines))
+    # `### **答案解析**` is a label inside an item, not structure.
+    heads = [h for h in blocks.headings if label_of(h.text) is None]
+    list_items = {line: first for line, _, first in blocks.list_items}
+    found: list[tuple[int, Question]] = []
+    taken: set[int] = set()
+    stack: list[tuple[int, str, str | None]] = []  # (level, text, number) of the containers above
+    for i, h in enumerate(heads):
+        end = _section_end(heads, i, len(lines))
+        text = _plain(h.text)
+        while stack and stack[-1][0] >= h.level:
+            stack.pop()
+        if h.line in taken:  # a sub-heading of an item ("#### 2.1 Prefix LM" under "### 2. …区别是什么？") is its answer
+            continue
+        if _is_container(heads, i, end) or organises(text) or not (asks(text) or has_number(text)):
+            stack.append((h.level, split_number(text)[1], split_number(text)[0]))
+            continue
+        stop = next((r for r in sorted(blocks.rules) if h.end <= r < end), end)
+        number, question = split_number(text)
+        question = question.rstrip("：:").strip() or question  # "（1）长尾知识：" asks about 长尾知识
+        found.append((h.line, Question(number, question, lines[h.end:stop], tuple(t for _, t, _ in stack),
+                                       stack[-1][2] if stack else None)))
+        taken.update(range(h.line, end))
+    # Lines in no item, between headings, may hold Q/A pairs.
+    bounds = sorted({h.line for h in heads} | {len(lines)})
+    starts = [0] + [h.end for h in heads]
+    for s in starts:
+        e = next((b for b in bounds if b >= s), len(lines))
+        span = range(s, e)
+        if not span or s in taken:
+            continue
+        ctx = tuple(split_number(_plain(h.text))[1] for h in heads if h.end == s)
+        for q in _free_questions(lines, span, blocks.code, list_items, blocks.rules, ctx):
+            found.append((s, q))
+    found.sort(key=lambda f: f[0])
+    if len(found) == 1 and found[0][1].weak:
+        # One bold "……？" in an essay is a rhetorical line, not a Q&A layout: chunk the essay instead.
+        found = []
+    return _numbered([q for _, q in found])
+
+
+def _numbered(qs: list[Question]) -> list[Question]:
+    """Unique ids: the document's own numbers when every question has one (ints when all are plain
+    and unique, else strings like "1.21", a repeat suffixed "-2"), else positions 1..n."""
+    nums = [q.number for q in qs]
+    if any(n is None for n in nums) or (all(n.isdigit() for n in nums) and len(set(nums)) == len(nums)):
+        for k, q in enumerate(qs, 1):
+            q.number = int(q.number) if q.number is not None and None not in nums else k
+        return qs
+    if len(set(nums)) < len(nums):  # "（1）" restarts under each "# 2.…" section: qualify it, "2.1"
+        for q in qs:
+            if q.parent and "." not in q.number:
+                q.number = f"{q.parent}.{q.number}"
+    seen: dict[str, int] = {}
+    for q in qs:
+        seen[q.number] = seen.get(q.number, 0) + 1
+        q.number = q.number if seen[q.number] == 1 else f"{q.number}-{seen[q.number]}"
+    return qs
