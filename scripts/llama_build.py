@@ -257,8 +257,7 @@ def smoke(model: str, runner=smoke_once, installer=install) -> int:
     rec = read_record()
     tier_forced, args_forced = forced()
     if rec is None:
-        tier, args = wanted()
-        rec = installer(tier, args_forced)
+        rec = installer(wanted()[0], args_forced)
     by_name = {t.name: t for t in TIERS}
     # A forced build is tried as it is: the user asked for those flags.
     todo = [None] if (tier_forced or args_forced or rec["tier"] not in by_name) else ladder(by_name[rec["tier"]])
@@ -289,15 +288,16 @@ The generator cannot start, so answers would have no generated part. What to do:
 def ensure_installed(installer=install) -> dict:
     """Install unless this environment already has the wanted build (same flags, recorded by us)."""
     tier, args = wanted()
+    forced_tier, forced_args = forced()
     rec = read_record()
-    if rec and rec.get("cmake_args") == args and Path(rec.get("wheel", "")).is_file() and _installed_version() == VERSION:
-        return rec
-    names = [t.name for t in TIERS]
-    if (rec and not any(forced()) and rec.get("cpu") == cpu_fingerprint() and rec.get("tier") in names
-            and names.index(rec["tier"]) > names.index(tier.name) and _installed_version() == VERSION):
-        return rec  # an earlier smoke test stepped down to a safer tier on this CPU: keep it
-    _, args_forced = forced()
-    return installer(tier, args_forced)
+    if rec and _installed_version() == VERSION:
+        if rec.get("cmake_args") == args and Path(rec.get("wheel", "")).is_file():
+            return rec
+        names = [t.name for t in TIERS]
+        if (not (forced_tier or forced_args) and rec.get("cpu") == cpu_fingerprint() and rec.get("tier") in names
+                and names.index(rec["tier"]) > names.index(tier.name)):
+            return rec  # an earlier smoke test stepped down to a safer tier on this CPU: keep it
+    return installer(tier, forced_args)
 
 
 def _installed_version() -> str | None:

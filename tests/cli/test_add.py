@@ -4,20 +4,11 @@ from __future__ import annotations
 import pytest
 
 from tutor.cli.main import main
-from tutor.index.embed import HashEncoder
+
+from fakes import CountingEncoder
 
 NOTES = ("# 推理\n\n### 1. 什么是KV cache？\n\n缓存已算过的 key 和 value，解码时不再重算。\n\n"
          "### 2. 什么是投机解码？\n\n小模型起草，大模型一次验证多个 token。\n\n### 3. 什么是连续批处理？\n")
-
-
-class CountingEncoder(HashEncoder):
-    def __init__(self):
-        super().__init__()
-        self.seen: list[str] = []
-
-    def encode_passages(self, texts, progress=False):
-        self.seen.extend(texts)
-        return super().encode_passages(texts)
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ import json
 
 from tutor.corpus.load import corpus_hash, load_corpus
 from tutor.index.embed import HashEncoder
+
+from fakes import CountingEncoder
 from tutor.index.store import item_views, load_or_build, manifest_for, stale_reason
 
 
@@ -46,18 +48,6 @@ def test_corrupt_index_is_rebuilt(mini_corpus, tmp_path):
 def _views(items) -> set[str]:
     """The distinct texts embedded for items (identical views are embedded once)."""
     return {v for it in items for v in item_views(it)}
-
-
-class CountingEncoder(HashEncoder):
-    """The fake embedder, recording every passage text it is asked to embed."""
-
-    def __init__(self):
-        super().__init__()
-        self.seen: list[str] = []
-
-    def encode_passages(self, texts, progress=False):
-        self.seen.extend(texts)
-        return super().encode_passages(texts)
 
 
 EXTRA = "# 额外\n\n## 1. 什么是流水线并行？\n\n**答案：** 按层切分并流水执行。\n\n## 2. 什么是张量并行？\n\n**答案：** 把矩阵切到多卡。\n"
