@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tutor.cli.main import build_parser, main
+from tutor.cli.main import main
 
 pytestmark = pytest.mark.integration
 
@@ -72,9 +72,3 @@ def test_empty_query_is_a_clear_error(cli_env):
 def test_bad_generator_setting_names_the_fix(tmp_path, capsys):
     assert main(["models", "--cache-dir", str(tmp_path), "--embedder", "x", "/no/such.gguf"]) == 1
     assert "neither" in capsys.readouterr().err
-
-
-def test_parser_knows_the_commands():
-    p = build_parser()
-    assert p.parse_args(["search", "q", "--k", "3", "--json"]).k == 3
-    assert p.parse_args(["eval", "retrieval"]).what == "retrieval"

@@ -6,6 +6,7 @@ import json
 import pytest
 
 import tutor.cli.main as cli_main
+import tutor.cli.search as search_cli
 from tutor.index.embed import HashEncoder
 
 
@@ -17,7 +18,7 @@ def search_json(mini_corpus, tmp_path, monkeypatch, capsys):
 
     retriever = open_retriever(Settings(home=tmp_path, corpus_dir=mini_corpus), encoder=HashEncoder(),
                                show_progress=False, progress=lambda m: None)
-    monkeypatch.setattr(cli_main, "retriever_of", lambda args: retriever)
+    monkeypatch.setattr(search_cli, "retriever_of", lambda args: retriever)
     monkeypatch.delenv("TUTOR_K", raising=False)
 
     def run(*args):
@@ -45,6 +46,6 @@ def test_the_k_flag_wins_over_tutor_k(search_json, monkeypatch):
 
 def test_k_below_one_is_a_clear_error(monkeypatch, capsys):
     monkeypatch.setenv("TUTOR_K", "0")
-    monkeypatch.setattr(cli_main, "retriever_of", lambda args: pytest.fail("must not open the index"))
+    monkeypatch.setattr(search_cli, "retriever_of", lambda args: pytest.fail("must not open the index"))
     assert cli_main.main(["search", "q"]) == 2
     assert "at least 1" in capsys.readouterr().err

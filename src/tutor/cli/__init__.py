@@ -1,1 +1,1 @@
-"""CLI: `tutor index | search | models | ask | grade | interview | progress | eval` — a thin adapter."""
+"""CLI (click): `tutor index | add | search | models | ask | chat | warm | grade | interview | review | progress | eval` — a thin adapter."""

@@ -1,4 +1,4 @@
-"""CLI for the ask mode: `tutor ask`, `tutor chat`, `tutor eval ask`.
+"""CLI for the ask mode: `tutor ask`, `tutor chat`, `tutor warm`, `tutor eval ask`.
 
 Example:
     $ tutor ask "数据并行和模型并行有什么区别？"
@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import sys
 
-from tutor.cli.common import EVALS, err, run_batch, settings_of
+import click
+
+from tutor.cli.common import CONTEXT, err, handler, run_batch, settings_of, settings_options
 from tutor.records import cite
 
 
@@ -55,7 +57,25 @@ def _print_stream(asker, question: str, history: list[dict], no_llm: bool) -> di
     return answer.to_json()
 
 
-def cmd_ask(args) -> int:
+@click.command("ask", context_settings=CONTEXT, epilog="""\b
+Examples:
+  tutor ask "数据并行和模型并行有什么区别？"
+  tutor ask "H100 的 NVLink 带宽是多少" --json   # refused: the documents don't cover it
+  tutor ask --batch conv.jsonl                  # a bad line becomes {"error": ...}; exit 1 if any""")
+@click.argument("question", required=False)
+@click.option("--json", is_flag=True,
+              help="machine-readable output: answer, refused, reference, citations, unsupported, timings")
+@click.option("--no-llm", is_flag=True, help="quick mode: the retrieved reference only")
+@click.option("--batch", metavar="FILE.jsonl",
+              help="{\"query\": ...} or {\"messages\": [...]} per line ('-' = stdin); one JSON line out per line")
+@settings_options
+@handler
+def ask(args) -> int:
+    """Ask a question: grounded, cited, streamed.
+
+    QUESTION may be Chinese, English or mixed. The retrieved reference shows first, then the LLM's answer;
+    a question the documents don't cover is refused, with the nearest topics.
+    """
     if args.batch is None and not (args.question or "").strip():
         err("nothing to ask: give a QUESTION (or --batch FILE.jsonl)")
         return 2
@@ -78,7 +98,15 @@ def cmd_ask(args) -> int:
     return 0
 
 
-def cmd_chat(args) -> int:
+@click.command("chat", context_settings=CONTEXT)
+@click.option("--no-llm", is_flag=True, help="start in quick mode (the reference only)")
+@settings_options
+@handler
+def chat(args) -> int:
+    """Interactive conversation in the terminal.
+
+    /new starts over, /quick toggles quick mode, /quit leaves.
+    """
     asker = _asker(args)
     no_llm = args.no_llm or asker.tutor.settings.no_llm
     history: list[dict] = []
@@ -107,14 +135,29 @@ def cmd_chat(args) -> int:
             history += [{"role": "user", "content": line}, {"role": "assistant", "content": result["answer"]}]
 
 
-def eval_ask_cmd(args) -> int:
-    from tutor.evaluate.runners import eval_ask
+@click.command("ask", context_settings=CONTEXT)
+@click.option("--file", help="answerable questions (default: eval/retrieval.jsonl)")
+@click.option("--unanswerable", help="questions to refuse (default: eval/unanswerable.jsonl)")
+@click.option("--json", is_flag=True, help="the full report as JSON")
+@click.option("--no-llm", is_flag=True, help="evaluate the quick mode: refusals and the reference only")
+@click.option("--limit", type=int, default=40, show_default=True,
+              help="how many answerable questions get an LLM answer")
+@click.option("-v", "--verbose", is_flag=True, help="list failures")
+@settings_options
+@handler
+def eval_ask(args) -> int:
+    """Ask: refusals, reference latency, support, citations.
+
+    Refusal accuracy (unanswerable set), false refusals (answerable set) and reference latency; with the
+    LLM also supported sentences, citation precision, first token and decode speed.
+    """
+    from tutor.evaluate.runners import eval_ask as run_eval
     from tutor.evaluate.metrics import load_jsonl
 
     answerable = load_jsonl(args.file or "eval/retrieval.jsonl")
-    unanswerable = load_jsonl(getattr(args, "unanswerable", None) or "eval/unanswerable.jsonl")
+    unanswerable = load_jsonl(args.unanswerable or "eval/unanswerable.jsonl")
     asker = _asker(args)
-    report = eval_ask(asker, answerable, unanswerable, llm_limit=0 if args.no_llm else args.limit)
+    report = run_eval(asker, answerable, unanswerable, llm_limit=0 if args.no_llm else args.limit)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
@@ -136,8 +179,15 @@ def eval_ask_cmd(args) -> int:
     return 0
 
 
-def cmd_warm(args) -> int:
-    """Compute (and save) the answer-prefix state of every item, so first tokens come fast."""
+@click.command("warm", context_settings=CONTEXT)
+@click.option("--limit", type=int, default=0, help="only the first N items (default: all)")
+@settings_options
+@handler
+def warm(args) -> int:
+    """Precompute item prefix states (fast first tokens).
+
+    Computes and saves every item's answer-prefix state for the configured generator, once.
+    """
     from tutor.llm.warmup import warm_all
 
     asker = _asker(args)
@@ -145,19 +195,3 @@ def cmd_warm(args) -> int:
     computed = warm_all(asker.tutor.generator, items, progress=True)
     print(f"warmed {computed} item prefixes ({len(items) - computed} already kept) for {asker.tutor.generator.name}")
     return 0
-
-
-def register(sub, common) -> None:
-    s = sub.add_parser("ask", parents=[common], help="ask a question; grounded, cited, refuses what isn't covered")
-    s.add_argument("question", nargs="?", help="your question (Chinese, English or mixed)")
-    s.add_argument("--json", action="store_true", help="machine-readable output")
-    s.add_argument("--no-llm", action="store_true", help="quick mode: the retrieved reference only")
-    s.add_argument("--batch", metavar="FILE.jsonl", help="{\"query\": ...} or {\"messages\": [...]} per line")
-    s.set_defaults(fn=cmd_ask)
-    s = sub.add_parser("chat", parents=[common], help="interactive conversation in the terminal")
-    s.add_argument("--no-llm", action="store_true", help="start in quick mode")
-    s.set_defaults(fn=cmd_chat)
-    s = sub.add_parser("warm", parents=[common], help="precompute item prefix states (fast first tokens)")
-    s.add_argument("--limit", type=int, default=0, help="only the first N items")
-    s.set_defaults(fn=cmd_warm)
-    EVALS["ask"] = eval_ask_cmd

@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 import sys
 
+import click
+
 from tutor.grade.calibrate import BAND_ZH
-from tutor.cli.common import EVALS, err, run_batch, settings_of
+from tutor.cli.common import CONTEXT, err, handler, run_batch, settings_of, settings_options
 from tutor.records import cite
 
 STATUS_MARK = {"covered": "✓", "partial": "◐", "missed": "✗", "contradicted": "⚠"}
@@ -66,7 +68,30 @@ def _record(args, grade) -> None:
         store.close()
 
 
-def cmd_grade(args) -> int:
+@click.command("grade", context_settings=CONTEXT, epilog="""\b
+Examples:
+  tutor grade -q "大模型训练中如何避免过拟合？" -a "Dropout 会加重过拟合" --json
+  tutor grade -q llm-sustainable-dev.md#6 -a "加 L2 正则和 Dropout" --no-llm
+  tutor grade --batch answers.jsonl   # not recorded; a bad line becomes {"error": ...}; exit 1 if any
+  tutor grade --warm                  # judge prefix states for every item, computed once""")
+@click.option("--question", "-q", help="the question, or an item as FILE.md#N")
+@click.option("--answer", "-a", help="the candidate's answer")
+@click.option("--json", is_flag=True,
+              help="machine-readable output: score, band, item, covered, missed, wrong, feedback, timings")
+@click.option("--no-llm", is_flag=True, help="quick mode: the deterministic grader alone")
+@click.option("--batch", metavar="FILE.jsonl", help="{\"question\": ..., \"answer\": ...} per line ('-' = stdin)")
+@click.option("--warm", is_flag=True, help="precompute every item's judge prefix state, then exit")
+@click.option("--profile", default="default", show_default=True,
+              help="learner profile whose review schedule this grade updates")
+@click.option("--no-record", is_flag=True, help="don't record the grade in the progress database")
+@settings_options
+@handler
+def grade(args) -> int:
+    """Grade an answer against the documents' key points.
+
+    Prints the score (0-100), band, covered/missed/wrong points with evidence, feedback and the reference
+    answer; the grade updates the profile's review schedule unless --no-record.
+    """
     if args.warm:
         grader, _ = _grader(args, False)
         n = grader.warm_judge(progress=sys.stderr.isatty())
@@ -86,17 +111,29 @@ def cmd_grade(args) -> int:
                 return {"question": row["question"], "error": f"grading failed: {exc.__class__.__name__}: {exc}"}
 
         return run_batch(args.batch, handle)
-    grade = grader.grade(args.question, args.answer, use_llm=not no_llm)
+    result = grader.grade(args.question, args.answer, use_llm=not no_llm)
     if not args.no_record:
-        _record(args, grade)
+        _record(args, result)
     if args.json:
-        print(json.dumps(grade_json(grade), ensure_ascii=False))
+        print(json.dumps(grade_json(result), ensure_ascii=False))
     else:
-        _print(grade)
+        _print(result)
     return 0
 
 
-def eval_grade_cmd(args) -> int:
+@click.command("grade", context_settings=CONTEXT)
+@click.option("--file", help="labelled answers (default: eval/grading.jsonl)")
+@click.option("--json", is_flag=True, help="the full report as JSON")
+@click.option("--no-llm", is_flag=True, help="the deterministic grader only (else both, in one run)")
+@click.option("-v", "--verbose", is_flag=True, help="list the answers graded into the wrong band")
+@settings_options
+@handler
+def eval_grade(args) -> int:
+    """Grading: Spearman, band accuracy, timings.
+
+    Spearman of score vs labelled band, band accuracy, wrong answers scored < 35 and seconds per grade,
+    for the deterministic grader and (unless --no-llm) the full one, in one run.
+    """
     from tutor.evaluate.runners import eval_grading
     from tutor.evaluate.metrics import load_jsonl
 
@@ -128,17 +165,3 @@ def eval_grade_cmd(args) -> int:
         for f in report["failures"]:
             print(f"  miss: {f}")
     return 0
-
-
-def register(sub, common) -> None:
-    s = sub.add_parser("grade", parents=[common], help="grade an answer against the documents' key points")
-    s.add_argument("--question", "-q", help="the question, or an item as FILE.md#N")
-    s.add_argument("--answer", "-a", help="the candidate's answer")
-    s.add_argument("--json", action="store_true", help="machine-readable output")
-    s.add_argument("--no-llm", action="store_true", help="quick mode: the deterministic grader alone")
-    s.add_argument("--batch", metavar="FILE.jsonl", help="{\"question\": ..., \"answer\": ...} per line ('-' = stdin)")
-    s.add_argument("--warm", action="store_true", help="precompute every item's judge prefix state, then exit")
-    s.add_argument("--profile", default="default", help="learner profile whose review schedule this grade updates")
-    s.add_argument("--no-record", action="store_true", help="don't record the grade in the progress database")
-    s.set_defaults(fn=cmd_grade)
-    EVALS["grade"] = eval_grade_cmd

@@ -13,7 +13,9 @@ import statistics
 import sys
 import time
 
-from tutor.cli.common import EVALS, err, settings_of
+import click
+
+from tutor.cli.common import CONTEXT, err, handler, settings_of, settings_options
 from tutor.corpus.topics import TOPICS
 
 
@@ -31,7 +33,8 @@ def open_interviewer(args, no_llm: bool = False):
 
 
 def _topics(args) -> list[str] | None:
-    topics = [t for t in (args.topics or []) if t != "mixed"]
+    # `--topics a b` (the argparse form) arrives as --topics a plus the argument b: both are topics.
+    topics = [t for t in (*args.topics, *args.topic_args) if t != "mixed"]
     unknown = [t for t in topics if t not in TOPICS]
     if unknown:
         raise ValueError(f"unknown topic(s) {', '.join(unknown)}; choose from: mixed, {', '.join(TOPICS)}")
@@ -90,7 +93,53 @@ def run_session(interviewer, profile: str, topics, n: int, mode: str, answers=No
             "report": report}
 
 
-def cmd_interview(args, mode: str = "interview") -> int:
+def session_options(fn):
+    """The flags `tutor interview` and `tutor review` share."""
+    for decorate in reversed((
+        click.option("--n", type=int, default=5, show_default=True, help="questions"),
+        click.option("--profile", default="default", show_default=True, help="learner profile name"),
+        click.option("--answers", metavar="FILE.jsonl", help="scripted answers, {\"answer\": ...} per prompt"),
+        click.option("--json", is_flag=True, help="print the transcript and report as JSON"),
+        click.option("--no-llm", is_flag=True, help="grade without the LLM judge (quick)"),
+        click.option("--new", is_flag=True, help="start fresh even if a session is unfinished"),
+    )):
+        fn = decorate(fn)
+    return fn
+
+
+@click.command("interview", context_settings=CONTEXT, epilog=f"""\b
+Topics: mixed (default) or any of:
+  {', '.join(TOPICS)}
+Examples:
+  tutor interview --topics distributed inference --n 5 --profile alice
+  tutor interview --answers answers.jsonl --json   # scripted: {{"answer": ...}} per prompt""")
+@click.argument("topic_args", nargs=-1, metavar="[TOPIC]...")
+@click.option("--topics", multiple=True, metavar="TOPIC", help="topics to ask about (the TOPIC arguments add more)")
+@session_options
+@settings_options
+@handler
+def interview(args) -> int:
+    """Mock interview in the terminal.
+
+    Asks N questions, grades each answer, asks one follow-up, then reports; an unfinished session
+    resumes (--new starts over).
+    """
+    return _run(args, "interview")
+
+
+@click.command("review", context_settings=CONTEXT)
+@session_options
+@settings_options
+@handler
+def review(args) -> int:
+    """Review the items that are due, weakest first.
+
+    An unfinished review resumes (--new starts over).
+    """
+    return _run(args, "review")
+
+
+def _run(args, mode: str) -> int:
     interviewer, _ = open_interviewer(args, args.no_llm)
     answers = None
     if args.answers:
@@ -104,7 +153,13 @@ def cmd_interview(args, mode: str = "interview") -> int:
     return 0
 
 
-def cmd_progress(args) -> int:
+@click.command("progress", context_settings=CONTEXT)
+@click.option("--profile", default="default", show_default=True, help="learner profile name")
+@click.option("--json", is_flag=True, help="machine-readable output")
+@settings_options
+@handler
+def progress(args) -> int:
+    """Mastery per topic and the items due for review."""
     from tutor.interview.progress import progress_report
 
     interviewer, tutor = open_interviewer(args, no_llm=True)
@@ -119,8 +174,17 @@ def cmd_progress(args) -> int:
     return 0
 
 
-def eval_interview_cmd(args) -> int:
-    """Every simulated candidate through a whole session; band accuracy per candidate and timings."""
+@click.command("interview", context_settings=CONTEXT)
+@click.option("--json", is_flag=True, help="the full report as JSON")
+@click.option("--no-llm", is_flag=True, help="the deterministic grader (else the LLM judge and reworded follow-ups)")
+@click.option("--n", type=int, default=5, show_default=True, help="questions per simulated interview")
+@settings_options
+@handler
+def eval_interview(args) -> int:
+    """Interview: simulated candidates, band accuracy.
+
+    Every simulated candidate through a whole session; band accuracy per candidate and timings.
+    """
     import tempfile
     from pathlib import Path
 
@@ -161,23 +225,3 @@ def eval_interview_cmd(args) -> int:
               + (f"  follow-up first token {r['followup_first_token_s_median']:.2f} s"
                  if r["followup_first_token_s_median"] is not None else ""))
     return 0
-
-
-def register(sub, common) -> None:
-    for name, mode in (("interview", "interview"), ("review", "review")):
-        s = sub.add_parser(name, parents=[common], help="mock interview" if mode == "interview"
-                           else "review the items that are due, weakest first")
-        if mode == "interview":
-            s.add_argument("--topics", nargs="*", help=f"mixed (default) or any of: {', '.join(TOPICS)}")
-        s.add_argument("--n", type=int, default=5, help="questions (default 5)")
-        s.add_argument("--profile", default="default", help="learner profile name")
-        s.add_argument("--answers", metavar="FILE.jsonl", help="scripted answers, {\"answer\": ...} per prompt")
-        s.add_argument("--json", action="store_true", help="print the transcript and report as JSON")
-        s.add_argument("--no-llm", action="store_true", help="grade without the LLM judge (quick)")
-        s.add_argument("--new", action="store_true", help="start fresh even if a session is unfinished")
-        s.set_defaults(fn=lambda a, m=mode: cmd_interview(a, m))
-    s = sub.add_parser("progress", parents=[common], help="mastery per topic and items due")
-    s.add_argument("--profile", default="default")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(fn=cmd_progress)
-    EVALS["interview"] = eval_interview_cmd

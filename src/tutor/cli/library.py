@@ -11,17 +11,30 @@ import sys
 import time
 from pathlib import Path
 
-from tutor.cli.common import err, settings_of
+import click
+
+from tutor.cli.common import CONTEXT, err, handler, settings_of, settings_options
 
 
-def cmd_add(args) -> int:
+@click.command("add", context_settings=CONTEXT, epilog="""\b
+Example:
+  tutor add ~/notes/llm-interview.md ~/notes/infra/
+Other file types and name clashes with a different corpus file are refused (exit 1); nothing is overwritten.""")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="PATH...")
+@settings_options
+@handler
+def add(args) -> int:
+    """Add .md/.txt notes (files or folders) to the corpus.
+
+    Copies them in, reindexes incrementally (only their texts are embedded) and reports each file's items.
+    """
     from tutor.compose import add_notes
     from tutor.corpus.add import report_lines
     from tutor.corpus.load import file_report
 
     t0 = time.perf_counter()
     settings = settings_of(args)
-    plan, retriever = add_notes(settings, args.paths,
+    plan, retriever = add_notes(settings, list(args.paths),
                                 show_progress=sys.stderr.isatty(), progress=err)
     if retriever is None:
         err("nothing was added:")
@@ -34,9 +47,3 @@ def cmd_add(args) -> int:
     for line in report_lines(plan, file_report(index.items)):
         print(f"  {line}")
     return 0
-
-
-def register(sub, common) -> None:
-    s = sub.add_parser("add", parents=[common], help="add .md/.txt notes (files or folders) to the corpus and reindex")
-    s.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="note files or folders of notes")
-    s.set_defaults(fn=cmd_add)
