@@ -1,13 +1,14 @@
 """Ask benchmark: reference latency, first token, decode speed, peak RSS — ours vs the plain
 llama-index query engine (`index.as_query_engine`) over the same e5 index and the same GGUF, same run.
 
-    .venv/bin/python bench/ask_bench.py [--generator qwen1.5b] [--n 8]
+    .venv/bin/python bench/ask_bench.py [--generator qwen1.5b] [--n 8] [--no-write]
 
 Each pipeline runs in its own process, so each peak RSS is its own. Ours is measured in-process with
 cold prefix states (a fresh state folder: each item's prefix is computed on first use) and warm
 (states restored, as after `tutor warm` or the app's background warm-up), then as the app runs it:
 llama.cpp in a supervised worker process (the IPC cost of crash isolation), on the same warm states.
-The worker's own RSS is not in "ours" peak RSS (it is a child process).
+The worker's own RSS is not in "ours" peak RSS (it is a child process). At the end it rewrites its
+section of docs/benchmarks.md (bench/report.py); --no-write is a dry run.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+import report  # noqa: E402  (bench/report.py, beside this script)
 from tutor.answer.ask import Asker
 from tutor.evaluate.metrics import load_jsonl
 from tutor.llm.llamacpp import LlamaCppGenerator
@@ -64,6 +66,24 @@ def llama_index_llm(gen: LlamaCppGenerator):
 
 def fmt(values: list[float]) -> str:
     return f"median {statistics.median(values):6.2f} s  max {max(values):6.2f} s" if values else "n/a"
+
+
+def doc_table(rows: dict, rss: dict, args) -> str:
+    """The run as the markdown section of docs/benchmarks.md: one row per pipeline, then peak RSS."""
+    def cell(values: list[float], unit: str = "s") -> str:
+        return f"{statistics.median(values):.2f} {unit}" if values else "n/a"
+
+    lines = [f"{args.n} questions, generator {args.generator}, 2 threads; each pipeline in its own process.", "",
+             "| pipeline | first thing shown | LLM first token (median / max) | decode | total (median) |",
+             "|---|---|---|---|---|"]
+    for label, r in rows.items():
+        shown = "its first token" if "peer" in label else "the reference"
+        first = f"{cell(r['ttft'])} / {max(r['ttft']):.2f} s" if r["ttft"] else "n/a"
+        decode = f"{statistics.median(r['tps']):.1f} tok/s" if r["tps"] else "n/a"
+        lines.append(f"| {label} | {cell(r['ref'])} ({shown}) | {first} | {decode} | {cell(r['total'])} |")
+    lines += ["", f"Peak RSS: ours {rss['ours'] / 1024:.2f} GB (the worker's own model is a child process, not "
+                  f"counted), peer {rss['peer'] / 1024:.2f} GB."]
+    return "\n".join(lines)
 
 
 def peak_rss_mb() -> float:
@@ -135,6 +155,7 @@ def main() -> None:
     ap.add_argument("--generator", default="qwen1.5b")
     ap.add_argument("--n", type=int, default=8)
     ap.add_argument("--part", choices=("ours", "peer"), help="run one pipeline and print JSON (used internally)")
+    report.add_no_write(ap)
     args = ap.parse_args()
     if args.part is None:
         # Each pipeline in its own process, so each peak RSS is its own; both in this one run.
@@ -154,6 +175,8 @@ def main() -> None:
                 print(f"  decode speed        median {statistics.median(r['tps']):6.1f} tok/s")
             print(f"  total               {fmt(r['total'])}")
         print(f"\npeak RSS: ours {rss['ours']:.0f} MB, peer {rss['peer']:.0f} MB (separate processes; target ≤ 3 GB)")
+        if not args.no_write:
+            report.write_section("ask_bench", doc_table(rows, rss, args))
         return
     settings = Settings.from_env(generator=args.generator)
     retriever = open_retriever(settings, show_progress=False, progress=lambda m: None)

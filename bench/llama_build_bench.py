@@ -1,10 +1,11 @@
 """What the portable llama.cpp build costs: prefill and decode tok/s, portable vs native, same run.
 
-    .venv/bin/python bench/llama_build_bench.py [--models qwen0.5b qwen1.5b] [--reps 3]
+    .venv/bin/python bench/llama_build_bench.py [--models qwen0.5b qwen1.5b] [--reps 3] [--no-write]
 
 The portable wheel is the one `scripts/llama_build.py` installed; the native peer (`-march=native`, what
 pip builds by default) is built into the wheel cache on first use (~8 min) and never installed: each build
 runs from its unpacked wheel in its own subprocess, alternating, so machine drift hits both alike.
+At the end it rewrites its section of docs/llama-build.md (bench/report.py); --no-write is a dry run.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "src"))
 
 import llama_build  # noqa: E402
+import report  # noqa: E402  (bench/report.py, beside this script)
 
 # One measurement in a child: 300-token prefill (batched, the path that crashed), then 64 greedy tokens.
 CHILD = r"""
@@ -70,6 +72,7 @@ def main() -> None:
     ap.add_argument("--models", nargs="+", default=["qwen0.5b", "qwen1.5b"])
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=2, help="alternating rounds per build and model")
+    report.add_no_write(ap)
     args = ap.parse_args()
     from tutor.models.registry import generator_path
     from tutor.settings import Settings
@@ -80,16 +83,20 @@ def main() -> None:
     builds = {f"portable ({rec['tier']})": unpacked(Path(rec["wheel"])),
               "native (-march=native, peer)": unpacked(llama_build.build_wheel(llama_build.NATIVE))}
     settings = Settings.from_env()
-    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                if ln.startswith("model name")), "?")
-    print(f"llama.cpp build bench: {llama_build.PACKAGE} {llama_build.VERSION}, 2 threads, CPU: {cpu}")
-    print("| model | build | prefill tok/s (300-token prompt) | decode tok/s (64 tokens) |")
-    print("|---|---|---|---|")
+    print(f"llama.cpp build bench: {llama_build.PACKAGE} {llama_build.VERSION}, 2 threads, CPU: {report.cpu_model()}")
+    table: list[str] = []
+
+    def emit(row: str) -> None:  # printed as it comes, and kept for the doc
+        print(row, flush=True)
+        table.append(row)
+
+    emit("| model | build | prefill tok/s (300-token prompt) | decode tok/s (64 tokens) |")
+    emit("|---|---|---|---|")
     for name in args.models:
         try:
             model = str(generator_path(name, settings.cache_dir, progress=lambda m: None))
         except Exception as exc:  # noqa: BLE001 - a model not prepared on this machine is skipped, said so
-            print(f"| {name} | (skipped: {exc}) | | |")
+            emit(f"| {name} | (skipped: {exc}) | | |")
             continue
         pre: dict[str, list[float]] = {b: [] for b in builds}
         dec: dict[str, list[float]] = {b: [] for b in builds}
@@ -97,13 +104,17 @@ def main() -> None:
             for label, site in builds.items():
                 r = measure(site, model, args.reps)
                 if "error" in r:
-                    print(f"| {name} | {label} | failed: {r['error']} | |")
+                    emit(f"| {name} | {label} | failed: {r['error']} | |")
                     continue
                 pre[label] += r["prefill"]
                 dec[label].append(r["decode"])
         for label in builds:
             if pre[label]:
-                print(f"| {name} | {label} | {statistics.median(pre[label]):.1f} | {statistics.median(dec[label]):.1f} |")
+                emit(f"| {name} | {label} | {statistics.median(pre[label]):.1f} | {statistics.median(dec[label]):.1f} |")
+    if not args.no_write:
+        report.write_section("llama_build_bench", f"{llama_build.PACKAGE} {llama_build.VERSION}, portable tier "
+                             f"`{rec['tier']}`, 2 threads, {args.rounds} alternating rounds:\n\n" + "\n".join(table),
+                             doc=report.ROOT / "docs" / "llama-build.md")
 
 
 if __name__ == "__main__":

