@@ -56,6 +56,7 @@ class Signals:
     injection: bool
     interview: bool = False  # "你来当面试官，问我…": not an attack; the reply points to the interview mode
     n_words: int = 0  # content words in the (expanded) query
+    dense_gap: float = 0.0  # best cosine minus the mean of the lower-ranked candidates (see fuse.dense_gap)
 
 
 def _is_named(word: str, sentence_start: bool) -> bool:
@@ -109,7 +110,7 @@ def unknown_words(query: str, vocab) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def signals(query: str, expanded: str, best_dense: float, vocab) -> Signals:
+def signals(query: str, expanded: str, best_dense: float, vocab, dense_gap: float = 0.0) -> Signals:
     """Collect the coverage signals for one query (vocab: the lexical index's token → id map)."""
     # Words, not bigrams: bigrams straddling word boundaries (候显, 够用) are noise for this purpose.
     toks = content_words(expanded)
@@ -118,7 +119,7 @@ def signals(query: str, expanded: str, best_dense: float, vocab) -> Signals:
     request = intent(query)
     return Signals(dense=best_dense, coverage=cov, unknown_terms=tuple(unknown), named_terms=len(named),
                    unknown_words=unknown_words(query, vocab), injection=request == "injection",
-                   interview=request == "interview", n_words=len(toks))
+                   interview=request == "interview", n_words=len(toks), dense_gap=dense_gap)
 
 
 def decide(s: Signals, t: Thresholds = E5_THRESHOLDS) -> tuple[bool, str]:
@@ -157,12 +158,12 @@ def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = No
         (hits, refuse, reason); no hit at all is refused as "off_topic"; the model's refusals are
         "off_topic" too ("not covered" is all the user needs to hear).
     """
-    hits, best_dense = retriever.search_with_evidence(query, k=k)
+    hits, best_dense, gap = retriever.search_with_evidence(query, k=k)
     if not hits:
         return hits, True, "off_topic"
     index = retriever.index
     vocab = index.lexical.bm25.vocab_dict
-    s = signals(query, expand_query(query), best_dense, vocab)
+    s = signals(query, expand_query(query), best_dense, vocab, gap)
     model = model or _model_for(getattr(getattr(index, "encoder", None), "model_id", ""))
     if model is None or s.injection or s.interview:
         refuse, reason = decide(s, thresholds or E5_THRESHOLDS)
