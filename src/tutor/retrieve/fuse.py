@@ -20,13 +20,14 @@ Example:
 """
 from __future__ import annotations
 
+from tutor.index.profile import E5_SMALL
 from tutor.text.glossary import expand_query
 from typing import NamedTuple
 
 from tutor.records import Hit
 
 # The cosine gap to the best dense candidate at which a candidate's dense evidence counts for nothing.
-DENSE_SCALE = 0.08
+DENSE_SCALE = E5_SMALL.dense_scale  # 0.08; other embedders: their profile (index.profile)
 
 
 class Evidence(NamedTuple):

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from tutor.index.profile import E5_SMALL
 from tutor.retrieve.injection import INJECTION, intent  # noqa: F401 - INJECTION re-exported
 from tutor.text.glossary import GLOSSARY, expand_query
 from tutor.text.normalise import CJK_RUN
@@ -35,8 +36,8 @@ class Thresholds:
     eval/unanswerable.jsonl (off-topic ≤ 0.85); the band between needs vocabulary evidence too.
     """
 
-    dense_floor: float = 0.845  # below: nothing in the corpus is about this
-    dense_confident: float = 0.875  # above: trust the match unless a named term is unknown
+    dense_floor: float = E5_SMALL.dense_floor  # 0.845; below: nothing in the corpus is about this
+    dense_confident: float = E5_SMALL.dense_confident  # 0.875; above: trust the match unless a named term is unknown
     coverage_floor: float = 0.2  # in the band, at least one content word in five must be corpus vocabulary
 
 
