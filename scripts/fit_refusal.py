@@ -3,11 +3,13 @@
     PYTHONPATH=src .venv/bin/python scripts/fit_refusal.py            # fit, print dev metrics, write the JSON
     PYTHONPATH=src .venv/bin/python scripts/fit_refusal.py --dry-run  # fit and print only
 
-Answerable (label 0): eval/phrasings_dev.jsonl + eval/retrieval.jsonl (the team's old tuning set).
-Unanswerable (label 1): eval/unanswerable_dev.jsonl + eval/unanswerable.jsonl, minus injections and
-interview requests (the regex declines those before the model is asked). The *_test files are never read.
+Answerable (label 0): eval/phrasings_dev.jsonl, eval/phrasings2_dev.jsonl (English, keyword and
+synonym-heavy questions, written later by a different author) + eval/retrieval.jsonl (the team's old
+tuning set). Unanswerable (label 1): eval/unanswerable_dev.jsonl, eval/unanswerable2_dev.jsonl +
+eval/unanswerable.jsonl, minus injections and interview requests (the regex declines those before the
+model is asked). The *_test files are never read.
 
-L2-regularised logistic regression by Newton's method (numpy; ~400 rows). The threshold is the one with
+L2-regularised logistic regression by Newton's method (numpy; ~600 rows). The threshold is the one with
 the fewest dev errors when a false refusal costs FALSE_REFUSAL_COST missed refusals: refusing a covered
 question fails a user who asked in good faith, while most unanswerable questions are off-topic chatter.
 """
@@ -29,12 +31,13 @@ from tutor.text.glossary import expand_query
 
 L2 = 1.0  # ridge on standardised coefficients: ~400 rows, 9 features; keeps one rare signal from dominating
 FALSE_REFUSAL_COST = 2.0
+ANSWERABLE = ("eval/phrasings_dev.jsonl", "eval/phrasings2_dev.jsonl", "eval/retrieval.jsonl")
+UNANSWERABLE = ("eval/unanswerable_dev.jsonl", "eval/unanswerable2_dev.jsonl", "eval/unanswerable.jsonl")
 
 
 def rows() -> list[tuple[str, int]]:
-    out = [(r["query"], 0) for f in ("eval/phrasings_dev.jsonl", "eval/retrieval.jsonl") for r in load_jsonl(f)]
-    out += [(r["query"], 1) for f in ("eval/unanswerable_dev.jsonl", "eval/unanswerable.jsonl")
-            for r in load_jsonl(f)]
+    out = [(r["query"], 0) for f in ANSWERABLE for r in load_jsonl(f)]
+    out += [(r["query"], 1) for f in UNANSWERABLE for r in load_jsonl(f)]
     return out
 
 
@@ -64,8 +67,8 @@ def main() -> int:
     vocab = index.lexical.bm25.vocab_dict
     feats, labels, queries = [], [], []
     for q, label in rows():
-        hits, best = retriever.search_with_evidence(q, k=3)
-        s = signals(q, expand_query(q), best, vocab)
+        hits, best, gap = retriever.search_with_evidence(q, k=3)
+        s = signals(q, expand_query(q), best, vocab, gap)
         if s.injection or s.interview:
             continue
         f = model_features(q, s, hits, index.lexical)

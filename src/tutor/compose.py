@@ -40,7 +40,8 @@ def open_retriever(settings: Settings, encoder=None, force_rebuild: bool = False
     items = load_corpus(settings.corpus_dir)
     index = load_or_build(items, encoder, settings.index_dir, corpus_hash(settings.corpus_dir),
                           force=force_rebuild, show_progress=show_progress)
-    return Retriever(index, lexical_weight=settings.lexical_weight, candidates=settings.candidates, mode=mode)
+    return Retriever(index, lexical_weight=settings.lexical_weight, candidates=settings.candidates, mode=mode,
+                     dense_scale=index.profile.dense_scale)
 
 
 def add_notes(settings: Settings, paths, encoder=None, show_progress: bool = False,
@@ -75,12 +76,14 @@ class Tutor:
     """
 
     def __init__(self, settings: Settings, retriever: Retriever, generator=None, thresholds=None):
-        from tutor.retrieve.refusal import E5_THRESHOLDS
+        from tutor.retrieve.refusal import Thresholds
 
         self.settings = settings
         self.retriever = retriever
-        # Refusal cut-offs belong to the embedder's cosine scale (e5 by default; fakes bring their own).
-        self.thresholds = thresholds or E5_THRESHOLDS
+        # Refusal cut-offs belong to the embedder's cosine scale: its profile's (fakes bring their own).
+        profile = retriever.index.profile
+        self.thresholds = thresholds or Thresholds(dense_floor=profile.dense_floor,
+                                                   dense_confident=profile.dense_confident)
         self._generator = generator
         self._lock = threading.Lock()
         self._graders: dict[bool, object] = {}  # use_llm → Grader (its per-item caches are worth sharing)
@@ -116,10 +119,14 @@ class Tutor:
         """
         no_llm = self.settings.no_llm if no_llm is None else no_llm
         if no_llm not in self._graders:
+            from tutor.grade.calibrate import Calibration
             from tutor.grade.grader import Grader
 
+            p = self.retriever.index.profile
+            calibration = Calibration(dense_none=p.grade_dense_none, dense_full=p.grade_dense_full,
+                                      topical_none=p.topical_none, topical_full=p.topical_full)
             self._graders[no_llm] = Grader(self.retriever, generator=None if no_llm else self.generator,
-                                           thresholds=self.thresholds)
+                                           calibration=calibration, thresholds=self.thresholds)
         return self._graders[no_llm]
 
 

@@ -71,7 +71,8 @@ def test_dense_and_lexical_modes(mini_retriever):
 
 
 def test_best_dense_is_the_best_cosine_of_any_item_not_just_the_top_hit(mini_retriever):
-    hits, best = mini_retriever.search_with_evidence("过拟合 正则化 量化", k=1)
+    hits, best, gap = mini_retriever.search_with_evidence("过拟合 正则化 量化", k=1)
     all_dense = mini_retriever.index.dense_scores("过拟合 正则化 量化", 10)
     assert len(hits) == 1 and best == max(all_dense.values()) >= hits[0].dense
-    assert mini_retriever.search_with_evidence("  ") == ([], 0.0)
+    assert gap >= 0.0
+    assert mini_retriever.search_with_evidence("  ") == ([], 0.0, 0.0)

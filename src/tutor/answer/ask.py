@@ -139,7 +139,8 @@ class Asker:
             timings["first_token_s"] = round(timings["first_token_s"] + timings["prefix_s"], 3)
         raw = "".join(parts).strip()
         t_check = time.perf_counter()
-        text, cited, unsupported = attribute(raw, [p.text() for p in passages], self.tutor.encoder)
+        text, cited, unsupported = attribute(raw, [p.text() for p in passages], self.tutor.encoder,
+                                            self.tutor.retriever.index.profile)
         timings["support_check_s"] = round(time.perf_counter() - t_check, 3)
         timings["total_s"] = round(time.perf_counter() - t0, 3)
         citations = tuple(dict.fromkeys(passages[n - 1].ref for n in cited))

@@ -17,6 +17,7 @@ import re
 
 import numpy as np
 
+from tutor.index.profile import E5_SMALL
 from tutor.corpus.parse import split_sentences
 from tutor.text.glossary import english_terms
 from tutor.text.normalise import char_bigrams, has_cjk
@@ -27,11 +28,11 @@ _STRIP = re.compile(r"[\W_]+")
 # A sentence is supported when most of its wording comes from the passage, or when it is close
 # in meaning to some passage sentence (e5-small: paraphrases ≳ 0.86, same-domain unrelated ≈ 0.78).
 LEXICAL_SUPPORT = 0.5
-SEMANTIC_SUPPORT = 0.86
+SEMANTIC_SUPPORT = E5_SMALL.semantic_support  # 0.86 (other embedders: their profile)
 # e5-small scores an English sentence against its Chinese source lower (measured ≈ 0.83-0.85 for
 # faithful translations), so an English sentence needs less cosine — but only when at least half of
 # its domain terms (via the glossary) also appear in the passage.
-CROSS_LINGUAL_SUPPORT = 0.82
+CROSS_LINGUAL_SUPPORT = E5_SMALL.cross_lingual_support  # 0.82
 MIN_SENTENCE_CHARS = 6  # shorter fragments ("答案如下：") carry no claim
 
 
@@ -72,7 +73,8 @@ def claim_sentences(text: str) -> list[str]:
     return out
 
 
-def _support_matrix(sentences: list[str], passages: list[str], encoder) -> np.ndarray:
+def _support_matrix(sentences: list[str], passages: list[str], encoder, semantic: float = SEMANTIC_SUPPORT,
+                    cross_lingual: float = CROSS_LINGUAL_SUPPORT) -> np.ndarray:
     """support[i, j] in [0, 1]: lexical share, or semantic closeness scaled so the threshold maps to 0.5+."""
     lex = np.array([[bigram_support(s, p) for p in passages] for s in sentences], dtype=np.float32)
     if encoder is None:
@@ -83,17 +85,19 @@ def _support_matrix(sentences: list[str], passages: list[str], encoder) -> np.nd
         units = [u for u in split_sentences(p) if len(u) >= MIN_SENTENCE_CHARS] or [p]
         sem[:, j] = (q @ np.asarray(encoder.encode_passages(units)).T).max(axis=1)
     # Map cosine onto the lexical scale: SEMANTIC_SUPPORT ↦ LEXICAL_SUPPORT.
-    out = np.maximum(lex, sem - SEMANTIC_SUPPORT + LEXICAL_SUPPORT)
+    out = np.maximum(lex, sem - semantic + LEXICAL_SUPPORT)
     for i, s in enumerate(sentences):
         terms = english_terms(s) if not has_cjk(s) else []
         for j, p in enumerate(passages):
             if terms and sum(any(w in p for w in t.split()) for t in terms) * 2 >= len(terms):
-                out[i, j] = max(out[i, j], sem[i, j] - CROSS_LINGUAL_SUPPORT + LEXICAL_SUPPORT)
+                out[i, j] = max(out[i, j], sem[i, j] - cross_lingual + LEXICAL_SUPPORT)
     return out
 
 
-def attribute(text: str, passages: list[str], encoder=None) -> tuple[str, list[int], list[str]]:
+def attribute(text: str, passages: list[str], encoder=None, profile=None) -> tuple[str, list[int], list[str]]:
     """Check every claim sentence against the passages and cite what supports it.
+
+    `profile` (an index.profile.EmbedderProfile) gives the encoder's support cosines; e5's by default.
 
     A sentence keeps its own valid citations when one of them supports it; a sentence without a
     citation gets the best-supporting passage appended (small models often forget to cite);
@@ -108,7 +112,8 @@ def attribute(text: str, passages: list[str], encoder=None) -> tuple[str, list[i
     sentences = claim_sentences(text)
     if not sentences or not passages:
         return text, [], sentences
-    support = _support_matrix(sentences, passages, encoder)
+    cosines = (profile.semantic_support, profile.cross_lingual_support) if profile else ()
+    support = _support_matrix(sentences, passages, encoder, *cosines)
     cited: list[int] = []
     unsupported: list[str] = []
     out = text

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tutor.index.profile import E5_SMALL
+
 # The issue fixes the bands on the score; everything below maps evidence onto this scale.
 BANDS = (("excellent", 75), ("partial", 35), ("wrong", 15), ("empty", 0))
 # What each band is called in Chinese, everywhere it is shown. "empty" covers the off-topic answer too
@@ -35,8 +37,8 @@ class Calibration:
 
     # Relative cosine (see keypoints.relative_similarity) of the best answer unit at which a point
     # starts to earn credit / earns full credit. Fitted (plateau 0.04–0.05 / 0.09–0.11).
-    dense_none: float = 0.045
-    dense_full: float = 0.10
+    dense_none: float = E5_SMALL.grade_dense_none  # 0.045 (the numbers live in the embedder profile)
+    dense_full: float = E5_SMALL.grade_dense_full  # 0.10
     # Naming a point's label is worth half a point; the body's token recall ramps 0.1 → 0.4. Fixed.
     label_credit: float = 0.5
     body_none: float = 0.10
@@ -57,8 +59,8 @@ class Calibration:
     wrong_penalty: float = 1.0
     # Topicality: the best relative cosine below which an answer is off-topic, and above which it is
     # certainly about the question. Fitted between off-topic (≤ 0.03) and on-topic (≥ 0.04) answers.
-    topical_none: float = 0.02
-    topical_full: float = 0.045
+    topical_none: float = E5_SMALL.topical_none  # 0.02
+    topical_full: float = E5_SMALL.topical_full  # 0.045
     # Only the best k answer points count toward coverage: an item listing nine measures is answered
     # excellently by six of them. Fixed.
     max_points: int = 6

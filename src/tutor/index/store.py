@@ -22,6 +22,7 @@ from pathlib import Path
 
 from tutor.index.embed import Encoder, as_llama_embedding
 from tutor.index.lexical import LexicalIndex
+from tutor.index.profile import E5_SMALL, EmbedderProfile, known_profile, profile_for
 from tutor.index.vectors import CACHE_DIR, VectorCache
 from tutor.records import Item
 
@@ -61,10 +62,13 @@ class CorpusIndex:
     encoder: Encoder | None = None  # the embedder the vectors came from (answer/grade stages reuse it)
     status: str = ""  # what loading did: "loaded", "built (reason; N new texts embedded)"
     embedded: int = 0  # texts this build had to embed (0 when loaded): the cost of an incremental rebuild
+    profile: EmbedderProfile | None = None  # the embedder's cosine-scale constants (saved in the manifest)
     by_id: dict[str, Item] = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_id = {it.id: it for it in self.items}
+        if self.profile is None:
+            self.profile = known_profile(getattr(self.encoder, "model_id", "")) or E5_SMALL
         self._retrievers: dict[int, object] = {}
 
     def dense_scores(self, query: str, n: int) -> dict[str, float]:
@@ -124,11 +128,13 @@ def build_index(items: list[Item], encoder: Encoder, index_dir: Path, corpus_has
     lexical = LexicalIndex.build([it.id for it in items], [lexical_text(it) for it in items])
     lexical.save(tmp / "lexical")
     cache.save(tmp / CACHE_DIR, encoder, keep=[v for it in items for v in item_views(it)])
-    manifest = manifest_for(encoder, corpus_hash) | {"items": len(items), "built_at": time.time()}
+    profile = profile_for(encoder.model_id, store._faiss_index.reconstruct_n(0, len(items)))
+    manifest = manifest_for(encoder, corpus_hash) | {"items": len(items), "built_at": time.time(),
+                                                     "profile": profile.to_json()}
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     shutil.rmtree(index_dir, ignore_errors=True)
     tmp.rename(index_dir)
-    index = CorpusIndex(items, vector, lexical, encoder)
+    index = CorpusIndex(items, vector, lexical, encoder, profile=profile)
     index.embedded = cache.embedded
     return index
 
@@ -160,7 +166,22 @@ def load_index(items: list[Item], encoder: Encoder, index_dir: Path) -> CorpusIn
     lexical = LexicalIndex.load(Path(index_dir) / "lexical")
     if lexical.ids != [it.id for it in items] or store._faiss_index.ntotal != len(items):
         raise ValueError("index does not match the corpus items")
-    return CorpusIndex(items, vector, lexical, encoder)
+    return CorpusIndex(items, vector, lexical, encoder, profile=_saved_profile(Path(index_dir), encoder, store))
+
+
+def _saved_profile(index_dir: Path, encoder: Encoder, store) -> EmbedderProfile:
+    """The embedder's fitted profile (the code's numbers win: a refit must take effect); else the
+    estimate saved when the index was built, so it doesn't drift between loads; else estimated again."""
+    fitted = known_profile(encoder.model_id)
+    if fitted:
+        return fitted
+    try:
+        saved = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8")).get("profile")
+    except (OSError, ValueError):
+        saved = None
+    if saved and saved.get("embedder") == encoder.model_id:
+        return EmbedderProfile.from_json(saved)
+    return profile_for(encoder.model_id, store._faiss_index.reconstruct_n(0, store._faiss_index.ntotal))
 
 
 def load_or_build(items: list[Item], encoder: Encoder, index_dir: Path, corpus_hash: str,

@@ -20,11 +20,43 @@ Example:
 """
 from __future__ import annotations
 
+from tutor.index.profile import E5_SMALL
 from tutor.text.glossary import expand_query
+from typing import NamedTuple
+
 from tutor.records import Hit
 
 # The cosine gap to the best dense candidate at which a candidate's dense evidence counts for nothing.
-DENSE_SCALE = 0.08
+DENSE_SCALE = E5_SMALL.dense_scale  # 0.08; other embedders: their profile (index.profile)
+
+
+class Evidence(NamedTuple):
+    hits: list[Hit]
+    best_dense: float
+    dense_gap: float
+
+
+# Candidates ranked below this many count as "the rest" the best one is compared with.
+GAP_HEAD = 5
+
+
+def dense_gap(cosines: list[float]) -> float:
+    """How far the best cosine stands above the mean of the candidates ranked after the first GAP_HEAD.
+
+    A covered question has a peak (a few items are about it); an off-topic one is about as close to
+    every item. Being a difference of cosines from one query, it doesn't move with the level at which
+    an embedder or a language puts its cosines (English queries sit lower on e5), unlike the raw best.
+
+    >>> round(dense_gap([0.9, 0.8, 0.8, 0.8, 0.8, 0.7, 0.7, 0.6]), 3)
+    0.233
+    >>> dense_gap([0.9, 0.8])  # too few candidates to say
+    0.0
+    """
+    ranked = sorted(cosines, reverse=True)
+    if len(ranked) <= GAP_HEAD:
+        return 0.0
+    tail = ranked[GAP_HEAD:]
+    return ranked[0] - sum(tail) / len(tail)
 
 
 def minmax(scores: dict[str, float]) -> dict[str, float]:
@@ -90,12 +122,13 @@ class Retriever:
         """The k best items for a query, each with fused, dense and lexical scores."""
         return self.search_with_evidence(query, k)[0]
 
-    def search_with_evidence(self, query: str, k: int = 5) -> tuple[list[Hit], float]:
-        """(hits, best dense cosine of any item). Refusal needs the latter: the top fused hit may be a
-        lexical match whose own cosine is lower (or absent), while the question is plainly covered."""
+    def search_with_evidence(self, query: str, k: int = 5) -> Evidence:
+        """Hits plus the dense evidence refusal needs: the best cosine of any item (the top fused hit
+        may be a lexical match whose own cosine is lower, or absent, while the question is plainly
+        covered) and how far it stands above the query's other candidates (`dense_gap`)."""
         query = (query or "").strip()
         if not query:
-            return [], 0.0
+            return Evidence([], 0.0, 0.0)
         # English domain words get their Chinese terms appended, for both retrievers (see glossary).
         query = expand_query(query)
         dense = self.index.dense_scores(query, self.candidates) if self.mode != "lexical" else {}
@@ -113,4 +146,5 @@ class Retriever:
             found = tuple(name for name, src in (("dense", dense), ("lexical", lexical)) if item_id in src)
             hits.append(Hit(item=self.index.by_id[item_id], score=score,
                             dense=dense.get(item_id, 0.0), lexical=lexical.get(item_id, 0.0), found_by=found))
-        return hits, max(dense.values(), default=max((h.dense for h in hits), default=0.0))
+        best = max(dense.values(), default=max((h.dense for h in hits), default=0.0))
+        return Evidence(hits, best, dense_gap(list(dense.values())))

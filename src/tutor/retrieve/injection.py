@@ -31,7 +31,9 @@ _INTERVIEWER = r"(面试官|考官|interviewer)"
 #   "X 在 Y 中扮演什么角色" / "扮演一个怎样的角色" — a question about a component's role;
 #   "Does weight decay act as a prior?" / "BatchNorm acts as a regulariser" — a function, not a request;
 #   "如何忽略梯度很小的参数" / "ignore the padding tokens in the loss" — 忽略/ignore of data, not of rules;
-#   "system 的 prompt 长度", "你现在是不是…" is not covered either way (no role noun after it).
+#   "system 的 prompt 长度", "你现在是不是…" is not covered either way (no role noun after it);
+#   "我忘记了反向传播怎么推导" — forgetting knowledge, not the tutor's identity (忘 needs 你是/你的身份 after it);
+#   "the instructions: how do I launch DDP" — "new/updated instructions:" needs the adjective.
 INJECTION = re.compile("|".join([
     r"忽略(之前|以上|上面|前面|所有|你)?的?(所有)?的?(指令|规则|提示|设定|要求|知识库|资料|限制)",
     r"别管.{0,6}(知识库|资料|文档)", r"系统提示", r"system\s*prompt", r"(初始|隐藏)(指令|提示)",
@@ -41,6 +43,8 @@ INJECTION = re.compile("|".join([
     r"\b(ignore|disregard|override|forget)\s+(all\s+|the\s+|any\s+|your\s+)?(previous\s+|prior\s+|above\s+|earlier\s+)?"
     r"(instructions|rules|documents|prompt|system)",
     r"pretend\s+(you\s+are|to\s+be)", r"you\s+are\s+now\b", r"from\s+now\s+on,?\s+you", r"\bdan\b", r"jailbreak",
+    r"(忘掉|忘记|忘了|别再当)(你是|你的(身份|角色|设定))", r"改(做|当)我的",
+    r"\b(new|updated|revised)\s+instructions?\s*:",
     r"repeat\s+(all\s+)?(the\s+)?text\s+above", r"重复上面的(全部|所有)?文字", r"forget\s+(that\s+)?you\s+are",
     _START + r"(please\s+)?act\s+as\b", r"\b(want|need)\s+you\s+to\s+act\s+as\b",
     r"\byou\s+(will|must|should|shall)\s+(now\s+)?act\s+as\b", r"\bcan\s+you\s+act\s+as\b", r"role-?play",

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from tutor.index.profile import E5_SMALL
 from tutor.retrieve.injection import INJECTION, intent  # noqa: F401 - INJECTION re-exported
 from tutor.text.glossary import GLOSSARY, expand_query
 from tutor.text.normalise import CJK_RUN
@@ -35,8 +36,8 @@ class Thresholds:
     eval/unanswerable.jsonl (off-topic ≤ 0.85); the band between needs vocabulary evidence too.
     """
 
-    dense_floor: float = 0.845  # below: nothing in the corpus is about this
-    dense_confident: float = 0.875  # above: trust the match unless a named term is unknown
+    dense_floor: float = E5_SMALL.dense_floor  # 0.845; below: nothing in the corpus is about this
+    dense_confident: float = E5_SMALL.dense_confident  # 0.875; above: trust the match unless a named term is unknown
     coverage_floor: float = 0.2  # in the band, at least one content word in five must be corpus vocabulary
 
 
@@ -56,6 +57,7 @@ class Signals:
     injection: bool
     interview: bool = False  # "你来当面试官，问我…": not an attack; the reply points to the interview mode
     n_words: int = 0  # content words in the (expanded) query
+    dense_gap: float = 0.0  # best cosine minus the mean of the lower-ranked candidates (see fuse.dense_gap)
 
 
 def _is_named(word: str, sentence_start: bool) -> bool:
@@ -109,7 +111,7 @@ def unknown_words(query: str, vocab) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def signals(query: str, expanded: str, best_dense: float, vocab) -> Signals:
+def signals(query: str, expanded: str, best_dense: float, vocab, dense_gap: float = 0.0) -> Signals:
     """Collect the coverage signals for one query (vocab: the lexical index's token → id map)."""
     # Words, not bigrams: bigrams straddling word boundaries (候显, 够用) are noise for this purpose.
     toks = content_words(expanded)
@@ -118,7 +120,7 @@ def signals(query: str, expanded: str, best_dense: float, vocab) -> Signals:
     request = intent(query)
     return Signals(dense=best_dense, coverage=cov, unknown_terms=tuple(unknown), named_terms=len(named),
                    unknown_words=unknown_words(query, vocab), injection=request == "injection",
-                   interview=request == "interview", n_words=len(toks))
+                   interview=request == "interview", n_words=len(toks), dense_gap=dense_gap)
 
 
 def decide(s: Signals, t: Thresholds = E5_THRESHOLDS) -> tuple[bool, str]:
@@ -157,12 +159,12 @@ def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = No
         (hits, refuse, reason); no hit at all is refused as "off_topic"; the model's refusals are
         "off_topic" too ("not covered" is all the user needs to hear).
     """
-    hits, best_dense = retriever.search_with_evidence(query, k=k)
+    hits, best_dense, gap = retriever.search_with_evidence(query, k=k)
     if not hits:
         return hits, True, "off_topic"
     index = retriever.index
     vocab = index.lexical.bm25.vocab_dict
-    s = signals(query, expand_query(query), best_dense, vocab)
+    s = signals(query, expand_query(query), best_dense, vocab, gap)
     model = model or _model_for(getattr(getattr(index, "encoder", None), "model_id", ""))
     if model is None or s.injection or s.interview:
         refuse, reason = decide(s, thresholds or E5_THRESHOLDS)

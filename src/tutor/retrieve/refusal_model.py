@@ -29,7 +29,7 @@ MODEL_PATH = Path(__file__).with_name("refusal_model.json")
 # whether the documents cover the question ("loss 变成 NaN", "CUDA OOM", "INT8 量化").
 GENERIC_TERMS = frozenset("nan inf oom cuda gpu gpus cpu tpu loss epoch batch fp16 fp32 bf16 int8 int4 api "
                           "sgd adam relu cnn rnn gan lstm".split())
-FEATURES = ("dense", "top_lexical", "coverage", "lexical_coverage", "unknown_names", "product_names",
+FEATURES = ("dense", "dense_gap", "top_lexical", "coverage", "lexical_coverage", "unknown_names", "product_names",
             "unknown_words", "english", "length")
 
 
@@ -56,7 +56,7 @@ def features(s, top_lexical: float = 0.0, lexical_coverage: float = 0.0, english
     (1.0, 1.0, 1.0, 2.56)
     """
     weights = [name_weight(t) for t in s.unknown_terms]
-    return {"dense": s.dense, "top_lexical": math.log1p(max(0.0, top_lexical)), "coverage": s.coverage,
+    return {"dense": s.dense, "dense_gap": s.dense_gap, "top_lexical": math.log1p(max(0.0, top_lexical)), "coverage": s.coverage,
             "lexical_coverage": lexical_coverage, "unknown_names": sum(weights),
             "product_names": float(sum(w == 1.0 for w in weights)), "unknown_words": float(len(s.unknown_words)),
             "english": float(english), "length": math.log1p(getattr(s, "n_words", 0))}
