@@ -53,6 +53,25 @@ _FILLER = set("的了会是让使得把被都也就很更越还和与及或在�
 _FILLER_WORDS = re.compile("任何|所有|一些|这些|那些|一个|进行|可以|直接|其实|基本")
 
 
+# A point's label, at the start of a line: "数据增强（Data Augmentation）： …", "- **早停：** …".
+_LABEL = re.compile(r"^\s*(?:[-*\d.、)]+\s*)?(?:\*\*)?([^：:\n（(*]{2,16})\s*(?:（[^）\n]*）|\([^)\n]*\))?\s*(?:\*\*)?[：:]",
+                    re.MULTILINE)
+_CUE_WORDS = UP_VERB + UP_RESULT + DOWN_VERB + DOWN_RESULT
+
+
+def _mask_names(texts: tuple[str, ...], labels_from: str) -> tuple[str, ...]:
+    """Blank out the item's own method names that end in a cue word: "数据增强" names a method, it raises nothing.
+
+    Only a label whose cue word is not its first word is a name ("数据增强", "图像增强"); a label that
+    starts with one is itself a claim ("减小批量大小", "增加训练数据") and must stay visible to the cues.
+    """
+    names = {n.strip() for n in _LABEL.findall(labels_from)}
+    names = [n for n in names if any(w in n and not n.startswith(w) for w in _CUE_WORDS)]
+    for n in sorted(names, key=len, reverse=True):
+        texts = tuple(t.replace(n, "#" * len(n)) for t in texts)
+    return texts
+
+
 def _occurrences(text: str, words: tuple[str, ...]) -> list[tuple[str, int, int]]:
     out = []
     for w in words:
@@ -169,4 +188,5 @@ def contradiction_cue(sentence: str, point: str, generic: frozenset[str] = GENER
             (an item may say "减少内存占用" in one point and "增加内存" in another).
     """
     a, r, ctx = normalise(sentence), normalise(point), normalise(context)
+    a, r, ctx = _mask_names((a, r, ctx), r + "\n" + ctx)
     return _direction_flip(a, r, ctx, generic) or _negation_flip(a, r, ctx, generic)
