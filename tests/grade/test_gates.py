@@ -66,3 +66,30 @@ def test_stating_one_of_the_items_own_points_is_never_an_answer_to_another_topic
     other = g.grade("mini.md#2", tagged[0].answer.replace("**", ""), use_llm=False)
     assert own_point.reason != "other_item" and own_point.score >= 15
     assert other.reason == "other_item"
+
+
+def test_an_answer_in_another_topics_words_is_capped_without_a_fitted_margin(items):  # noqa: F811
+    # The word-share rule needs no cosine margin: the hashed fake has none, and a paraphrase of the
+    # distributed item's answer, given for the overfitting item, is still another topic's answer.
+    from dataclasses import replace
+
+    from tutor.corpus.topics import tag_topics
+
+    tagged = [replace(it, topics=tag_topics(it)) for it in items]
+    g = make(tagged)
+    assert getattr(g, "other_item_margin", None) is None
+    other = g.grade("mini.md#2", "数据并行就是把训练数据切分到多个 GPU 上，每个 GPU 都持有一份完整模型副本，最后梯度用 AllReduce 同步。",
+                    use_llm=False)
+    own = g.grade("mini.md#2", FULL, use_llm=False)
+    # Own points plus a fact the reference lacks: its words are still mostly this item's.
+    extra = g.grade("mini.md#2", FULL + "另外也可以用数据增强扩充训练集。", use_llm=False)
+    assert (other.reason, other.score < 15) == ("other_item", True)
+    assert own.reason == "" and extra.reason == "" and extra.score > 74
+
+
+def test_word_share_gap_alone_is_not_enough_when_the_meaning_is_ours():
+    from tutor.grade.gates import WORD_SHARE_MARGIN, answers_another_item
+
+    assert answers_another_item(0.80, 0.81, None, own_words=0.0, other_words=WORD_SHARE_MARGIN)
+    assert not answers_another_item(0.81, 0.80, None, own_words=0.0, other_words=1.0)
+    assert not answers_another_item(0.80, 0.81, None, own_words=0.5, other_words=0.5 + WORD_SHARE_MARGIN - 0.01)

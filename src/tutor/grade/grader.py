@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -35,8 +36,7 @@ from tutor.grade.judge import judge_claims, warm
 from tutor.grade.keypoints import (KeyPoint, answer_units, distinctive_terms, is_copy, lexical_match, non_answer,
     ramp, reference_points, relative_similarity, token_set, unit_credits)
 from tutor.grade.feedback import abstain_feedback, feedback
-from tutor.grade.gates import (OFF_ITEM_CAP, OTHER_ITEM_MARGINS, TERM_LIST_CAP, answers_another_item, is_term_list,
-    repetition)
+from tutor.grade.gates import OTHER_ITEM_MARGINS, cap, repetition, word_share
 from tutor.records import Grade, Item, PointResult, Ref
 
 # "file.md#3", "file.md 3", "笔记.md#1.21", "notes.md#3.4.12-2". Must NOT catch a question that merely
@@ -115,6 +115,7 @@ class Grader:
         self._anchors: np.ndarray | None = None
         self._generic: frozenset[str] | None = None
         self._df: dict[str, int] | None = None
+        self._words: list[set[str]] | None = None
 
     def candidates(self, question: str) -> tuple[list[Item], str]:
         """(items, how): the best item and any equally good reading of the question, or ([], why not)."""
@@ -153,11 +154,14 @@ class Grader:
     def frequencies(self) -> dict[str, int]:
         """How many items use each lexical token (code included: identifiers are terms too)."""
         if self._df is None:
-            self._df = {}
-            for it in self.items:
-                for t in token_set("\n".join((it.text(), *it.code))):
-                    self._df[t] = self._df.get(t, 0) + 1
+            self._df = dict(Counter(t for words in self.words() for t in words))
         return self._df
+
+    def words(self) -> list[set[str]]:
+        """Each item's lexical tokens, text and code, in item order (gates.word_share compares them)."""
+        if self._words is None:
+            self._words = [token_set("\n".join((it.text(), *it.code))) for it in self.items]
+        return self._words
 
     def generic(self) -> frozenset[str]:
         """Bigrams in GENERIC_SHARE of the items or more: too common to identify what a cue is about."""
@@ -268,19 +272,15 @@ class Grader:
         return _Evidence(units, sentences, credits, cues, topical, is_copy(answer, prep.reference))
 
     def _cap(self, item: Item, answer: str, check_other: bool = True) -> tuple[int, str]:
-        """The gates (grade.gates): an answer to another topic's question, or a bare list of terms.
-
-        "Another topic" needs topic tags on both items (tiny test corpora have none) and a margin fitted
-        for this embedder (gates.OTHER_ITEM_MARGINS); otherwise that gate is skipped.
-        """
-        margin = getattr(self, "other_item_margin", None) or OTHER_ITEM_MARGINS.get(self.encoder.model_id)
+        """The gates (grade.gates.cap). "Another topic" needs topic tags on both items (tiny test corpora have none)."""
         others = [i for i, it in enumerate(self.items) if it.topics and not set(it.topics) & set(item.topics)]
-        if check_other and margin and item.topics and others:
-            sims = self.anchors() @ self.encoder.encode_queries([answer[:1000]])[0]
-            own = max(float(sims[i]) for i, it in enumerate(self.items) if set(it.refs) & set(item.refs))
-            if answers_another_item(own, max(float(sims[i]) for i in others), margin):
-                return OFF_ITEM_CAP, "other_item"
-        return (TERM_LIST_CAP, "term_list") if is_term_list(answer) else (100, "")
+        others = others if check_other and item.topics else []
+        own = [i for i, it in enumerate(self.items) if set(it.refs) & set(item.refs)]
+        sims = self.anchors() @ self.encoder.encode_queries([answer[:1000]])[0] if others else None
+        words = token_set(answer)
+        shares = np.array([word_share(words, w) for w in self.words()]) if others else None
+        margin = getattr(self, "other_item_margin", None) or OTHER_ITEM_MARGINS.get(self.encoder.model_id)
+        return cap(answer, own, others, sims, shares, margin)
 
     def _grade(self, question, answer, item, prep, ev: _Evidence, wrong: dict[int, str], claims: dict[int, str],
                judge_status: str, timings: dict, t0: float) -> Grade:
