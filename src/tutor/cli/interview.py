@@ -189,12 +189,13 @@ def eval_interview(args) -> int:
     from pathlib import Path
 
     from tutor.interview.progress import Store
-    from tutor.evaluate.personas import PERSONAS, followup_answer
+    from tutor.evaluate.personas import followup_answer, personas
 
     interviewer, tutor = open_interviewer(args, args.no_llm)
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for persona, (answer_fn, expected) in PERSONAS.items():
+        # With the item pool a definition item borrows a sibling's definition (the realistic mix-up).
+        for persona, (answer_fn, expected) in personas(list(interviewer.items.values())).items():
             interviewer.store = Store(Path(tmp) / f"{persona}.sqlite3")
             t0 = time.perf_counter()
             session, msgs = interviewer.start(persona, None, args.n, "interview", seed=7)

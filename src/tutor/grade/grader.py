@@ -36,7 +36,7 @@ from tutor.grade.judge import judge_claims, warm
 from tutor.grade.keypoints import (KeyPoint, answer_units, distinctive_terms, is_copy, lexical_match, non_answer,
     ramp, reference_points, relative_similarity, token_set, unit_credits)
 from tutor.grade.feedback import abstain_feedback, feedback
-from tutor.grade.gates import OTHER_ITEM_MARGINS, cap, repetition, word_share
+from tutor.grade.gates import cap, repetition, word_share
 from tutor.records import Grade, Item, PointResult, Ref
 
 # "file.md#3", "file.md 3", "笔记.md#1.21", "notes.md#3.4.12-2". Must NOT catch a question that merely
@@ -279,7 +279,8 @@ class Grader:
         sims = self.anchors() @ self.encoder.encode_queries([answer[:1000]])[0] if others else None
         words = token_set(answer)
         shares = np.array([word_share(words, w) for w in self.words()]) if others else None
-        margin = getattr(self, "other_item_margin", None) or OTHER_ITEM_MARGINS.get(self.encoder.model_id)
+        profile = getattr(getattr(self.retriever, "index", None), "profile", None)
+        margin = getattr(self, "other_item_margin", None) or getattr(profile, "other_item_margin", None)
         return cap(answer, own, others, sims, shares, margin)
 
     def _grade(self, question, answer, item, prep, ev: _Evidence, wrong: dict[int, str], claims: dict[int, str],

@@ -75,6 +75,9 @@ class EmbedderProfile:
     # The corpus spread the numbers were fitted on (the reference an estimate is scaled from).
     reference_median: float
     reference_spread: float
+    # grade/gates: the cosine gap to another topic's question that caps an answer by itself (None: that
+    # half of the gate is off; the word-share half needs no cosine and always runs).
+    other_item_margin: float | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -91,7 +94,8 @@ class EmbedderProfile:
 E5_SMALL = EmbedderProfile(
     embedder="intfloat/multilingual-e5-small", source="fitted", dense_scale=0.08, dense_floor=0.845,
     dense_confident=0.875, semantic_support=0.86, cross_lingual_support=0.82, grade_dense_none=0.045,
-    grade_dense_full=0.10, topical_none=0.02, topical_full=0.045, reference_median=0.888, reference_spread=0.065)
+    grade_dense_full=0.10, topical_none=0.02, topical_full=0.045, reference_median=0.888, reference_spread=0.065,
+    other_item_margin=0.06)
 
 PROFILES = {E5_SMALL.embedder: E5_SMALL}
 ABSOLUTE = ("dense_floor", "dense_confident", "semantic_support", "cross_lingual_support")
@@ -111,8 +115,16 @@ def estimate(embedder: str, spread: CosineSpread, reference: EmbedderProfile = E
     moved = {n: spread.median + (getattr(reference, n) - reference.reference_median) * k for n in ABSOLUTE}
     moved |= {n: getattr(reference, n) * k for n in RELATIVE}
     moved = {n: float(min(1.0, max(-1.0, v))) for n, v in moved.items()}
+    if reference.other_item_margin is not None:
+        moved["other_item_margin"] = reference.other_item_margin * k
     return replace(reference, embedder=embedder, source="estimated", reference_median=spread.median,
                    reference_spread=spread.spread, **moved)
+
+
+def default_profile(embedder: str) -> EmbedderProfile:
+    """e5's numbers for an embedder whose scale is unknown; the cosine-only other-item cap stays off
+    rather than trust e5's margin on another scale."""
+    return replace(E5_SMALL, embedder=embedder, source="default", other_item_margin=None)
 
 
 # Below this many items the cosine percentiles say nothing; the reference numbers are kept as they are.
@@ -131,7 +143,7 @@ def profile_for(embedder: str, vectors: np.ndarray) -> EmbedderProfile:
     if len(vectors) < MIN_ITEMS:
         log.warning("no fitted profile for embedder %r and too few items (%d) to estimate one: using "
                     "multilingual-e5-small's cosine floors", embedder, len(vectors))
-        return replace(E5_SMALL, embedder=embedder, source="default")
+        return default_profile(embedder)
     log.warning("no fitted profile for embedder %r: its cosine floors are estimated from the corpus "
                 "(refusal and grading were tuned on multilingual-e5-small; run the evals to check)", embedder)
     return estimate(embedder, cosine_spread(vectors))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from tutor.index.embed import Encoder, as_llama_embedding
 from tutor.index.lexical import LexicalIndex
-from tutor.index.profile import E5_SMALL, EmbedderProfile, known_profile, profile_for
+from tutor.index.profile import EmbedderProfile, default_profile, known_profile, profile_for
 from tutor.index.vectors import CACHE_DIR, VectorCache
 from tutor.records import Item
 
@@ -68,7 +68,8 @@ class CorpusIndex:
     def __post_init__(self) -> None:
         self.by_id = {it.id: it for it in self.items}
         if self.profile is None:
-            self.profile = known_profile(getattr(self.encoder, "model_id", "")) or E5_SMALL
+            embedder = getattr(self.encoder, "model_id", "")
+            self.profile = known_profile(embedder) or default_profile(embedder)
         self._retrievers: dict[int, object] = {}
 
     def dense_scores(self, query: str, n: int) -> dict[str, float]:
