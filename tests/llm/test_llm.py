@@ -80,15 +80,15 @@ def test_llama_cpp_reads_the_gguf_template_and_restores_prefix_states_from_disk(
     from tutor.llm.llamacpp import LlamaCppGenerator
 
     items = load_corpus(mini_corpus)
-    gen = LlamaCppGenerator(small_gguf, n_ctx=1024, state_dir=str(tmp_path))
+    gen = LlamaCppGenerator(small_gguf, n_ctx=1024, state_dir=str(tmp_path / "states"))
     # The GGUF's own template, not the ChatML fallback; for Qwen it renders our prompts exactly as ChatML.
     assert gen.chat.source and gen.chat.name.startswith("gguf:") and gen.chat.stop == ["<|im_end|>"]
     msgs = answer_messages(items[0], "数据并行是什么？")
     assert gen.chat.render(msgs) == chatml(msgs)
     assert gen.warm(answer_prefix(items[0])) is True  # computed and saved
-    assert [p.name for p in tmp_path.iterdir()] == [f"{os.path.basename(gen.state_dir)}-t{gen.chat.digest}"]
+    assert [p.name for p in (tmp_path / "states").iterdir()] == [f"{os.path.basename(gen.state_dir)}-t{gen.chat.digest}"]
     assert gen.warm(answer_prefix(items[1])) is True
-    fresh = LlamaCppGenerator(small_gguf, n_ctx=1024, state_dir=str(tmp_path))
+    fresh = LlamaCppGenerator(small_gguf, n_ctx=1024, state_dir=str(tmp_path / "states"))
     assert fresh.has_state(answer_prefix(items[0]))
     assert fresh.warm(answer_prefix(items[0])) is False  # loaded from disk, not recomputed
     out = "".join(fresh.stream(answer_messages(items[0], "数据并行是什么？"), max_tokens=16))
