@@ -13,10 +13,12 @@ from tutor.records import Item
 
 # Qwen2.5's template minus its tool branches: a default system turn when there is none, then ChatML.
 QWEN_LIKE = (
-    "{%- if messages[0]['role'] == 'system' %}{{- '<|im_start|>system\\n' + messages[0]['content'] + '<|im_end|>\\n' }}"
+    "{%- if messages[0]['role'] == 'system' %}"
+    "{{- '<|im_start|>system\\n' + messages[0]['content'] + '<|im_end|>\\n' }}"
     "{%- else %}{{- '<|im_start|>system\\nYou are Qwen.<|im_end|>\\n' }}{%- endif %}"
     "{%- for message in messages %}{%- if message.role == 'user' or (message.role == 'system' and not loop.first)"
-    " or message.role == 'assistant' %}{{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>\\n' }}"
+    " or message.role == 'assistant' %}"
+    "{{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>\\n' }}"
     "{%- endif %}{%- endfor %}{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}"
 )
 LLAMA3 = (
@@ -26,10 +28,12 @@ LLAMA3 = (
     "{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}"
 )
 GEMMA2 = (
-    "{{ bos_token }}{% if messages[0]['role'] == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}"
+    "{{ bos_token }}"
+    "{% if messages[0]['role'] == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}"
     "{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
     "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}"
-    "{% if message['role'] == 'assistant' %}{% set role = 'model' %}{% else %}{% set role = message['role'] %}{% endif %}"
+    "{% if message['role'] == 'assistant' %}{% set role = 'model' %}"
+    "{% else %}{% set role = message['role'] %}{% endif %}"
     "{{ '<start_of_turn>' + role + '\\n' + message['content'] | trim + '<end_of_turn>\\n' }}{% endfor %}"
     "{% if add_generation_prompt %}{{ '<start_of_turn>model\\n' }}{% endif %}"
 )
@@ -62,7 +66,8 @@ def test_chatml_template_renders_what_the_fallback_renders():
     assert TEMPLATES["qwen-like"].render(msgs) == TEMPLATES["chatml-fallback"].render(msgs) == chatml(msgs)
     # Without a system turn Qwen's template adds its default one; our prompts always carry their own.
     only_user = [{"role": "user", "content": "hi"}]
-    assert TEMPLATES["qwen-like"].render(only_user) == "<|im_start|>system\nYou are Qwen.<|im_end|>\n" + chatml(only_user)
+    default_system = "<|im_start|>system\nYou are Qwen.<|im_end|>\n"
+    assert TEMPLATES["qwen-like"].render(only_user) == default_system + chatml(only_user)
 
 
 def test_llama3_template_writes_bos_and_headers():
@@ -99,7 +104,8 @@ def test_a_template_that_hides_the_cut_gives_no_prefix_key(source):
 def test_no_prefix_key_means_no_state_never_a_wrong_one():
     gen = LlamaCppGenerator("unused.gguf")  # no model is loaded: the key is refused before any llama.cpp call
     gen._chat = ChatTemplate("{% for m in messages %}<{{ m.role }}>{% endfor %}")
-    assert gen.warm(answer_prefix(ITEM)) is False and not gen.has_state(answer_prefix(ITEM)) and not gen.states
+    assert gen.warm(answer_prefix(ITEM)) is False
+    assert not gen.has_state(answer_prefix(ITEM)) and not gen.states
 
 
 @pytest.mark.parametrize("name, stop", [
@@ -113,7 +119,8 @@ def test_stop_strings_come_from_the_template_and_its_tokens(name, stop):
 
 
 def test_a_plain_text_turn_separator_is_not_a_stop_string():
-    t = ChatTemplate("{% for m in messages %}### {{ m.role }}:\n{{ m.content }}\n\n### User:{% endfor %}", eos_token="</s>")
+    source = "{% for m in messages %}### {{ m.role }}:\n{{ m.content }}\n\n### User:{% endfor %}"
+    t = ChatTemplate(source, eos_token="</s>")
     assert t.stop == ["</s>"]
 
 

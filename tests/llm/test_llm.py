@@ -12,8 +12,8 @@ import time
 import pytest
 
 from tutor.llm.base import ScriptedGenerator, timed_stream
-from tutor.grade.judge import parse_claims
-from tutor.llm.prompts import answer_messages, answer_prefix, chatml, judge_claims_messages, judge_claims_schema
+from tutor.grade.judge import claims_schema, parse_claims
+from tutor.llm.prompts import answer_messages, answer_prefix, chatml, judge_claims_messages
 
 
 def test_scripted_generator_records_prompts_and_fails_loudly_when_empty():
@@ -67,8 +67,8 @@ def test_openai_compatible_backend_against_a_real_llama_cpp_server(small_gguf, t
         assert text.strip()
         # The grader's own judge prompt and schema, over HTTP: the server must honour the JSON schema.
         msgs = judge_claims_messages("如何防止过拟合？", ["正则化", "Dropout"], ["用 Dropout。", "Dropout 会加重过拟合。"])
-        raw = "".join(gen.stream(msgs, max_tokens=40, json_schema=judge_claims_schema(2)))
-        assert parse_claims(raw, 2) is not None, raw
+        raw = "".join(gen.stream(msgs, max_tokens=40, json_schema=claims_schema(2)))
+        assert len(parse_claims(raw, 2)) == 2, raw
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -94,5 +94,5 @@ def test_llama_cpp_reads_the_gguf_template_and_restores_prefix_states_from_disk(
     out = "".join(fresh.stream(answer_messages(items[0], "数据并行是什么？"), max_tokens=16))
     assert fresh.last_restored > 20 and out.strip()
     raw = "".join(fresh.stream(judge_claims_messages("Q", ["P"], ["A。"]), max_tokens=40,
-                               json_schema=judge_claims_schema(1)))
-    assert parse_claims(raw, 1) is not None, raw
+                               json_schema=claims_schema(1)))
+    assert len(parse_claims(raw, 1)) == 1, raw

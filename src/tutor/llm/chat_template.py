@@ -16,8 +16,8 @@ Example (a Llama-3 style template):
     ...                  "{% if add_generation_prompt %}<|start_header_id|>assistant<|end_header_id|>\\n\\n{% endif %}",
     ...                  bos_token="<|begin_of_text|>", eos_token="<|eot_id|>")
     >>> key = t.prefix_text([{"role": "system", "content": "S"}, {"role": "user", "content": "item\\n\\n"}])
-    >>> key
-    '<|begin_of_text|><|start_header_id|>system<|end_header_id|>\\n\\nS<|eot_id|><|start_header_id|>user<|end_header_id|>\\n\\nitem\\n\\n'
+    >>> key.removeprefix("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\\n\\nS<|eot_id|>")
+    '<|start_header_id|>user<|end_header_id|>\\n\\nitem\\n\\n'
     >>> t.render([{"role": "system", "content": "S"}, {"role": "user", "content": "item\\n\\nQ?"}]).startswith(key)
     True
     >>> t.stop

@@ -1,4 +1,4 @@
-"""llama.cpp in-process generator: the GGUF's own chat template, streaming, per-item prefix KV states in memory and on disk."""
+"""llama.cpp in-process generator: the GGUF's chat template, streaming, per-item prefix KV states (RAM and disk)."""
 from __future__ import annotations
 
 import array
@@ -99,7 +99,8 @@ class LlamaCppGenerator:
         if not self.state_dir:
             return None
         # A changed template changes every prompt: its states go in a folder of their own.
-        return os.path.join(f"{self.state_dir}-t{self.chat.digest}", hashlib.sha256(key.encode()).hexdigest()[:24] + ".state")
+        name = hashlib.sha256(key.encode()).hexdigest()[:24] + ".state"
+        return os.path.join(f"{self.state_dir}-t{self.chat.digest}", name)
 
     def _keep(self, key: str, state: _State) -> None:
         self.states[key] = state
