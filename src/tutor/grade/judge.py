@@ -1,10 +1,12 @@
 """The LLM as a constrained judge of the candidate's claims: one verdict per sentence, grammar-forced JSON.
 
-The judge never writes prose that reaches the score: llama.cpp's grammar (from
-`prompts.judge_claims_schema`) only lets it emit `{"claims": [...]}` with one of three words per
-sentence, and `parse_claims` rejects anything else, so the grader falls back to its deterministic
-verdicts and says so. Coverage stays deterministic; the judge only says which sentences are wrong,
-and the grader decides which key point each wrong sentence contradicts (see grader.Grader).
+The judge never writes prose that reaches the score. Its output is a pydantic model, `ClaimVerdicts`:
+`verdicts_model(n).model_json_schema()` becomes llama.cpp's grammar (or an OpenAI-compatible server's
+response format), which only lets it emit `{"claims": [...]}` with exactly n of three words, and
+`parse_claims` validates the text against the same model, so anything else raises and the grader
+falls back to its deterministic verdicts and says so. Coverage stays deterministic; the judge only says
+which sentences are wrong, and the grader decides which key point each wrong sentence contradicts
+(see grader.Grader).
 
 Prompt layout (see prompts.judge_claims_prefix): [instructions + question + numbered key points] is
 a per-item prefix whose KV state is computed once (`warm`); only the numbered sentences are new.
@@ -12,31 +14,62 @@ a per-item prefix whose KV state is computed once (`warm`); only the numbered se
 Example:
     >>> parse_claims('{"claims": ["correct", "wrong"]}', 2)
     ['correct', 'wrong']
-    >>> parse_claims('{"claims": ["correct"]}', 2) is None
-    True
+    >>> parse_claims('{"claims": ["correct"]}', 2)  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    pydantic_core.ValidationError: 1 validation error for ClaimVerdicts2
+    >>> verdicts_model(2).model_json_schema()["properties"]["claims"]["minItems"]
+    2
 """
 from __future__ import annotations
 
-import json
 import time
+from functools import lru_cache
+from typing import Annotated, Literal
 
-from tutor.llm.prompts import CLAIM_VERDICTS, judge_claims_messages, judge_claims_prefix, judge_claims_schema
+from pydantic import BaseModel, Field, ValidationError, create_model
+
+from tutor.llm.prompts import CLAIM_VERDICTS, judge_claims_messages, judge_claims_prefix
 
 MAX_SENTENCES = 12  # sentences judged; later ones keep their deterministic verdicts (bounded latency)
 MAX_SENTENCE_CHARS = 200  # a run-on "sentence" is cut: ~100 tokens each at most
 TOKENS_PER_VERDICT = 4  # '"irrelevant", ' is 4 tokens
 
+# A Literal (not an Enum) keeps the schema free of $defs/$ref: the words sit inline where the grammar needs them.
+Verdict = Literal[CLAIM_VERDICTS]
 
-def parse_claims(text: str, n: int) -> list[str] | None:
-    """The n verdicts from the judge's JSON, or None when it is not exactly that."""
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
-    claims = data.get("claims") if isinstance(data, dict) else None
-    if not isinstance(claims, list) or len(claims) != n or any(v not in CLAIM_VERDICTS for v in claims):
-        return None
-    return list(claims)
+
+class ClaimVerdicts(BaseModel):
+    """The judge's answer: one verdict per numbered candidate sentence, in order."""
+
+    claims: list[Verdict]
+
+
+@lru_cache(maxsize=MAX_SENTENCES + 1)
+def verdicts_model(n: int) -> type[ClaimVerdicts]:
+    """ClaimVerdicts with exactly n claims, so the grammar forces the count as well as the words."""
+    return create_model(f"ClaimVerdicts{n}", __base__=ClaimVerdicts,
+                        claims=(Annotated[list[Verdict], Field(min_length=n, max_length=n)], ...))
+
+
+def claims_schema(n: int) -> dict:
+    """The JSON schema the generator is constrained by: exactly n verdicts."""
+    return verdicts_model(n).model_json_schema()
+
+
+def parse_claims(text: str, n: int) -> list[str]:
+    """The n verdicts from the judge's JSON.
+
+    Raises:
+        pydantic.ValidationError: the text is not JSON, is cut short, or is not exactly n known verdicts.
+    """
+    return list(verdicts_model(n).model_validate_json(text).claims)
+
+
+def _why(exc: ValidationError) -> str:
+    """The first validation error, short: where and what (the status line has room for one)."""
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "output"
+    return f"{where}: {err['msg']}"
 
 
 def warm(generator, question: str, points: list[str]) -> bool:
@@ -66,11 +99,11 @@ def judge_claims(generator, question: str, points: list[str], sentences: list[st
         t1 = time.perf_counter()
         text = "".join(generator.stream(judge_claims_messages(question, points, judged),
                                         max_tokens=12 + TOKENS_PER_VERDICT * len(judged), temperature=0.0,
-                                        json_schema=judge_claims_schema(len(judged))))
+                                        json_schema=claims_schema(len(judged))))
         timings["judge_s"] = round(time.perf_counter() - t1, 3)
     except Exception as exc:  # a judge that crashes must not take the grade down with it
         return None, f"failed: {exc.__class__.__name__}: {exc}"[:200]
-    verdicts = parse_claims(text, len(judged))
-    if verdicts is None:
-        return None, f"failed: unparseable judge output {text[:80]!r}"
-    return verdicts, "used"
+    try:
+        return parse_claims(text, len(judged)), "used"
+    except ValidationError as exc:
+        return None, f"failed: judge output does not fit the schema ({_why(exc)}): {text[:80]!r}"

@@ -1,6 +1,6 @@
 """Generators: messages in, text chunks out (optionally JSON-schema constrained).
 
-Backends: llama.cpp in-process (default; ChatML, streaming, per-item prefix KV states), an
+Backends: llama.cpp in-process (default; the GGUF's own chat template, streaming, per-item prefix KV states), an
 OpenAI-compatible HTTP server (vLLM, llama.cpp server, Ollama), and a scripted fake for tests.
 
 Example:

@@ -1,4 +1,4 @@
-"""llama.cpp in-process generator: ChatML, streaming, per-item prefix KV states kept in memory and on disk."""
+"""llama.cpp in-process generator: the GGUF's chat template, streaming, per-item prefix KV states (RAM and disk)."""
 from __future__ import annotations
 
 import array
@@ -10,12 +10,18 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from tutor.llm.prompts import chatml
+from tutor.llm.chat_template import ChatTemplate
 
 
-def _prefix_key(prefix: list[dict]) -> str:
-    # The last turn stays open: the full prompt continues it with the question.
-    return chatml(prefix, add_generation_prompt=False).removesuffix("<|im_end|>\n")
+def read_chat_template(llm) -> ChatTemplate:
+    """The chat template a loaded `llama_cpp.Llama` (weights or vocab only) ships, with its special token texts."""
+    model = llm._model  # llama-cpp-python keeps the vocab accessors on its internal model wrapper
+
+    def text(token: int) -> str:
+        return model.token_get_text(token) if token >= 0 else ""
+
+    return ChatTemplate(llm.metadata.get("tokenizer.chat_template"), bos_token=text(model.token_bos()),
+                        eos_token=text(model.token_eos()), eot_token=text(model.token_eot()))
 
 
 @dataclass
@@ -31,12 +37,17 @@ class LlamaCppGenerator:
     only its llama.cpp state bytes (the KV cache, ~9 MB for ~300 tokens on the 1.5B) — not the
     Python-side logits matrix that `Llama.save_state` also copies (~150 MB at n_batch 256).
     `stream` restores the longest stored prefix of its prompt, so only the question is processed.
+
+    Prompts are rendered by the GGUF's own chat template (`chat`; ChatML when it has none). A prefix's
+    key is its rendered text up to where its open last message ends (`ChatTemplate.prefix_text`); a
+    template that hides that point gets no prefix states rather than a wrong one.
     """
 
     def __init__(self, model_path: str, threads: int = 2, n_ctx: int = 2048, n_batch: int = 256,
                  flash_attn: bool = True, max_states: int = 64, state_dir: str | None = None):
         self.model_path = model_path
-        # States only fit the exact model and context shape they came from: key the folder by both.
+        # States only fit the exact model and context shape they came from: key the folder by both (the
+        # chat template's hash joins the key once it is read, see _state_file).
         self.state_dir = None
         if state_dir:
             stat = os.stat(model_path)
@@ -49,6 +60,7 @@ class LlamaCppGenerator:
         self.states: OrderedDict[str, _State] = OrderedDict()
         self.lock = threading.RLock()
         self._llm = None
+        self._chat: ChatTemplate | None = None
         self.last_used = 0.0  # monotonic time of the latest user-facing call (the warmer waits for idle)
         self.last_restored = 0  # tokens restored from a prefix state by the latest call (for timings)
 
@@ -60,6 +72,22 @@ class LlamaCppGenerator:
             self._llm = Llama(model_path=self.model_path, **self.kwargs)
         return self._llm
 
+    @property
+    def chat(self) -> ChatTemplate:
+        """The model's chat template; read from the vocab alone (~0.4 s) when the weights aren't loaded yet,
+        so `has_state` on a fresh process doesn't load 1 GB just to name a file."""
+        if self._chat is None:
+            if self._llm is not None:
+                self._chat = read_chat_template(self._llm)
+            else:
+                from llama_cpp import Llama
+
+                self._chat = read_chat_template(Llama(model_path=self.model_path, vocab_only=True, verbose=False))
+        return self._chat
+
+    def _prefix_key(self, prefix: list[dict]) -> str | None:
+        return self.chat.prefix_text(prefix)
+
     def load(self) -> None:
         """Load the weights now (a worker process does this at start, before the first question)."""
         self.llm  # noqa: B018 - the property loads
@@ -70,7 +98,9 @@ class LlamaCppGenerator:
     def _state_file(self, key: str) -> str | None:
         if not self.state_dir:
             return None
-        return os.path.join(self.state_dir, hashlib.sha256(key.encode()).hexdigest()[:24] + ".state")
+        # A changed template changes every prompt: its states go in a folder of their own.
+        name = hashlib.sha256(key.encode()).hexdigest()[:24] + ".state"
+        return os.path.join(f"{self.state_dir}-t{self.chat.digest}", name)
 
     def _keep(self, key: str, state: _State) -> None:
         self.states[key] = state
@@ -79,7 +109,9 @@ class LlamaCppGenerator:
 
     def has_state(self, prefix: list[dict]) -> bool:
         """Whether a prefix's state is in RAM or on disk (warming it would be cheap)."""
-        key = _prefix_key(prefix)
+        key = self._prefix_key(prefix)
+        if key is None:
+            return False
         path = self._state_file(key)
         return key in self.states or bool(path and os.path.exists(path))
 
@@ -87,7 +119,9 @@ class LlamaCppGenerator:
         """Make a prefix's KV state available: from RAM, from disk, or computed (and saved). True if computed."""
         import llama_cpp
 
-        key = _prefix_key(prefix)
+        key = self._prefix_key(prefix)
+        if key is None:
+            return False  # this template gives no safe cut: every prompt is processed whole
         with self.lock:
             if key in self.states:
                 self.states.move_to_end(key)
@@ -151,18 +185,20 @@ class LlamaCppGenerator:
         return len(st.tokens)
 
     def stream(self, messages, max_tokens=256, temperature=0.2, json_schema=None):
-        prompt = chatml(messages)
+        prompt = self.chat.render(messages)
         self.last_used = time.monotonic()
         with self.lock:
             self.last_restored = self._restore_for(prompt)
+            # Tokens, not text: create_completion would add a BOS of its own to a template that writes one.
+            tokens = self._tokens(prompt)
             grammar = None
             if json_schema is not None:
                 from llama_cpp import LlamaGrammar
 
                 grammar = LlamaGrammar.from_json_schema(json.dumps(json_schema), verbose=False)
-            for chunk in self.llm.create_completion(prompt, max_tokens=max_tokens, temperature=temperature,
-                                                    stop=["<|im_end|>", "<|endoftext|>"], stream=True,
-                                                    grammar=grammar):
+            # llama.cpp also stops on any end-of-generation token; the stop strings are the template's own.
+            for chunk in self.llm.create_completion(tokens, max_tokens=max_tokens, temperature=temperature,
+                                                    stop=self.chat.stop, stream=True, grammar=grammar):
                 text = chunk["choices"][0]["text"]
                 if text:
                     yield text

@@ -89,7 +89,7 @@ JUDGE_CLAIMS_SYSTEM = (
     "is wrong even if it uses the right terms. Output JSON only."
 )
 JUDGE_CLAIMS_TEMPLATE = "候选人回答（逐句编号）：\n{sentences}"
-CLAIM_VERDICTS = ("correct", "wrong", "irrelevant")
+CLAIM_VERDICTS = ("correct", "wrong", "irrelevant")  # the words above; grade.judge.ClaimVerdicts enforces them
 
 
 def judge_claims_prefix(question: str, points: list[str]) -> list[dict]:
@@ -109,14 +109,6 @@ def judge_claims_messages(question: str, points: list[str], sentences: list[str]
     numbered = "\n".join(f"[{i}] {s}" for i, s in enumerate(sentences, 1))
     msgs[1] = {"role": "user", "content": msgs[1]["content"] + JUDGE_CLAIMS_TEMPLATE.format(sentences=numbered)}
     return msgs
-
-
-def judge_claims_schema(n_sentences: int) -> dict:
-    """JSON schema: exactly one verdict per candidate sentence, in order."""
-    verdict = {"type": "string", "enum": list(CLAIM_VERDICTS)}
-    return {"type": "object", "properties": {"claims": {"type": "array", "items": verdict, "minItems": n_sentences,
-                                                        "maxItems": n_sentences}},
-            "required": ["claims"]}
 
 
 # Interview follow-up: the LLM only rewords the rule-written follow-up (which point to probe is decided
