@@ -99,6 +99,25 @@ def fuse(dense: dict[str, float], lexical: dict[str, float], lexical_weight: flo
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+def fold_errata(ranked: list[tuple[str, float]], targets: dict[str, str]) -> list[tuple[str, float]]:
+    """Fold each errata entry into the item it corrects, at the better of their two scores.
+
+    An entry of errata.md is indexed like any item, but what answers a query it matches is the item it
+    corrects (shown with the correction): ranked on its own, "ROC 曲线描述哪两个量" put the entry above
+    the metrics item it belongs to. Its text only ever lends the corrected item its score.
+
+    >>> fold_errata([("errata.md#1", 0.9), ("b", 0.7), ("a", 0.6)], {"errata.md#1": "a"})
+    [('a', 0.9), ('b', 0.7)]
+    """
+    if not targets:
+        return ranked
+    best: dict[str, float] = {}
+    for item_id, score in ranked:
+        tid = targets.get(item_id, item_id)
+        best[tid] = max(best.get(tid, score), score)
+    return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 class Retriever:
     """Hybrid search over a CorpusIndex: dense (e5 + FAISS via llama-index) fused with BM25.
 
@@ -117,6 +136,8 @@ class Retriever:
         self.lexical_weight = lexical_weight
         self.candidates = candidates
         self.mode = mode
+        # errata entry id → the id of the item it corrects (see fold_errata)
+        self.errata_targets = {c.erratum.key: it.id for it in index.items for c in it.corrections}
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
         """The k best items for a query, each with fused, dense and lexical scores."""
@@ -142,9 +163,13 @@ class Retriever:
             lexical_top = dict(sorted(lexical.items(), key=lambda kv: -kv[1])[: self.candidates])
             ranked = fuse(dense, lexical_top, self.lexical_weight, coverage, self.dense_scale)
         hits = []
-        for item_id, score in ranked[:k]:
-            found = tuple(name for name, src in (("dense", dense), ("lexical", lexical)) if item_id in src)
-            hits.append(Hit(item=self.index.by_id[item_id], score=score,
-                            dense=dense.get(item_id, 0.0), lexical=lexical.get(item_id, 0.0), found_by=found))
-        best = max(dense.values(), default=max((h.dense for h in hits), default=0.0))
-        return Evidence(hits, best, dense_gap(list(dense.values())))
+        folded = {e: t for e, t in self.errata_targets.items() if e in dense or e in lexical}
+        for item_id, score in fold_errata(ranked, folded)[:k]:
+            ids = [item_id, *(e for e, t in folded.items() if t == item_id)]  # its entries' evidence counts too
+            found = tuple(name for name, src in (("dense", dense), ("lexical", lexical)) if any(i in src for i in ids))
+            hits.append(Hit(item=self.index.by_id[item_id], score=score, dense=max(dense.get(i, 0.0) for i in ids),
+                            lexical=max(lexical.get(i, 0.0) for i in ids), found_by=found))
+        # Refusal's evidence over the same items it was fitted on: an entry's cosine is its item's.
+        items_dense = dict(fold_errata(list(dense.items()), folded)) if folded else dense
+        best = max(items_dense.values(), default=max((h.dense for h in hits), default=0.0))
+        return Evidence(hits, best, dense_gap(list(items_dense.values())))

@@ -30,8 +30,11 @@ def points_html(points: list[dict], title: str) -> str:
     for p in points:
         ev = f"<br><small>← “{html.escape(p['evidence'])}”</small>" if p.get("evidence") else ""
         part = "<small>◐ 部分 partly</small> " if p.get("status") == "partial" else ""
+        slip = p.get("erratum")  # the evidence repeats a documented slip of the reference: cite its errata entry
+        fix = (f"<br><small>勘误 {html.escape(cite(slip['source'], slip['number']))}：{html.escape(p.get('cue', ''))}</small>"
+               if slip else "")
         rows.append(f"<li>{part}{html.escape(p['point'])} <small>({html.escape(cite(p['source'], p['number']))})</small>{ev}"
-                    f"</li>")
+                    f"{fix}</li>")
     return f"<h4>{title}</h4><ul>{''.join(rows)}</ul>"
 
 
