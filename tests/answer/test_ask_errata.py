@@ -73,3 +73,10 @@ def test_the_library_lists_the_errata_entries_and_notes_the_corrected_item(tutor
     assert "errata.md #1" in browse and "勘误：SGD 每次迭代用多少样本的梯度？" in browse
     found = library_search(tutor.retriever, "SGD 优化器", ALL_TOPICS)
     assert "⚠️ 勘误 Correction（errata.md #1）" in found
+
+
+def test_the_grade_bank_leaves_the_errata_entries_out(tutor):
+    from tutor.ui.grade import bank_choices
+
+    ids = [i for _, i in bank_choices(tutor.items)]
+    assert "opt.md#1" in ids and not any(i.startswith("errata.md") for i in ids)
