@@ -48,7 +48,8 @@ def library_search(retriever, query: str, topic: str = ALL_TOPICS, k: int = 8) -
     """Search (or, with an empty query, browse) items, optionally within one topic."""
     topic_id = next((t for t in TOPICS if topic and topic.startswith(topic_label(t))), None)
     if (query or "").strip():
-        hits = retriever.search(query[:2000], k=k if topic_id is None else len(retriever.index.items))
+        # errata entries are found here as themselves (answering ranks the items they correct instead)
+        hits = retriever.search(query[:2000], k=k if topic_id is None else len(retriever.index.items), with_errata=True)
         hits = [h for h in hits if topic_id is None or topic_id in h.item.topics][:k]
         return render_hits(hits)
     items = [it for it in retriever.index.items if topic_id is None or topic_id in it.topics]
