@@ -72,6 +72,41 @@ MINI_DOC = """
 """
 
 
+# A document with a slip, and the errata entry that corrects it (corpus/errata.md's format).
+SLIP_DOC = """
+# 优化器
+
+## 1. 常见的优化器有哪些？
+
+**答案：**
+
+- **SGD：** 随机梯度下降，每次迭代使用整个数据集的平均梯度。
+- **Adam：** 结合 Momentum 和 RMSprop 的优点，自适应调整学习率。
+- **学习率衰减：** 训练后期逐渐减小学习率，帮助模型收敛。
+"""
+
+ERRATA_DOC = """
+# 勘误 Errata
+
+## 1. 勘误：SGD 每次迭代用多少样本的梯度？
+
+- **条目 Item：** opt.md #1
+- **原文 Wrong：** “每次迭代使用整个数据集的平均梯度”
+
+**答案：** 每次迭代只用一个小批量样本的梯度来近似整体梯度
+
+**解析：** 用整个数据集的平均梯度是批量梯度下降。
+"""
+
+
+@pytest.fixture
+def errata_corpus(mini_corpus) -> Path:
+    """The mini corpus plus opt.md (a slip in its SGD point) and errata.md correcting it."""
+    (mini_corpus / "opt.md").write_text(SLIP_DOC, encoding="utf-8")
+    (mini_corpus / "errata.md").write_text(ERRATA_DOC, encoding="utf-8")
+    return mini_corpus
+
+
 @pytest.fixture
 def mini_corpus(tmp_path) -> Path:
     """A three-item corpus in the 000/004 article style."""

@@ -42,6 +42,20 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A documented slip in an item (see corpus/errata.md): the wrong words, what replaces them, and why."""
+
+    wrong: str  # the item's wrong statement, quoted verbatim (markdown marks removed)
+    correction: str  # the corrected statement; it reads correctly in place of `wrong`
+    why: str  # one line on why the original is wrong
+    erratum: Ref  # the errata entry that documents it ("errata.md #3")
+
+    def to_json(self) -> dict:
+        return {"wrong": self.wrong, "correction": self.correction, "why": self.why,
+                "erratum": self.erratum.to_json()}
+
+
+@dataclass(frozen=True)
 class Item:
     """A canonical corpus item (or a chunk of a free-text document).
 
@@ -62,6 +76,8 @@ class Item:
     duplicates: tuple[Ref, ...] = ()
     kind: str = "item"  # "item" for a parsed numbered item, "chunk" for free text
     chunk: int = 0  # 1-based chunk index within a free-text document (0 for items)
+    # Errata that apply to this item; its key_points already carry the corrected wording (corpus.errata).
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def ref(self) -> Ref:
@@ -151,12 +167,13 @@ class PointResult:
     credit: float = 0.0  # deterministic match strength in [0, 1] (0 once contradicted)
     kind: str = "answer"  # "answer" (a key point) or "explanation" (a 解析 sentence, half weight)
     judge: str = ""  # the LLM judge's verdict for this point ("" when no judge ran)
-    cue: str = ""  # the deterministic contradiction cue, e.g. "加重 ↔ 减少"
+    cue: str = ""  # the deterministic contradiction cue, e.g. "加重 ↔ 减少" (for an erratum: its why)
+    erratum: Ref | None = None  # set when the evidence repeats a documented slip: the errata entry
 
     def to_json(self) -> dict:
         return {"point": self.point, "evidence": self.evidence, "source": self.source, "number": self.number,
                 "status": self.status, "credit": round(self.credit, 3), "kind": self.kind,
-                "judge": self.judge, "cue": self.cue}
+                "judge": self.judge, "cue": self.cue, "erratum": self.erratum.to_json() if self.erratum else None}
 
 
 @dataclass(frozen=True)

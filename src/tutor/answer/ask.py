@@ -18,6 +18,7 @@ from tutor.llm.prompts import answer_messages, answer_prefix, clip
 from tutor.records import Answer, Hit
 from tutor.text.normalise import is_english
 from tutor.answer.support import attribute
+from tutor.corpus.errata import annotate, correction_text, errata_refs
 from tutor.corpus.topics import topic_label
 
 MAX_QUESTION_CHARS = 2000
@@ -43,10 +44,21 @@ def clean_question(text: str | None) -> tuple[str, str]:
 
 
 def reference_of(hit: Hit) -> dict:
-    """The instant extractive answer: the item's own answer, with where it comes from."""
+    """The instant extractive answer: the item's own answer, with where it comes from.
+
+    A documented slip in it (corpus/errata.md) gets its "勘误 Correction" note under the sentence, in
+    the text itself, so every surface that shows the card (UI, CLI, the no-LLM answer) shows the note.
+    """
     it = hit.item
-    return {"text": clip(it.answer, 1200), "explanation": it.explanation, "source": it.source, "number": it.number,
-            "title": it.title, "question": it.question, "duplicates": [r.to_json() for r in it.refs]}
+    return {"text": annotate(clip(it.answer, 1200), it.corrections), "explanation": it.explanation,
+            "source": it.source, "number": it.number, "title": it.title, "question": it.question,
+            "duplicates": [r.to_json() for r in it.refs], "corrections": [c.to_json() for c in it.corrections]}
+
+
+def cited(refs, passages) -> tuple:
+    """The answer's citations: the cited items, then the errata entries correcting any of them, once each."""
+    cited_items = [p for p in passages if p.ref in refs]
+    return tuple(dict.fromkeys((*refs, *errata_refs(cited_items))))
 
 
 INTERVIEW_POINTER = ("想模拟面试？请打开“模拟面试”标签页，或在终端运行 `tutor interview`：我会出题、追问并给你的回答打分。"
@@ -108,8 +120,9 @@ class Asker:
         if no_llm:
             text = f"{reference['text']} [1]"
             timings["total_s"] = round(time.perf_counter() - t0, 3)
-            yield {"type": "done", "answer": Answer(q, standalone, text, False, reference, (top.item.ref,),
-                                                    timings=timings, notice=notice)}
+            yield {"type": "done", "answer": Answer(q, standalone, text, False, reference,
+                                                    cited((top.item.ref,), [top.item]), timings=timings,
+                                                    notice=notice)}
             return
         passages = [top.item] + ([second] if second else [])
         asked = q if q == standalone else f"{q}（上文：{standalone}）"
@@ -131,7 +144,7 @@ class Asker:
             timings["generation_error"] = f"{exc.__class__.__name__}: {exc}"[:300]
             timings["total_s"] = round(time.perf_counter() - t0, 3)
             yield {"type": "done", "answer": Answer(q, standalone, f"{reference['text']} [1]", False, reference,
-                                                    (top.item.ref,), timings=timings, notice=notice,
+                                                    cited((top.item.ref,), [top.item]), timings=timings, notice=notice,
                                                     generation_error=GENERATION_FAILED)}
             return
         # What the user waits for is prefix restore/compute plus the stream's own first token.
@@ -139,11 +152,12 @@ class Asker:
             timings["first_token_s"] = round(timings["first_token_s"] + timings["prefix_s"], 3)
         raw = "".join(parts).strip()
         t_check = time.perf_counter()
-        text, cited, unsupported = attribute(raw, [p.text() for p in passages], self.tutor.encoder,
-                                            self.tutor.retriever.index.profile)
+        # The corrections are part of what the answer was given, so a sentence stating one is supported.
+        text, numbers, unsupported = attribute(raw, [p.text() + correction_text(p) for p in passages],
+                                               self.tutor.encoder, self.tutor.retriever.index.profile)
         timings["support_check_s"] = round(time.perf_counter() - t_check, 3)
         timings["total_s"] = round(time.perf_counter() - t0, 3)
-        citations = tuple(dict.fromkeys(passages[n - 1].ref for n in cited))
+        citations = cited(tuple(dict.fromkeys(passages[n - 1].ref for n in numbers)), passages)
         yield {"type": "done", "answer": Answer(q, standalone, text, False, reference, citations,
                                                 tuple(unsupported), timings=timings, notice=notice)}
         # Follow-ups usually stay on the same items: keep their prefix states ready (no-op if kept).

@@ -9,6 +9,7 @@ from pathlib import Path
 from tutor.corpus.chunk import chunk_document
 from tutor.corpus.decode import Undecodable, decode_note
 from tutor.corpus.dedup import merge_duplicates
+from tutor.corpus.errata import apply_errata
 from tutor.corpus.parse import parse_document
 from tutor.corpus.topics import tag_topics
 from tutor.records import Item, Ref
@@ -35,6 +36,8 @@ def load_corpus(corpus_dir: Path) -> list[Item]:
 
     UTF-8 (with or without BOM), UTF-16 with a BOM and GB18030/GBK are read (anything but UTF-8 is
     logged, naming the encoding); binary or undecodable files are skipped with a warning naming them.
+    The entries of errata.md are applied last (corpus.errata): an entry that no longer matches its item
+    is logged and left out, never silently applied elsewhere.
     """
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
@@ -54,7 +57,10 @@ def load_corpus(corpus_dir: Path) -> list[Item]:
         parsed = parse_document(text, path.name) or chunk_document(text, path.name)
         items.extend(parsed)
     merged = merge_duplicates(items)
-    return [replace(it, topics=tag_topics(it)) for it in merged]
+    corrected, problems = apply_errata([replace(it, topics=tag_topics(it)) for it in merged])
+    for problem in problems:
+        log.warning("errata: %s", problem)
+    return corrected
 
 
 def find_item(items: list[Item], ref: Ref) -> Item | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import statistics
 import time
 
+from tutor.corpus.errata import ERRATA_FILE
 from tutor.records import Ref
 from tutor.evaluate.metrics import first_relevant_rank, grading_metrics, percentile, summarise
 
@@ -79,6 +80,8 @@ def eval_ask(asker, answerable: list[dict], unanswerable: list[dict], llm_limit:
         relevant = {Ref(r["source"], r["number"]) for r in q["relevant"]}
         items = {it.ref: it for it in asker.tutor.items}
         for ref in a.citations:
+            if ref.source == ERRATA_FILE:
+                continue  # added by rule beside the item it corrects (answer.ask.cited), not chosen by the LLM
             cited += 1
             cited_ok += bool(set(items[ref].refs) & relevant) if ref in items else 0
         ttft.append(a.timings.get("first_token_s", 0.0))

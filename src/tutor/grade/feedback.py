@@ -1,5 +1,8 @@
 """Feedback on a grade, written by rules from the point lists (never by the LLM): right, to correct,
-to expand on (partly covered), to add (missed).
+to expand on (partly covered), to add (missed); and the model answer shown beside it.
+
+A sentence that repeats a documented slip of the reference (corpus/errata.md) is corrected with the
+errata entry's citation and its reason, so the candidate learns why the document's wording earns nothing.
 
 English feedback for an answer with no Chinese in it, Chinese otherwise; point names stay as the
 documents write them.
@@ -12,7 +15,9 @@ Example:
 """
 from __future__ import annotations
 
-from tutor.records import PointResult
+from tutor.corpus.errata import annotate
+from tutor.corpus.parse import strip_md
+from tutor.records import Item, PointResult, cite
 from tutor.text.normalise import is_english
 
 
@@ -43,6 +48,12 @@ def feedback(points: tuple[PointResult, ...], band_: str | None, reason: str, an
         names = "、".join(_short(p.point) for p in covered[:4])
         parts.append(f"Covered: {names}." if en else f"讲到了：{names}。")
     for p in wrong[:2]:
+        if p.erratum is not None:  # the candidate repeated the document's own slip: say so, and where it is fixed
+            where = cite(p.erratum.source, p.erratum.number)
+            parts.append(f"Correct this: “{p.evidence}” repeats a known error in the documents (erratum {where}): "
+                         f"{p.point} {p.cue}" if en else
+                         f"需要纠正：“{p.evidence}”重复了资料原文中已勘误的错误（勘误 {where}）：{p.point} {p.cue}")
+            continue
         parts.append(f"Correct this: “{p.evidence}” — the reference says: {p.point}" if en
                      else f"需要纠正：“{p.evidence}”——参考答案：{p.point}")
     if expand:
@@ -65,3 +76,14 @@ def abstain_feedback(how: str, answer: str) -> str:
                 if en else "这道题在资料中没有参考答案，无法评分。")
     return ("This question is not covered by the documents, so there is no reference to grade against."
             if en else "资料中没有对应的题目，无法对照参考答案评分。")
+
+
+def model_answer(item: Item) -> str:
+    """The reference shown to the candidate: the item's answer and its 解析, each documented slip noted
+    under its sentence (corpus.errata.annotate).
+
+    >>> model_answer(Item("a.md", 1, "", "Q？", answer="**数据并行：** 切分数据", explanation="快。"))
+    '数据并行： 切分数据\\n解析：快。'
+    """
+    text = strip_md(item.answer.replace("\n", " \n")).replace(" \n", "\n")
+    return annotate(text, item.corrections) + (f"\n解析：{item.explanation}" if item.explanation else "")

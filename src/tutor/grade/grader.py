@@ -32,10 +32,11 @@ from tutor.grade.calibrate import Calibration, band, cap_for_contradictions, net
 from tutor.grade.contradiction import GENERIC, contradiction_cue, point_terms
 from tutor.corpus.load import find_item
 from tutor.corpus.parse import split_sentences, strip_md
+from tutor.grade.errata import NO_ERRATA, ErrataCheck, errata_cues, prepare_errata
 from tutor.grade.judge import judge_claims, warm
 from tutor.grade.keypoints import (KeyPoint, answer_units, distinctive_terms, is_copy, lexical_match, non_answer,
     ramp, reference_points, relative_similarity, token_set, unit_credits)
-from tutor.grade.feedback import abstain_feedback, feedback
+from tutor.grade.feedback import abstain_feedback, feedback, model_answer
 from tutor.grade.gates import cap, repetition, word_share
 from tutor.records import Grade, Item, PointResult, Ref
 
@@ -57,6 +58,7 @@ class _Prepared:
     vectors: np.ndarray
     reference: str
     terms: list[set[str]]  # per point, its distinctive terms (see keypoints.distinctive_terms)
+    errata: ErrataCheck = NO_ERRATA  # the item's documented slips, tied to the points they corrected
 
 
 @dataclass
@@ -66,16 +68,10 @@ class _Evidence:
     units: list[tuple[str, int]]
     sentences: list[str]
     credits: np.ndarray  # (points, units)
-    cues: dict[int, tuple[int, str]]  # sentence → (point it contradicts, cue)
+    cues: dict[int, tuple[int, str, Ref | None]]  # sentence → (point it contradicts, cue, errata entry if a slip)
     topical: float
     copied: bool
     cap: tuple[int, str] = (100, "")  # (highest score the gates allow, why) — see grade.gates
-
-
-def model_answer(item: Item) -> str:
-    """The reference shown to the candidate: the item's answer and its 解析."""
-    return strip_md(item.answer.replace("\n", " \n")).replace(" \n", "\n") + (
-        f"\n解析：{item.explanation}" if item.explanation else "")
 
 
 def parse_ref(text: str) -> Ref | None:
@@ -142,7 +138,8 @@ class Grader:
                 points = (KeyPoint("", text[:500]),)
             vectors = self.encoder.encode_queries([p.text for p in points]) if points else np.zeros((0, 1))
             terms = [distinctive_terms(p, self.frequencies()) for p in points]
-            self._prepared[item.id] = _Prepared(points, vectors, model_answer(item), terms)
+            self._prepared[item.id] = _Prepared(points, vectors, model_answer(item), terms,
+                                                prepare_errata(item, points, self.encoder))
         return self._prepared[item.id]
 
     def anchors(self) -> np.ndarray:
@@ -247,14 +244,15 @@ class Grader:
         # wording sits to another topic's question (a point of the "trends" item names 量化 and 剪枝).
         own_point = ev.credits.size > 0 and float(ev.credits.max()) >= self.c.covered_at
         ev = dataclasses.replace(ev, cap=self._cap(item, answer, check_other=not own_point))
-        wrong = {s: cue for s, (_, cue) in ev.cues.items()}
+        wrong = {s: cue for s, (_, cue, _) in ev.cues.items()}
         return item, prep, ev, wrong, self._grade(question, answer, item, prep, ev, wrong, {}, "off", timings, t0)
 
     def _measure(self, prep: _Prepared, answer: str) -> _Evidence:
         c = self.c
         units = answer_units(answer)
         sentences = split_sentences(answer)
-        rel = relative_similarity(prep.vectors, self.encoder.encode_queries([u for u, _ in units]), self.anchors())
+        uvec = self.encoder.encode_queries([u for u, _ in units])
+        rel = relative_similarity(prep.vectors, uvec, self.anchors())
         label, body = lexical_match(prep.points, units, prep.terms)
         credits = unit_credits(rel, label, body, (c.dense_none, c.dense_full), c.label_credit,
                                (c.body_none, c.body_full))
@@ -267,7 +265,8 @@ class Grader:
                      if (cue := contradiction_cue(sentence, p.text, self.generic(), prep.reference))]
             if found:
                 _, i, cue = max(found, key=lambda f: f[0])
-                cues[s] = (i, cue)
+                cues[s] = (i, cue, None)
+        cues.update(errata_cues(prep.errata, units, uvec, prep.vectors))  # a repeated slip outranks a cue
         topical = max(ramp(float(rel.max()), c.topical_none, c.topical_full), float(credits.max()))
         return _Evidence(units, sentences, credits, cues, topical, is_copy(answer, prep.reference))
 
@@ -299,7 +298,7 @@ class Grader:
             if i in contradicted:
                 s, cue = contradicted[i]
                 results.append(PointResult(p.text, "contradicted", ev.sentences[s], ref.source, ref.number, 0.0,
-                                           p.kind, claims.get(s, ""), cue))
+                                           p.kind, claims.get(s, ""), cue, ev.cues.get(s, (0, "", None))[2]))
                 continue
             row = np.where(ok, ev.credits[i], 0.0)
             j = int(row.argmax())

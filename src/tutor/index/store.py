@@ -33,7 +33,9 @@ FORMAT_VERSION = 3
 BUILD_PARAMS = {"node": "one per item", "vector": "mean of views: full text, question + key points",
                 "faiss": "IndexFlatIP", "lexical": "bm25s(jieba+domain words, CJK bigrams, ascii words) over text + code",
                 # The corpus hash can't see a parser change, and the items are what is built.
-                "parser": "markdown structure: headings, labels, lists, details (issue 12)"}
+                "parser": "markdown structure: headings, labels, lists, details (issue 12)",
+                # The key-point view embeds corrected key points; the corpus hash sees errata.md, not this rule.
+                "errata": "corrections replace the wrong words in key points (issue 14)"}
 
 
 def item_views(item: Item) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Iterator
 
 from tutor.text.normalise import is_english
 from tutor.grade.calibrate import BAND_ZH, band
+from tutor.records import cite
 from tutor.interview.session import (HELP, HINT_PENALTY, FollowUp, Session, Turn, final_score, followup_question, new_session,
     parse_command, pick_followup, plan, point_name, report, valid_followup)
 from tutor.llm.base import timed_stream
@@ -182,8 +183,10 @@ class Interviewer:
         turn = Turn(item=item.id, question=item.question, answer=text, score=g.score or 0, band=g.band, hints=hints,
                     points=len(g.points), missed=missed)
         session.turns.append(turn)
+        slips = "".join(f"勘误（{cite(p.erratum.source, p.erratum.number)}）：{p.point}。{p.cue}"
+                        for p in g.points if p.erratum is not None)  # the candidate repeated a documented slip
         out = [_msg("grade", grade_text(g.score or 0, g.band, [p["point"] for p in g.covered],
-                                        [p["point"] for p in g.missed], [p["point"] for p in g.wrong]),
+                                        [p["point"] for p in g.missed], [p["point"] for p in g.wrong]) + slips,
                     score=g.score, band=g.band, feedback=g.feedback)]
         point = pick_followup(g)
         if point is None:
@@ -252,4 +255,7 @@ class Interviewer:
         lines += [f"- {q['question']}：{q['score']}（{BAND_ZH.get(q['band'], q['band'])}）" for q in rep["questions"]]
         if rep["review"]:
             lines.append("建议复习：" + "；".join(r["question"] for r in rep["review"]))
+        for c in rep["corrections"]:  # the documents' own slips on the items asked, with their errata entries
+            lines.append(f"勘误 Correction（{cite(c['erratum']['source'], c['erratum']['number'])}）："
+                         f"原文“{c['wrong']}”应为“{c['correction']}”")
         return _msg("report", "\n".join(lines), report=rep)

@@ -18,6 +18,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
+from tutor.corpus.errata import is_errata
 from tutor.grade.calibrate import band
 from tutor.records import Grade, Item, PointResult
 from tutor.corpus.topics import topic_label
@@ -41,9 +42,10 @@ def plan(items: list[Item], topics: list[str] | None, n: int, seen: dict[str, in
     """Pick n canonical items: topic-filtered ("mixed" = all), unseen first (shuffled), then weakest seen.
 
     Only items with a reference answer are asked: one without (a heading with nothing under it) can't be graded.
+    Errata entries are not asked: they exist to correct other items, and quote the slip itself.
     """
     pool = [it for it in items if it.kind == "item" and (it.answer.strip() or it.explanation.strip())
-            and (not topics or set(topics) & set(it.topics))]
+            and not is_errata(it) and (not topics or set(topics) & set(it.topics))]
     rng = random.Random(seed)
     unseen = [it.id for it in pool if it.id not in seen]
     rng.shuffle(unseen)
@@ -201,9 +203,10 @@ def new_session(profile: str, queue: list[str], topics: list[str] | None, mode: 
 
 
 def report(session: Session, items_by_id: dict[str, Item]) -> dict:
-    """End-of-session report: per question, per topic, missed points with sources, items to review."""
+    """End-of-session report: per question, per topic, missed points with sources, items to review, and
+    the documented slips (corpus/errata.md) of the items asked, so the candidate sees what was corrected."""
     per_topic: dict[str, list[int]] = {}
-    questions, missed, review = [], [], []
+    questions, missed, review, corrections = [], [], [], []
     for t in session.turns:
         item = items_by_id.get(t.item)
         questions.append({"item": t.item, "question": t.question, "score": t.final_score,
@@ -212,10 +215,11 @@ def report(session: Session, items_by_id: dict[str, Item]) -> dict:
         for topic in (item.topics if item else ()):
             per_topic.setdefault(topic, []).append(t.final_score)
         missed += [m | {"item": t.item} for m in t.missed]
+        corrections += [c.to_json() | {"item": t.item, "question": t.question} for c in (item.corrections if item else ())]
         if t.final_score < REVIEW_BELOW:
             review.append({"item": t.item, "question": t.question, "score": t.final_score})
     scores = [q["score"] for q in questions]
     return {"session": session.id, "profile": session.profile, "questions": questions,
             "average": round(sum(scores) / len(scores), 1) if scores else None,
             "topics": {topic_label(k): round(sum(v) / len(v), 1) for k, v in per_topic.items()},
-            "missed_points": missed, "review": sorted(review, key=lambda r: r["score"])}
+            "missed_points": missed, "review": sorted(review, key=lambda r: r["score"]), "corrections": corrections}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 
+from tutor.corpus.errata import is_errata
 from tutor.grade.calibrate import BAND_ZH
 from tutor.interview.progress import record_grade
 from tutor.corpus.topics import TOPICS, topic_label
@@ -19,8 +20,9 @@ from .library import ALL_TOPICS, topic_choices
 def bank_choices(items, topic: str = ALL_TOPICS) -> list[tuple[str, str]]:
     """(label, item id) for the question picker, filtered by a topic label."""
     tid = next((t for t in TOPICS if topic and topic.startswith(topic_label(t))), None)
+    # Errata entries correct other items; they are read in the Library, not answered as bank questions.
     return [(f"{it.question} ({cite(it.source, it.number)})", it.id) for it in items
-            if it.kind == "item" and (tid is None or tid in it.topics)]
+            if it.kind == "item" and not is_errata(it) and (tid is None or tid in it.topics)]
 
 
 def points_html(points: list[dict], title: str) -> str:
@@ -30,8 +32,11 @@ def points_html(points: list[dict], title: str) -> str:
     for p in points:
         ev = f"<br><small>← “{html.escape(p['evidence'])}”</small>" if p.get("evidence") else ""
         part = "<small>◐ 部分 partly</small> " if p.get("status") == "partial" else ""
+        slip = p.get("erratum")  # the evidence repeats a documented slip of the reference: cite its errata entry
+        fix = (f"<br><small>勘误 {html.escape(cite(slip['source'], slip['number']))}：{html.escape(p.get('cue', ''))}</small>"
+               if slip else "")
         rows.append(f"<li>{part}{html.escape(p['point'])} <small>({html.escape(cite(p['source'], p['number']))})</small>{ev}"
-                    f"</li>")
+                    f"{fix}</li>")
     return f"<h4>{title}</h4><ul>{''.join(rows)}</ul>"
 
 

@@ -27,9 +27,13 @@ def report_html(msgs: list[dict]) -> str:
     missed = "".join(f"<li>{html.escape(m['point'])} <small>({html.escape(cite(m['source'], m['number']))})</small></li>"
                      for m in rep["missed_points"][:12])
     review = "".join(f"<li>{html.escape(r['question'])} ({r['score']})</li>" for r in rep["review"])
+    fixes = "".join(f"<li>{html.escape(c['question'])}：原文“{html.escape(c['wrong'])}”应为“{html.escape(c['correction'])}”"
+                    f" <small>({html.escape(cite(c['erratum']['source'], c['erratum']['number']))}："
+                    f"{html.escape(c['why'])})</small></li>" for c in rep.get("corrections", []))
     return (f"<h3>面试报告 Report · 平均 {rep['average']}</h3><table><tr><th>题目</th><th>得分</th><th>等级</th></tr>"
             f"{rows}</table><h4>主题 Topics</h4><ul>{topics}</ul><h4>遗漏要点 Missed points</h4><ul>{missed}</ul>"
-            f"<h4>建议复习 Review</h4><ul>{review}</ul>")
+            f"<h4>建议复习 Review</h4><ul>{review}</ul>"
+            + (f"<h4>勘误 Corrections</h4><ul>{fixes}</ul>" if fixes else ""))
 
 
 def topic_options() -> list[tuple[str, str]]:

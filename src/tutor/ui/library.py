@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from tutor.corpus.errata import note
 from tutor.records import Hit, Item
 from tutor.corpus.topics import TOPICS, topic_label
 from tutor.records import cite
@@ -22,12 +23,14 @@ def _esc(text: str) -> str:
 
 
 def render_item(item: Item, score: float | None = None) -> str:
-    """One item as safe HTML: heading with source and number, answer, 解析, duplicates."""
+    """One item as safe HTML: heading with source and number, answer, corrections, 解析, duplicates."""
     dups = ", ".join(f"{_esc(cite(r.source, r.number))}" for r in item.refs[1:])
     topics = " · ".join(topic_label(t) for t in item.topics)
     head = f"<b>{_esc(item.question)}</b> <small>— {_esc(item.title)} ({_esc(cite(item.source, item.number))})"
     head += f" · {topics}" + (f" · score {score:.3f}" if score is not None else "") + "</small>"
     body = f"<p>{_esc(item.answer).replace(chr(10), '<br>')}</p>"
+    for c in item.corrections:  # the documents' own slips in this item (corpus/errata.md)
+        body += (f"<p><small>⚠️ {_esc(note(c))}（原文 was：“{_esc(c.wrong)}”）</small></p>")
     if item.explanation:
         body += f"<p><i>解析：</i>{_esc(item.explanation)}</p>"
     if dups:
@@ -45,7 +48,8 @@ def library_search(retriever, query: str, topic: str = ALL_TOPICS, k: int = 8) -
     """Search (or, with an empty query, browse) items, optionally within one topic."""
     topic_id = next((t for t in TOPICS if topic and topic.startswith(topic_label(t))), None)
     if (query or "").strip():
-        hits = retriever.search(query[:2000], k=k if topic_id is None else len(retriever.index.items))
+        # errata entries are found here as themselves (answering ranks the items they correct instead)
+        hits = retriever.search(query[:2000], k=k if topic_id is None else len(retriever.index.items), with_errata=True)
         hits = [h for h in hits if topic_id is None or topic_id in h.item.topics][:k]
         return render_hits(hits)
     items = [it for it in retriever.index.items if topic_id is None or topic_id in it.topics]
