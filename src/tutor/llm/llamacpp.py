@@ -185,9 +185,10 @@ class LlamaCppGenerator:
         return len(st.tokens)
 
     def stream(self, messages, max_tokens=256, temperature=0.2, json_schema=None):
-        prompt = self.chat.render(messages)
         self.last_used = time.monotonic()
         with self.lock:
+            self.load()  # before `chat`, so the template is read from the loaded model, not a second vocab load
+            prompt = self.chat.render(messages)
             self.last_restored = self._restore_for(prompt)
             # Tokens, not text: create_completion would add a BOS of its own to a template that writes one.
             tokens = self._tokens(prompt)
