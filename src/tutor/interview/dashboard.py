@@ -136,14 +136,14 @@ def _local(ts: float, tz: tzinfo | None) -> datetime:
 
 
 def day_word(when: datetime, now: datetime) -> str:
-    """How a due day reads: 今天 HH:MM, 明天, 后天, else the date.
+    """How a due day reads: 今天 HH:MM 起 (FSRS brings a failed item back within minutes), 明天, 后天, else the date.
 
     >>> now = datetime(2026, 12, 3, 9, 0)
     >>> [day_word(datetime(2026, 12, d, 14, 5), now) for d in (3, 4, 5, 9)]
-    ['今天 14:05', '明天', '后天', '12月9日']
+    ['今天 14:05 起', '明天', '后天', '12月9日']
     """
     days = (when.date() - now.date()).days
-    return {0: f"今天 {when:%H:%M}", 1: "明天", 2: "后天"}.get(days, f"{when.month}月{when.day}日")
+    return {0: f"今天 {when:%H:%M} 起", 1: "明天", 2: "后天"}.get(days, f"{when.month}月{when.day}日")
 
 
 def trend_points(attempts: list[Attempt], by_id: dict[str, Item], tz: tzinfo | None = None) -> list[TrendPoint]:

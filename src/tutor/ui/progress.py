@@ -167,7 +167,7 @@ def tab(services, profile, opened, graded, interview, tabs) -> None:
     topic = gr.Dropdown([(f"{topic_label(t)} {topic_label(t, 'en')}", t) for t in TOPICS], label="主题 Topic")
     items = gr.Dataframe(headers=DETAIL_HEADERS, interactive=False, wrap=True, label="选择一题看记录 Select an item",
                          elem_id="topic-items")
-    history = gr.HTML()
+    history = gr.HTML(elem_id="item-history")
     plan_ids = gr.State([])
     picked = gr.State(None)  # the topic the user chose; until then the detail opens on the weakest one
 
