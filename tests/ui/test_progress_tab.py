@@ -34,7 +34,7 @@ def _session(services, profile, n=2):
 def test_a_new_profile_sees_every_topic_unseen_and_a_trend_note(services):
     view = pr_ui.progress_view(services, "nobody")
     labels = set(view.mastery[pr_ui.MASTERY_X])
-    assert len(labels) == len(TOPICS) and all(label.endswith("未练习") for label in labels)
+    assert len(labels) == len(TOPICS) and all("未练习 (0/" in label for label in labels)
     assert set(view.mastery[pr_ui.MASTERY_C]) == {pr_ui.band_of(None)}  # grey unseen items only, no zeros
     assert view.trend.empty and view.plan_ids == [] and "再练习一次" in view.summary
     assert "下次复习：暂无" in view.summary
@@ -48,7 +48,7 @@ def test_after_one_session_the_chart_counts_practised_items_by_band(services):
     assert practised == len(session.turns) == 2
     assert frame[pr_ui.MASTERY_Y].sum() == sum(t.items for t in view.dashboard.topics)  # every item once
     weakest = frame[pr_ui.MASTERY_X].iloc[0]
-    assert weakest.endswith("0分")  # skipped answers: weakest first, with its score on the axis
+    assert "· 0分 (1/1)" in weakest  # a skipped answer: weakest first, its score and count on the axis
     assert len(view.trend) == 1 and not view.dashboard.trend_ready  # one point: the chart stays hidden
     assert "下次复习：" in view.summary and "今天" in view.summary  # FSRS: a failed item comes back within minutes
 

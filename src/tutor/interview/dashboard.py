@@ -25,7 +25,7 @@ import dataclasses
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, timezone, tzinfo  # noqa: F401  (timezone: the doctest)
 
 from tutor.corpus.topics import TOPICS, topic_label
 from tutor.interview.progress import Attempt, CardRow, Store, mastery

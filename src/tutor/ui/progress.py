@@ -35,8 +35,13 @@ def band_of(score: int | None) -> str:
 
 
 def topic_axis(t) -> str:
-    """A topic's x label: its name and mean, or 未练习 — never a 0 for a topic nobody measured."""
-    return f"{t.label} · " + ("未练习" if t.mastery is None else f"{t.mastery:g}分")
+    """A topic's x label: name, mean (or 未练习 — never a 0 for a topic nobody measured), items practised of all.
+
+    >>> from tutor.interview.dashboard import TopicMastery
+    >>> topic_axis(TopicMastery("data", "数据处理", 11, 0, None)), topic_axis(TopicMastery("data", "数据处理", 11, 2, 62.5))
+    ('数据处理 · 未练习 (0/11)', '数据处理 · 62.5分 (2/11)')
+    """
+    return f"{t.label} · " + ("未练习" if t.mastery is None else f"{t.mastery:g}分") + f" ({t.practised}/{t.items})"
 
 
 def mastery_frame(d: Dashboard):
