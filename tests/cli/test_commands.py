@@ -23,7 +23,7 @@ COMMANDS = {
     "add": ["PATH..."], "ask": ["--json", "--no-llm", "--batch"], "chat": ["--no-llm"], "warm": ["--limit"],
     "grade": ["--question", "--answer", "--json", "--no-llm", "--batch", "--warm", "--profile", "--no-record"],
     "interview": ["--topics", "--n", "--profile", "--answers", "--json", "--no-llm", "--new"],
-    "review": ["--n", "--profile", "--answers", "--new"], "progress": ["--profile", "--json"],
+    "review": ["--n", "--profile", "--answers", "--new", "--plan"], "progress": ["--profile", "--json"],
 }
 EVALS = {"retrieval": ["--file", "--json", "--verbose"],
          "ask": ["--file", "--unanswerable", "--no-llm", "--limit", "--verbose"],
@@ -147,7 +147,7 @@ def test_grade_json_is_recorded_for_the_profile_unless_no_record(run, fake_tutor
 def test_interview_topics_take_the_argparse_form_and_unknown_ones_are_refused(run, fake_tutor, flags, monkeypatch):
     seen = {}
 
-    def fake_session(interviewer, profile, topics, n, mode, answers=None, fresh=False, echo=True):
+    def fake_session(interviewer, profile, topics, n, mode, answers=None, fresh=False, echo=True, queue=None):
         seen.update(profile=profile, topics=topics, n=n, mode=mode, fresh=fresh)
         return {"session": 1}
 

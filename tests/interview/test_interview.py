@@ -10,7 +10,8 @@ from tutor.grade.grader import Grader
 from tutor.interview.session import final_score, parse_command, plan, point_name
 from tutor.interview.interviewer import Interviewer
 from tutor.compose import open_tutor
-from tutor.interview.progress import Store, StoreError, progress_report
+from tutor.interview.dashboard import dashboard
+from tutor.interview.progress import Store, StoreError
 from tutor.settings import Settings
 from tutor.evaluate.personas import PERSONAS, followup_answer
 
@@ -105,9 +106,10 @@ def test_progress_survives_a_restart_and_review_asks_weakest_due(rig, tmp_path):
                            use_llm=False)
     resumed, msgs = reopened.resume("r")
     assert resumed.id == session.id and resumed.index == 1 and msgs[-1]["kind"] == "question"
-    rep = progress_report(reopened.store, "r", tutor.items, now=10**12)
-    assert rep["items_seen"] == 1 and rep["due"][0]["last_score"] == 0 and rep["mastery"]
-    review, msgs = reopened.start("r", mode="review", n=5, now=10**12)
+    d = dashboard(reopened.store, "r", tutor.items, now=10**10)
+    assert d.items_seen == 1 and d.plan[0].reason == "due" and d.plan[0].last_score == 0
+    assert any(t.mastery == 0 for t in d.topics)
+    review, msgs = reopened.start("r", mode="review", n=5, now=10**10)
     assert review.queue == [session.turns[0].item]
 
 

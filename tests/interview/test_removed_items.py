@@ -9,7 +9,8 @@ from tutor.compose import open_tutor
 from tutor.grade.grader import Grader
 from tutor.index.embed import HashEncoder
 from tutor.interview.interviewer import Interviewer
-from tutor.interview.progress import Store, progress_report
+from tutor.interview.dashboard import dashboard
+from tutor.interview.progress import Store
 from tutor.settings import Settings
 
 EXTRA = ("# 额外\n\n## 1. 什么是流水线并行？\n\n**答案：** 按层切分，微批次流水执行以减少气泡。\n\n"
@@ -48,24 +49,30 @@ def before_and_after(mini_corpus, tmp_path):
 def test_records_are_kept_and_marked_removed(before_and_after):
     new, tutor, extra_ids, kept_id = before_and_after
     assert not any(it.source == "extra.md" for it in tutor.items)
-    rep = progress_report(new.store, "p", tutor.items, now=10**12)
-    assert rep["items_seen"] == 3 and rep["items_removed"] == 2
-    removed = {d["item"] for d in rep["due"] if d["removed"]}
-    assert removed == set(extra_ids) and all("removed" in d["question"] for d in rep["due"] if d["removed"])
+    d = dashboard(new.store, "p", tutor.items, now=10**10)
+    assert d.items_seen == 3 and d.items_removed == 2
+    removed = [it for it in d.items if it.removed]
+    assert {it.item for it in removed} == set(extra_ids) and all("removed" in it.question for it in removed)
+    # Due, but never planned: a removed item can't be asked.
+    assert d.due_now == 1 and [p.item for p in d.plan if p.reason == "due"] == [kept_id]
     # Mastery comes only from items still in the corpus (a removed item has no topics to count).
-    assert rep["mastery"] and new.store.latest_scores("p").keys() >= set(extra_ids)
+    assert sum(t.practised for t in d.topics) >= 1 and new.store.latest_scores("p").keys() >= set(extra_ids)
 
 
 def test_progress_view_renders_removed_items(before_and_after):
+    from tutor.ui.progress import item_view, progress_view
+
     new, tutor, extra_ids, _ = before_and_after
-    frame, due_html, sessions_html = __import__("tutor.ui.progress", fromlist=["x"]).progress_view(
-        SimpleNamespace(store=new.store, tutor=tutor), "p")
-    assert extra_ids[0] in due_html and "removed" in due_html and len(frame) >= 1
+    services = SimpleNamespace(store=new.store, tutor=tutor)
+    view = progress_view(services, "p")
+    assert len(view.mastery) >= 1 and extra_ids[0] not in view.plan_ids
+    history = item_view(services, "p", extra_ids[0])  # its history is kept and still shown
+    assert "removed" in history and "20" in history
 
 
 def test_review_and_planning_ask_only_existing_items(before_and_after):
     new, tutor, extra_ids, kept_id = before_and_after
-    review, msgs = new.start("p", mode="review", n=5, now=10**12)
+    review, msgs = new.start("p", mode="review", n=5, now=10**10)
     assert review.queue and not set(review.queue) & set(extra_ids) and msgs[-1]["kind"] == "question"
     interview, _ = new.start("p", n=10, seed=3)
     assert interview.queue and set(interview.queue) <= {it.id for it in tutor.items}

@@ -81,6 +81,14 @@ def _shot(page, name: str) -> None:
     shutil.copy(ARTIFACTS / f"{name}.png", docs / f"{name}.png")
 
 
+PRACTISED = ["#ef4444", "#f59e0b", "#22c55e"]  # the mastery chart's band colours (ui/progress.py BANDS), not grey
+# True once a Vega chart has drawn marks (bars or lines), in one of the given fills if any are named.
+BARS_DRAWN = """([sel, fills]) => {
+  const marks = [...document.querySelectorAll(sel + ' svg .mark-rect path, ' + sel + ' svg .mark-line path')];
+  return marks.length > 0 && (!fills || marks.some(m => fills.includes((m.getAttribute('fill') || '').toLowerCase())));
+}"""
+
+
 def _tab(page, label: str) -> None:
     page.get_by_role("tab", name=label).click()
 
@@ -147,9 +155,27 @@ def test_two_question_interview_then_progress(page):
         page.wait_for_timeout(3000)
     page.get_by_text("面试报告 Report").wait_for(timeout=120_000)
     _shot(page, "interview")
+    # The tab fills itself when opened: no refresh button to press.
     _tab(page, "进度 Progress")
-    page.get_by_role("button", name="刷新 Refresh").click()
-    page.get_by_text("已练习").wait_for(timeout=60_000)
+    page.get_by_text("已练习 2 题").wait_for(timeout=60_000)
+    page.get_by_text("再练习一次即可看到").first.wait_for(timeout=10_000)  # one session is not a trend yet
+    page.wait_for_function(BARS_DRAWN, arg=["#mastery-chart", PRACTISED], timeout=30_000)
+    assert page.get_by_text("未练习").count() >= 1  # topics not practised are marked, not shown as 0
+    # One click reviews today's plan in the Interview tab; two sessions then make a trend.
+    page.get_by_role("button", name="开始复习 Start review").click()
+    page.get_by_text("题：").first.wait_for(timeout=60_000)
+    assert page.get_by_role("tab", name="模拟面试 Interview").get_attribute("aria-selected") == "true"
+    for _ in range(14):  # skip every planned item (and any follow-up) to the report
+        if page.get_by_text("面试报告 Report").count():
+            break
+        page.get_by_role("button", name="跳过 Skip").click()
+        page.wait_for_timeout(2500)
+    page.get_by_text("面试报告 Report").wait_for(timeout=60_000)
+    _tab(page, "进度 Progress")
+    page.get_by_text("2 次练习").wait_for(timeout=60_000)
+    page.wait_for_function(BARS_DRAWN, arg=["#trend-chart", None], timeout=30_000)
+    page.locator("#topic-items").get_by_role("gridcell").filter(has_text="#").first.click()
+    page.locator("#item-history").get_by_text("遗漏要点 Missed").wait_for(timeout=30_000)  # its attempt history
     _shot(page, "progress")
 
 

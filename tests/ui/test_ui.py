@@ -105,8 +105,9 @@ def test_interview_tab_runs_a_two_question_session_and_progress_shows_it(service
             break
         chat, session, report = iv_ui.answer(services, "", chat, session, True)
     assert session.phase == "done" and "面试报告" in report
-    frame, due, sessions = pr_ui.progress_view(services, "bo")
-    assert len(frame) >= 1 and session.id in sessions
+    view = pr_ui.progress_view(services, "bo")
+    assert view.dashboard.sessions == 1 and view.dashboard.trend[0].session == session.id
+    assert set(view.mastery[pr_ui.MASTERY_X]) == {pr_ui.topic_axis(t) for t in view.dashboard.topics}
     chat, none, _ = iv_ui.answer(services, "hi", [], None, True)
     assert none is None and "开始面试" in chat[-1]["content"]
 

@@ -1,10 +1,10 @@
-"""CLI for interviews and progress: `tutor interview`, `tutor review`, `tutor progress`, `tutor eval interview`.
+"""CLI for interviews: `tutor interview`, `tutor review`, `tutor eval interview` (`tutor progress` is in progress.py).
 
 Example:
     $ tutor interview --topics distributed inference --n 5 --profile alice
     $ tutor interview --answers answers.jsonl --json     # scripted: {"answer": ...} per prompt
     $ tutor review --profile alice                       # the items that are due, weakest first
-    $ tutor progress --profile alice --json
+    $ tutor review --plan --profile alice                # exactly today's plan (tutor progress)
 """
 from __future__ import annotations
 
@@ -49,10 +49,13 @@ def _print(msgs: list[dict]) -> None:
 
 
 def run_session(interviewer, profile: str, topics, n: int, mode: str, answers=None, fresh: bool = False,
-                echo: bool = True) -> dict:
-    """Drive one session: resume an unfinished one unless fresh; answers from a list or the terminal."""
-    started = None if fresh else interviewer.resume(profile, mode)
-    session, msgs = started or interviewer.start(profile, topics, n, mode)
+                echo: bool = True, queue: list[str] | None = None) -> dict:
+    """Drive one session: resume an unfinished one unless fresh; answers from a list or the terminal.
+
+    A given queue (today's plan) is asked exactly, in a new session.
+    """
+    started = None if fresh or queue is not None else interviewer.resume(profile, mode)
+    session, msgs = started or interviewer.start(profile, topics, n, mode, queue=queue)
     transcript = list(msgs)
     if echo:
         _print(msgs)
@@ -128,49 +131,34 @@ def interview(args) -> int:
 
 
 @click.command("review", context_settings=CONTEXT)
+@click.option("--plan", is_flag=True, help="ask exactly today's plan from `tutor progress` (due + new in weak topics)")
 @session_options
 @settings_options
 @handler
 def review(args) -> int:
     """Review the items that are due, weakest first.
 
-    An unfinished review resumes (--new starts over).
+    An unfinished review resumes (--new starts over); --plan starts today's plan afresh.
     """
     return _run(args, "review")
 
 
 def _run(args, mode: str) -> int:
-    interviewer, _ = open_interviewer(args, args.no_llm)
+    interviewer, tutor = open_interviewer(args, args.no_llm)
+    queue = None
+    if getattr(args, "plan", False):
+        from tutor.interview.dashboard import dashboard
+
+        queue = [p.item for p in dashboard(interviewer.store, args.profile, tutor.items).plan]
     answers = None
     if args.answers:
         from tutor.evaluate.metrics import load_jsonl
 
         answers = [str(r.get("answer", "")) for r in load_jsonl(args.answers)]
     result = run_session(interviewer, args.profile, _topics(args) if mode == "interview" else None, args.n, mode,
-                         answers, fresh=args.new, echo=not args.json)
+                         answers, fresh=args.new, echo=not args.json, queue=queue)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
-    return 0
-
-
-@click.command("progress", context_settings=CONTEXT)
-@click.option("--profile", default="default", show_default=True, help="learner profile name")
-@click.option("--json", is_flag=True, help="machine-readable output")
-@settings_options
-@handler
-def progress(args) -> int:
-    """Mastery per topic and the items due for review."""
-    from tutor.interview.progress import progress_report
-
-    interviewer, tutor = open_interviewer(args, no_llm=True)
-    rep = progress_report(interviewer.store, args.profile, tutor.items)
-    if args.json:
-        print(json.dumps(rep, ensure_ascii=False))
-        return 0
-    print(f"学习者 {rep['profile']} · 已练习 {rep['items_seen']} 题")
-    for topic, score in sorted(rep["mastery"].items(), key=lambda kv: kv[1]):
-        print(f"  {TOPICS[topic][0]:12s} {score:5.1f}  {'█' * int(score // 10)}")
-    print(f"到期复习 {len(rep['due'])} 题" + ("：" + "；".join(d["question"] for d in rep["due"][:5]) if rep["due"] else ""))
     return 0
 
 

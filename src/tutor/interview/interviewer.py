@@ -63,9 +63,16 @@ class Interviewer:
 
     # -- starting -----------------------------------------------------------------------------
     def start(self, profile: str, topics: list[str] | None = None, n: int = 5, mode: str = "interview",
-              seed: int | None = None, now: float | None = None) -> tuple[Session, list[dict]]:
-        """A new session; review mode asks the items that are due (at `now`), weakest first."""
-        if mode == "review":
+              seed: int | None = None, now: float | None = None,
+              queue: list[str] | None = None) -> tuple[Session, list[dict]]:
+        """A new session; review mode asks the items that are due (at `now`), weakest first.
+
+        A given `queue` (the dashboard's plan) is asked exactly, in order, whatever `n`: only ids no
+        longer in the corpus are dropped, and repeats.
+        """
+        if queue is not None:
+            queue = list(dict.fromkeys(iid for iid in queue if iid in self.items))
+        elif mode == "review":
             queue = [iid for iid, _, _ in self.store.due(profile, now) if iid in self.items][:n]
         else:
             seed = seed if seed is not None else int.from_bytes(profile.encode()[:4].ljust(4, b"\0"), "little")

@@ -16,6 +16,7 @@ import sqlite3
 import threading
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -33,6 +34,29 @@ CREATE TABLE IF NOT EXISTS sessions (
   finished INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS attempts_profile ON attempts(profile, ts);
 """
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """One item's FSRS card as the store keeps it."""
+
+    item: str
+    last_score: int | None
+    due: float  # unix time the card falls due
+    reviews: int
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One graded answer: which item, in which mode (interview, review, grade) and session, and what it missed."""
+
+    item: str
+    mode: str
+    session: str | None  # None for a "grade my answer" attempt
+    score: int
+    band: str | None
+    missed: tuple[str, ...]  # the key points missed or contradicted
+    ts: float
 
 
 class StoreError(RuntimeError):
@@ -164,6 +188,21 @@ class Store:
                           "ORDER BY ts DESC LIMIT ?", (profile, limit))
         return [dict(zip(("item_id", "mode", "session_id", "score", "band", "ts"), r)) for r in rows]
 
+    def cards(self, profile: str) -> list[CardRow]:
+        """Every FSRS card of the profile: what the dashboard reads scores and due dates from."""
+        rows = self._read("SELECT item_id, last_score, due, reviews FROM cards WHERE profile=?", (profile,))
+        return [CardRow(*r) for r in rows]
+
+    def attempts(self, profile: str, item_id: str | None = None) -> list[Attempt]:
+        """The profile's graded answers (of one item, if named), oldest first."""
+        sql = "SELECT item_id, mode, session_id, score, band, missed, ts FROM attempts WHERE profile=?"
+        args: tuple = (profile,)
+        if item_id is not None:
+            sql, args = sql + " AND item_id=?", args + (item_id,)
+        rows = self._read(sql + " ORDER BY ts, id", args)
+        return [Attempt(iid, mode, sid, score, band_, tuple(m.get("point", "") for m in json.loads(missed or "[]")), ts)
+                for iid, mode, sid, score, band_, missed, ts in rows]
+
     def profiles(self) -> list[str]:
         rows = self._read("SELECT profile FROM cards UNION SELECT profile FROM sessions ORDER BY 1")
         return [r[0] for r in rows]
@@ -176,20 +215,3 @@ def record_grade(store: Store, profile: str, grade, mode: str = "grade") -> bool
     store.record((profile or "").strip() or "default", grade.item.key, grade.score, grade.band, mode,
                  grade.missed + grade.wrong)
     return True
-
-
-def progress_report(store: Store, profile: str, items: list, now: float | None = None) -> dict:
-    """Mastery per topic, items due (weakest first) and recent sessions for one profile."""
-    by_id = {it.id: it for it in items}
-    latest = store.latest_scores(profile)
-    rows = [(t, s) for iid, s in latest.items() if iid in by_id for t in by_id[iid].topics]
-    # An item removed from the corpus keeps its record (it may come back); it is shown by id, marked removed.
-    due = [{"item": iid, "question": by_id[iid].question if iid in by_id else f"{iid}（已移除 removed）",
-            "last_score": s, "removed": iid not in by_id,
-            "due": datetime.fromtimestamp(d, tz=timezone.utc).isoformat(timespec="minutes")}
-           for iid, s, d in store.due(profile, now)]
-    sessions = [{"id": s.id, "created": s.created, "phase": s.phase, "questions": len(s.turns), "average": s.average}
-                for s in store.sessions(profile)]
-    return {"profile": profile, "mastery": mastery(rows), "items_seen": len(latest),
-            "items_removed": sum(iid not in by_id for iid in latest), "due": due,
-            "sessions": sessions}

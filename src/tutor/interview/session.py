@@ -38,14 +38,16 @@ def parse_command(text: str) -> str | None:
     return COMMANDS.get(t)
 
 
-def plan(items: list[Item], topics: list[str] | None, n: int, seen: dict[str, int], seed: int) -> list[str]:
-    """Pick n canonical items: topic-filtered ("mixed" = all), unseen first (shuffled), then weakest seen.
+def askable(item: Item) -> bool:
+    """Can the item be asked? Only a parsed item with a reference answer: one without (a heading with
+    nothing under it) can't be graded, and a free-text chunk is not a question."""
+    # Errata entries are not asked either: they exist to correct other items, and quote the slip itself.
+    return item.kind == "item" and bool(item.answer.strip() or item.explanation.strip()) and not is_errata(item)
 
-    Only items with a reference answer are asked: one without (a heading with nothing under it) can't be graded.
-    Errata entries are not asked: they exist to correct other items, and quote the slip itself.
-    """
-    pool = [it for it in items if it.kind == "item" and (it.answer.strip() or it.explanation.strip())
-            and not is_errata(it) and (not topics or set(topics) & set(it.topics))]
+
+def plan(items: list[Item], topics: list[str] | None, n: int, seen: dict[str, int], seed: int) -> list[str]:
+    """Pick n canonical askable items: topic-filtered ("mixed" = all), unseen first (shuffled), then weakest seen."""
+    pool = [it for it in items if askable(it) and (not topics or set(topics) & set(it.topics))]
     rng = random.Random(seed)
     unseen = [it.id for it in pool if it.id not in seen]
     rng.shuffle(unseen)

@@ -55,14 +55,17 @@ def build_app(tutor, services: Services | None = None):
             # Existing learners to pick from; typing a new name creates that profile on its first answer.
             profile = gr.Dropdown(choices=profile_choices(services.store), value="default", allow_custom_value=True,
                                   filterable=True, label="学习者 Profile", scale=0, min_width=180)
-        with gr.Tab("问答 Ask"):
-            ask.tab(tutor)
-        with gr.Tab("模拟面试 Interview"):
-            interview.tab(services, profile)
-        with gr.Tab("答案评分 Grade"):
-            grade.tab(services, profile)
-        with gr.Tab("进度 Progress"):
-            progress.tab(services, profile)
-        with gr.Tab("资料库 Library"):
-            library.tab(services)
+        with gr.Tabs() as tabs:
+            with gr.Tab("问答 Ask", id="ask"):
+                ask.tab(tutor)
+            with gr.Tab("模拟面试 Interview", id="interview"):
+                iv = interview.tab(services, profile)
+            with gr.Tab("答案评分 Grade", id="grade"):
+                graded = grade.tab(services, profile)
+            # Progress is wired to the tabs before it: it refreshes after their graded answers and
+            # starts its review in the Interview tab.
+            with gr.Tab("进度 Progress", id="progress") as opened:
+                progress.tab(services, profile, opened, iv.graded + [graded], iv, tabs)
+            with gr.Tab("资料库 Library", id="library"):
+                library.tab(services, profile)
     return app

@@ -85,7 +85,7 @@ def grade_answer(services, picked: str | None, typed: str, answer: str, quick: b
     return last
 
 
-def tab(services, profile) -> None:
+def tab(services, profile):
     import gradio as gr
 
     items = services.tutor.items
@@ -104,4 +104,4 @@ def tab(services, profile) -> None:
     def run(p, t, a, q, prof):  # a generator, so Gradio shows the rule grade before the judge's
         yield from grade_answer_stream(services, p, t, a, q, prof)
 
-    go.click(run, [picked, typed, answer, quick, profile], [summary, points, model])
+    return go.click(run, [picked, typed, answer, quick, profile], [summary, points, model])  # the grading event

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 from tutor.interview.interviewer import Interviewer
 from tutor.interview.session import Session
@@ -44,6 +45,15 @@ def start(services, profile: str, topics: list[str], n: int, quick: bool, review
     """Start (or, for review, start a review of due items). Returns (chat, session, report html)."""
     iv = _interviewer(services, quick)
     session, msgs = iv.start((profile or "default").strip(), topics or None, int(n), "review" if review else "interview")
+    return _chat(msgs), session, ""
+
+
+def start_plan(services, profile: str, item_ids: list[str], quick: bool):
+    """Start a review of exactly the given items (the Progress tab's plan). Returns (chat, session, report html)."""
+    if not item_ids:
+        return [{"role": "assistant", "content": "今天没有要复习的题。Nothing to review today."}], None, ""
+    session, msgs = _interviewer(services, quick).start((profile or "default").strip(), mode="review",
+                                                        queue=list(item_ids))
     return _chat(msgs), session, ""
 
 
@@ -94,7 +104,18 @@ def answer(services, text: str, chat: list[dict], session: Session | None, quick
     return last
 
 
-def tab(services, profile) -> None:
+@dataclass
+class View:
+    """What other tabs reach: where a session shows (a review started from Progress) and the events that grade."""
+
+    chat: object
+    session: object
+    report: object
+    quick: object
+    graded: list  # events after which an answer has been recorded
+
+
+def tab(services, profile) -> View:
     import gradio as gr
 
     with gr.Row():
@@ -121,8 +142,13 @@ def tab(services, profile) -> None:
     def reply(text, chat_v, session_v, quick_v):  # a generator, so Gradio streams every yield
         yield from answer_stream(services, text, chat_v, session_v, quick_v)
 
+    graded = []
     for trigger in (box.submit, send.click):
-        trigger(reply, [box, chat, session, quick], outs).then(lambda: "", None, box)
-    for btn, cmd in ((hint, "/hint"), (skip, "/skip"), (end, "/end")):
-        btn.click(lambda c, s, q, cmd=cmd: (yield from answer_stream(services, cmd, c, s, q)), [chat, session, quick],
-                  outs)
+        graded.append(trigger(reply, [box, chat, session, quick], outs))
+        graded[-1].then(lambda: "", None, box)
+    for btn, cmd in ((skip, "/skip"), (end, "/end"), (hint, "/hint")):
+        event = btn.click(lambda c, s, q, cmd=cmd: (yield from answer_stream(services, cmd, c, s, q)),
+                          [chat, session, quick], outs)
+        if cmd != "/hint":  # a hint grades nothing
+            graded.append(event)
+    return View(chat, session, report, quick, graded)

@@ -87,14 +87,26 @@ def library_upload(services, files) -> str:
             f"{len(retriever.index.items)} items in all.</p><ul>{lines}</ul>")
 
 
-def tab(services) -> None:
-    """Render the tab's components (inside an open gr.Tab)."""
+def item_choices(items) -> list[tuple[str, str]]:
+    """(label, id) of every askable item, for the practice-history picker."""
+    from tutor.interview.session import askable
+
+    return [(f"{it.question} ({cite(it.source, it.number)})", it.id) for it in items if askable(it)]
+
+
+def tab(services, profile=None) -> None:
+    """Render the tab's components (inside an open gr.Tab); with a profile, an item's practice history too."""
     import gradio as gr
 
     tutor = services.tutor
     with gr.Row():
         query = gr.Textbox(label="搜索 Search", placeholder="例如：显存不够怎么训练大模型 / data parallel", scale=4)
         topic = gr.Dropdown(topic_choices(), value=ALL_TOPICS, label="主题 Topic", scale=1)
+    if profile is not None:  # above the long item list, where it is seen
+        with gr.Accordion("练习记录 My attempts at an item", open=False):
+            # The choices are read when the tab is built; notes added since show after a reload.
+            item = gr.Dropdown(item_choices(tutor.items), label="题目 Item", filterable=True)
+            history = gr.HTML()
     out = gr.HTML(library_search(tutor.retriever, "", ALL_TOPICS))
     for trigger in (query.submit, topic.change):
         trigger(lambda q, t: library_search(tutor.retriever, q, t), [query, topic], out)
@@ -103,3 +115,9 @@ def tab(services) -> None:
         added = gr.HTML()
     upload.upload(lambda fs: library_upload(services, fs), upload, added).then(
         lambda q, t: library_search(tutor.retriever, q, t), [query, topic], out)
+    if profile is None:
+        return
+    from .progress import item_view
+
+    item.input(lambda p, i: item_view(services, p, i), [profile, item], history)
+    profile.change(lambda p, i: item_view(services, p, i), [profile, item], history)
