@@ -64,12 +64,19 @@ def add_notes(settings: Settings, paths, encoder=None, show_progress: bool = Fal
         refused, in which case nothing was copied.
     """
     from tutor.corpus.add import apply_add, plan_add
+    from tutor.corpus.lock import corpus_lock
 
-    plan = plan_add(list(paths), settings.corpus_dir)
-    if plan.refused:
-        return plan, None
-    apply_add(plan, settings.corpus_dir)
-    return plan, open_retriever(settings, encoder=encoder, show_progress=show_progress, progress=progress)
+    if encoder is None:  # loaded before the lock: another addition need not wait for our model load
+        from tutor.models.load import load_encoder
+
+        encoder = load_encoder(settings.embedder, settings.cache_dir, progress)
+    # Check, copy and reindex under one lock: a concurrent addition waits, then sees these files.
+    with corpus_lock(settings.corpus_dir):
+        plan = plan_add(list(paths), settings.corpus_dir)
+        if plan.refused:
+            return plan, None
+        apply_add(plan, settings.corpus_dir)
+        return plan, open_retriever(settings, encoder=encoder, show_progress=show_progress, progress=progress)
 
 
 def extra_corpus(settings: Settings, extra_dir: Path) -> tuple[Settings, Path]:
