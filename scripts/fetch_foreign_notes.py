@@ -5,6 +5,7 @@ The files are not in this repository: 7 come from wdndev/llm_interview_note, whi
 pinned to a commit and checked against its git blob id, so the eval always reads the same bytes.
 
     python scripts/fetch_foreign_notes.py ~/foreign-notes            # from GitHub (needs the internet)
+    python scripts/fetch_foreign_notes.py ~/foreign-notes --bench-extra ~/foreign-more   # + 2 for the add bench
     python scripts/fetch_foreign_notes.py ~/foreign-notes --clone wdndev/llm_interview_note=~/src/llm_interview_note \\
         --clone scutan90/DeepLearning-500-questions=~/src/DeepLearning-500-questions   # from local clones
     tutor eval retrieval --extra-corpus ~/foreign-notes --extra-file eval/foreign/retrieval_dev.jsonl
@@ -37,6 +38,11 @@ FILES = [
      "3013aeba949ad146a766cb011098886a51dc4140"),
     (*DL500, "ch03_深度学习基础/第三章_深度学习基础.md", "1543ba3e68c8a5e941e944c0747c77ee92ce0cd6"),
 ]
+# Two more, for bench/add_notes_bench.py's "seeds + 10 foreign files" build (no eval questions refer to them).
+BENCH_EXTRA = [
+    (*LLM_NOTE, "04.分布式训练/2.数据并行/2.数据并行.md", "2a2e574e200b26bbc54406901b7093c3b60235d8"),
+    (*LLM_NOTE, "06.推理/llm推理优化技术/llm推理优化技术.md", "2498de25550d2504caf25fd071d43f19c4dc7b0f"),
+]
 
 
 def git_blob_id(data: bytes) -> str:
@@ -55,15 +61,15 @@ def from_clone(clone: Path, commit: str, path: str) -> bytes:
                           check=True).stdout
 
 
-def fetch_all(dest: Path, read) -> list[str]:
-    """Write every file read(repo, commit, path) returns into dest, after checking its blob id.
+def fetch_all(dest: Path, read, files: list[tuple] | None = None) -> list[str]:
+    """Write every file (default: FILES) read(repo, commit, path) returns into dest, after checking its blob id.
 
     Returns:
         Problems, one line per file that could not be read or did not match (empty when all are fine).
     """
     dest.mkdir(parents=True, exist_ok=True)
     problems = []
-    for repo, commit, path, blob in FILES:
+    for repo, commit, path, blob in FILES if files is None else files:
         name = path.rsplit("/", 1)[-1]
         try:
             data = read(repo, commit, path)
@@ -83,6 +89,8 @@ def main() -> int:
     ap.add_argument("dest", type=Path, help="folder to write the notes into (pass it as --extra-corpus)")
     ap.add_argument("--clone", action="append", default=[], metavar="OWNER/NAME=DIR",
                     help="read that repository from a local clone instead of GitHub")
+    ap.add_argument("--bench-extra", type=Path, metavar="DIR",
+                    help="also fetch the 2 notes bench/add_notes_bench.py adds to these 8 (into DIR)")
     args = ap.parse_args()
     clones = dict(c.split("=", 1) for c in args.clone)
 
@@ -92,9 +100,13 @@ def main() -> int:
         return from_github(repo, commit, path)
 
     problems = fetch_all(args.dest, read)
+    print(f"{len(FILES) - len(problems)} of {len(FILES)} files in {args.dest}")
+    if args.bench_extra:
+        more = fetch_all(args.bench_extra, read, BENCH_EXTRA)
+        print(f"{len(BENCH_EXTRA) - len(more)} of {len(BENCH_EXTRA)} files in {args.bench_extra}")
+        problems += more
     for p in problems:
         print(p, file=sys.stderr)
-    print(f"{len(FILES) - len(problems)} of {len(FILES)} files in {args.dest}")
     return 1 if problems else 0
 
 
