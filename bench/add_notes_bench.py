@@ -27,6 +27,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import report  # noqa: E402  (bench/report.py, beside this script)
 
 
 def _args():
@@ -36,15 +39,13 @@ def _args():
     ap.add_argument("--file", default="分布式训练题目.md", help="the note to add (in --notes; ~28 KB)")
     ap.add_argument("--src", type=Path, default=ROOT / "src", help="the tutor code to measure")
     ap.add_argument("--queries", type=int, default=60, help="seed questions timed per index")
-    ap.add_argument("--no-write", action="store_true", help="don't rewrite this bench's section of the docs")
+    report.add_no_write(ap)
     return ap.parse_args()
 
 
 ARGS = _args() if __name__ == "__main__" else None
-sys.path.insert(0, str(ARGS.src if ARGS else ROOT / "src"))
-sys.path.insert(1, str(ROOT / "bench"))
+sys.path.insert(0, str(ARGS.src if ARGS else ROOT / "src"))  # before the first tutor import: --src decides
 
-import report  # noqa: E402  (bench/report.py, beside this script)
 from tutor.settings import Settings  # noqa: E402
 
 

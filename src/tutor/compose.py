@@ -66,6 +66,9 @@ def add_notes(settings: Settings, paths, encoder=None, show_progress: bool = Fal
     from tutor.corpus.add import apply_add, plan_add
     from tutor.corpus.lock import corpus_lock
 
+    plan = plan_add(list(paths), settings.corpus_dir)
+    if plan.refused:  # say no before paying for the model load (checked again under the lock)
+        return plan, None
     if encoder is None:  # loaded before the lock: another addition need not wait for our model load
         from tutor.models.load import load_encoder
 
