@@ -14,7 +14,10 @@ Example:
 """
 from __future__ import annotations
 
+import hashlib
+import shutil
 import threading
+from pathlib import Path
 from typing import Callable
 
 from tutor.corpus.load import corpus_hash, load_corpus
@@ -24,7 +27,8 @@ from tutor.settings import Settings
 
 
 def open_retriever(settings: Settings, encoder=None, force_rebuild: bool = False, mode: str = "hybrid",
-                   show_progress: bool = True, progress: Callable[[str], None] = print) -> Retriever:
+                   show_progress: bool = True, progress: Callable[[str], None] = print,
+                   index_dir: Path | None = None) -> Retriever:
     """Load (or build) the index for settings and return a hybrid Retriever over it.
 
     Args:
@@ -32,13 +36,15 @@ def open_retriever(settings: Settings, encoder=None, force_rebuild: bool = False
         encoder: an Encoder; default loads the configured embedder (the slow part, ~3 s).
         force_rebuild: rebuild even when the cached index is fresh.
         mode: "hybrid", "dense" or "lexical".
+        index_dir: where the index lives; default settings.index_dir (an eval over an extra corpus
+            passes its own, so the user's index is never overwritten).
     """
     if encoder is None:
         from tutor.models.load import load_encoder
 
         encoder = load_encoder(settings.embedder, settings.cache_dir, progress)
     items = load_corpus(settings.corpus_dir)
-    index = load_or_build(items, encoder, settings.index_dir, corpus_hash(settings.corpus_dir),
+    index = load_or_build(items, encoder, index_dir or settings.index_dir, corpus_hash(settings.corpus_dir),
                           force=force_rebuild, show_progress=show_progress)
     return Retriever(index, lexical_weight=settings.lexical_weight, candidates=settings.candidates, mode=mode,
                      dense_scale=index.profile.dense_scale)
@@ -58,12 +64,46 @@ def add_notes(settings: Settings, paths, encoder=None, show_progress: bool = Fal
         refused, in which case nothing was copied.
     """
     from tutor.corpus.add import apply_add, plan_add
+    from tutor.corpus.lock import corpus_lock
 
     plan = plan_add(list(paths), settings.corpus_dir)
-    if plan.refused:
+    if plan.refused:  # say no before paying for the model load (checked again under the lock)
         return plan, None
-    apply_add(plan, settings.corpus_dir)
-    return plan, open_retriever(settings, encoder=encoder, show_progress=show_progress, progress=progress)
+    if encoder is None:  # loaded before the lock: another addition need not wait for our model load
+        from tutor.models.load import load_encoder
+
+        encoder = load_encoder(settings.embedder, settings.cache_dir, progress)
+    # Check, copy and reindex under one lock: a concurrent addition waits, then sees these files.
+    with corpus_lock(settings.corpus_dir):
+        plan = plan_add(list(paths), settings.corpus_dir)
+        if plan.refused:
+            return plan, None
+        apply_add(plan, settings.corpus_dir)
+        return plan, open_retriever(settings, encoder=encoder, show_progress=show_progress, progress=progress)
+
+
+def extra_corpus(settings: Settings, extra_dir: Path) -> tuple[Settings, Path]:
+    """Settings and an index folder for the corpus plus extra_dir's notes, apart from the user's.
+
+    Both live under `<cache>/eval-extra/<folder name>-<hash of its path>/` (corpus/ and index/), so
+    repeated evals of one folder reuse their index and two folders never share one. A new index
+    folder starts from the user's embedding cache: only the extra notes' texts are embedded.
+
+    Returns:
+        (settings whose corpus_dir is the combined folder, the index folder to open it with).
+    """
+    from tutor.corpus.combine import combine_corpora
+    from tutor.index.vectors import CACHE_DIR
+
+    extra_dir = Path(extra_dir).resolve()
+    tag = f"{extra_dir.name}-{hashlib.sha256(str(extra_dir).encode()).hexdigest()[:8]}"
+    root = settings.cache_dir / "eval-extra" / tag
+    combine_corpora(settings.corpus_dir, extra_dir, root / "corpus")
+    index_dir = root / "index"
+    seed_cache = settings.index_dir / CACHE_DIR
+    if not (index_dir / CACHE_DIR).exists() and seed_cache.is_dir():
+        shutil.copytree(seed_cache, index_dir / CACHE_DIR)
+    return settings.replace(corpus_dir=root / "corpus"), index_dir
 
 
 class Tutor:
@@ -131,9 +171,10 @@ class Tutor:
 
 
 def open_tutor(settings: Settings, encoder=None, generator=None, show_progress: bool = True,
-               progress: Callable[[str], None] = print, thresholds=None) -> Tutor:
+               progress: Callable[[str], None] = print, thresholds=None, index_dir: Path | None = None) -> Tutor:
     """Settings → Tutor (index loaded or built now; the LLM only when first needed)."""
-    retriever = open_retriever(settings, encoder=encoder, show_progress=show_progress, progress=progress)
+    retriever = open_retriever(settings, encoder=encoder, show_progress=show_progress, progress=progress,
+                               index_dir=index_dir)
     import jieba.posseg
 
     jieba.posseg.lcut("预热")  # its tagger loads on first use (~1 s): pay it at start, not on the first question

@@ -47,6 +47,42 @@ def settings_options(fn):
     return fn
 
 
+def extra_options(fn):
+    """Add --extra-corpus DIR and --extra-file FILE (repeatable): an eval over the corpus plus foreign notes."""
+    fn = click.option("--extra-file", "extra_files", multiple=True, type=click.Path(path_type=Path),
+                      metavar="FILE.jsonl", help="labelled rows about the extra notes (repeatable: one column each)")(fn)
+    return click.option("--extra-corpus", type=click.Path(path_type=Path), metavar="DIR",
+                        help="a folder of extra notes: indexed with the corpus in a separate index "
+                             "(yours is untouched); its --extra-file rows are reported beside the seed's")(fn)
+
+
+def check_extra(args) -> None:
+    """--extra-corpus and --extra-file go together (a ValueError becomes `error: …`, exit 1)."""
+    if bool(args.extra_corpus) != bool(args.extra_files):
+        raise ValueError("--extra-corpus DIR and --extra-file FILE go together (give both)")
+
+
+def side_by_side(columns: dict[str, dict[str, object]], rows: list[str], label: str = "") -> list[str]:
+    """Lines of a plain table: one column per run, one row per figure (a float shows 3 decimals).
+
+    >>> print("\\n".join(side_by_side({"seed": {"hit@1": 0.9412, "n": 118}, "foreign": {"hit@1": 1.0, "n": 24}},
+    ...                              ["n", "hit@1"], "hybrid")))
+    hybrid   seed  foreign
+    n         118       24
+    hit@1   0.941    1.000
+    """
+    def cell(v) -> str:
+        return f"{v:.3f}" if isinstance(v, float) else str(v)
+
+    width = max(len(label), *map(len, rows)) + 2
+    widths = [max(len(name), *(len(cell(col.get(r, "-"))) for r in rows)) for name, col in columns.items()]
+    lines = [label.ljust(width) + "  ".join(n.rjust(w) for n, w in zip(columns, widths))]
+    for r in rows:
+        lines.append(r.ljust(width) + "  ".join(cell(col.get(r, "-")).rjust(w)
+                                                for col, w in zip(columns.values(), widths)))
+    return lines
+
+
 def handler(fn):
     """Turn `fn(args) -> exit code` into a click callback.
 

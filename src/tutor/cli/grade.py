@@ -11,21 +11,27 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
 from tutor.grade.calibrate import BAND_ZH
-from tutor.cli.common import CONTEXT, err, handler, run_batch, settings_of, settings_options
+from tutor.cli.common import (CONTEXT, check_extra, err, extra_options, handler, run_batch, settings_of,
+                              settings_options, side_by_side)
 from tutor.records import cite
 
 STATUS_MARK = {"covered": "✓", "partial": "◐", "missed": "✗", "contradicted": "⚠"}
 
 
-def _grader(args, no_llm: bool):
+def _tutor(args, no_llm: bool):
     from tutor.compose import open_tutor
 
     tutor = open_tutor(settings_of(args), show_progress=sys.stderr.isatty(), progress=err)
-    no_llm = no_llm or tutor.settings.no_llm
+    return tutor, no_llm or tutor.settings.no_llm
+
+
+def _grader(args, no_llm: bool):
+    tutor, no_llm = _tutor(args, no_llm)
     return tutor.grader(no_llm), no_llm
 
 
@@ -121,32 +127,74 @@ def grade(args) -> int:
     return 0
 
 
-@click.command("grade", context_settings=CONTEXT)
+@click.command("grade", context_settings=CONTEXT, epilog="""\b
+Examples:
+  tutor eval grade --no-llm -v
+  tutor eval grade --no-llm --extra-corpus ~/foreign-notes \\
+      --extra-file eval/foreign/grading.jsonl   # seed and foreign figures side by side""")
 @click.option("--file", help="labelled answers (default: eval/grading.jsonl)")
 @click.option("--json", is_flag=True, help="the full report as JSON")
 @click.option("--no-llm", is_flag=True, help="the deterministic grader only (else both, in one run)")
 @click.option("-v", "--verbose", is_flag=True, help="list the answers graded into the wrong band")
+@extra_options
 @settings_options
 @handler
 def eval_grade(args) -> int:
     """Grading: Spearman, band accuracy, timings.
 
     Spearman of score vs labelled band, band accuracy, wrong answers scored < 35 and seconds per grade,
-    for the deterministic grader and (unless --no-llm) the full one, in one run.
+    for the deterministic grader and (unless --no-llm) the full one, in one run. With --extra-corpus,
+    each --extra-file is graded against the corpus plus those notes (indexed apart from your index)
+    and reported in a column beside the seed's.
     """
     from tutor.evaluate.runners import eval_grading
     from tutor.evaluate.metrics import load_jsonl
 
-    rows = load_jsonl(args.file or "eval/grading.jsonl")
-    grader, no_llm = _grader(args, args.no_llm)
+    check_extra(args)
+    args.file = args.file or "eval/grading.jsonl"
+    rows = load_jsonl(args.file)
+    extra_rows = {Path(f).name: load_jsonl(f) for f in args.extra_files}  # read first: a bad file fails fast
+    tutor, no_llm = _tutor(args, args.no_llm)
+    grader = tutor.grader(no_llm)
     report = eval_grading(grader, rows, use_llm=not no_llm)
+    if not args.extra_corpus:
+        return _print_grading(args, grader, report, len(rows))
+    from tutor.compose import extra_corpus, open_tutor
+
+    settings, index_dir = extra_corpus(tutor.settings, args.extra_corpus)
+    both = open_tutor(settings, encoder=tutor.encoder, generator=None if no_llm else tutor.generator,
+                      show_progress=sys.stderr.isatty(), progress=err, index_dir=index_dir)
+    runs = {"seed": report} | {name: eval_grading(both.grader(no_llm), extra, use_llm=not no_llm)
+                               for name, extra in extra_rows.items()}
+    if args.json:
+        print(json.dumps({"extra_corpus": str(args.extra_corpus), "index": both.retriever.index.status,
+                          "runs": runs}, ensure_ascii=False, indent=2))
+        return 0
+    print(f"grading eval: seed {args.file} on the corpus; extra files on it plus {args.extra_corpus} "
+          f"({len(both.items)} items, index {both.retriever.index.status} in {index_dir})")
+    figures = ["n", "graded", "spearman", "band_accuracy", "wrong_below_35", "wrong_item", "seconds_median"]
+    for name in ("deterministic", "full"):
+        cols = {run: rep[name] for run, rep in runs.items() if name in rep}
+        if cols:
+            label = "deterministic (no LLM)" if name == "deterministic" else f"full ({grader.generator.name})"
+            print()
+            for line in side_by_side(cols, figures, label):
+                print(f"  {line}")
+    if args.verbose:
+        for run, rep in runs.items():
+            for f in rep["failures"]:
+                print(f"  miss [{run}]: {f}")
+    return 0
+
+
+def _print_grading(args, grader, report: dict, n: int) -> int:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
     from tutor.grade.calibrate import Calibration
 
     c = Calibration()
-    print(f"grading eval: {len(rows)} labelled answers from {args.file or 'eval/grading.jsonl'}")
+    print(f"grading eval: {n} labelled answers from {args.file}")
     for name in ("deterministic", "full"):
         r = report.get(name)
         if r is None:

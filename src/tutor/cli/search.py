@@ -9,11 +9,14 @@ Example:
 from __future__ import annotations
 
 import json
+import sys
 import time
+from pathlib import Path
 
 import click
 
-from tutor.cli.common import CONTEXT, err, handler, retriever_of, run_batch, settings_of, settings_options
+from tutor.cli.common import (CONTEXT, check_extra, err, extra_options, handler, retriever_of, run_batch,
+                              settings_of, settings_options, side_by_side)
 from tutor.records import cite
 
 
@@ -113,32 +116,76 @@ def models(args) -> int:
     return 0
 
 
-@click.command("retrieval", context_settings=CONTEXT)
+@click.command("retrieval", context_settings=CONTEXT, epilog="""\b
+Examples:
+  tutor eval retrieval -v
+  tutor eval retrieval --extra-corpus ~/foreign-notes \\
+      --extra-file eval/foreign/retrieval_dev.jsonl   # seed and foreign figures side by side""")
 @click.option("--file", help="labelled queries (default: eval/retrieval.jsonl)")
 @click.option("--json", is_flag=True, help="the full report as JSON")
 @click.option("-v", "--verbose", is_flag=True, help="list the hybrid retriever's misses")
+@extra_options
 @settings_options
 @handler
 def eval_retrieval(args) -> int:
     """Retrieval: hit@1, hit@3, MRR and latency.
 
     By language (zh, en, mixed), for the hybrid retriever and its dense-only and lexical-only peers.
+    With --extra-corpus, the corpus plus those notes is indexed apart from your index, and the seed
+    queries (on both indexes) and each --extra-file are reported in columns side by side.
     """
     from tutor.evaluate.metrics import load_jsonl
+
+    check_extra(args)
+    args.file = args.file or "eval/retrieval.jsonl"
+    queries = load_jsonl(args.file)
+    extra_rows = {Path(f).name: load_jsonl(f) for f in args.extra_files}  # read first: a bad file fails fast
+    hybrid = retriever_of(args)
+    report = _run_retrieval(hybrid, queries)
+    if not args.extra_corpus:
+        return _print_retrieval(args, report, len(queries))
+    from tutor.compose import extra_corpus, open_retriever
+
+    settings, index_dir = extra_corpus(settings_of(args), args.extra_corpus)
+    both = open_retriever(settings, encoder=hybrid.index.encoder, show_progress=sys.stderr.isatty(),
+                          progress=err, index_dir=index_dir)
+    runs = {"seed": report, "seed (+extra)": _run_retrieval(both, queries)}
+    runs |= {name: _run_retrieval(both, rows) for name, rows in extra_rows.items()}
+    if args.json:
+        print(json.dumps({"extra_corpus": str(args.extra_corpus), "index": both.index.status, "runs": runs},
+                         ensure_ascii=False, indent=2))
+        return 0
+    print(f"retrieval eval: seed {args.file} on the corpus; with {args.extra_corpus} added "
+          f"({len(both.index.items)} items, index {both.index.status} in {index_dir})")
+    for name in ("hybrid", "dense", "lexical"):
+        cols = {run: rep[name]["metrics"]["all"] | {"p50 ms": rep[name]["latency_ms"]["p50"]}
+                for run, rep in runs.items()}
+        print()
+        for line in side_by_side(cols, ["n", "hit@1", "hit@3", "mrr", "p50 ms"], name):
+            print(f"  {line}")
+    if args.verbose:
+        for run, rep in runs.items():
+            for miss in rep["hybrid"]["misses"]:
+                print(f"  miss [{run}]: rank {miss['rank']}  {miss['query']}  (top: {miss['top']})")
+    return 0
+
+
+def _run_retrieval(hybrid, queries: list[dict]) -> dict:
+    """The eval report for hybrid and its dense-only and lexical-only peers over the same index."""
     from tutor.evaluate.runners import eval_retrieval as run_eval
     from tutor.retrieve.fuse import Retriever
 
-    args.file = args.file or "eval/retrieval.jsonl"
-    queries = load_jsonl(args.file)
-    hybrid = retriever_of(args)
-    base = dict(lexical_weight=hybrid.lexical_weight, candidates=hybrid.candidates)
+    base = dict(lexical_weight=hybrid.lexical_weight, candidates=hybrid.candidates, dense_scale=hybrid.dense_scale)
     retrievers = {"hybrid": hybrid, "dense": Retriever(hybrid.index, mode="dense", **base),
                   "lexical": Retriever(hybrid.index, mode="lexical", **base)}
-    report = run_eval(retrievers, queries)
+    return run_eval(retrievers, queries)
+
+
+def _print_retrieval(args, report: dict, n: int) -> int:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
-    print(f"retrieval eval: {len(queries)} queries from {args.file}")
+    print(f"retrieval eval: {n} queries from {args.file}")
     for name, rep in report.items():
         print(f"\n{name:8s} latency p50 {rep['latency_ms']['p50']} ms, p95 {rep['latency_ms']['p95']} ms")
         for lang, m in rep["metrics"].items():

@@ -141,7 +141,8 @@ def eval_grading(grader, rows: list[dict], use_llm: bool = True) -> dict:
             "judge_failed": sum(g["judge"].startswith("failed") for g in graded)}
         nets = {b: [g["coverage"] for g in graded if g["band"] == b and g["coverage"] is not None]
                 for b in ("wrong", "partial", "excellent")}
-        report[name]["fitted"] = {"net_partial": midpoint_threshold(nets["wrong"], nets["partial"]),
-                                  "net_excellent": midpoint_threshold(nets["partial"], nets["excellent"])}
+        # A cut needs both groups: a small file (a foreign set, a test) may lack a band; fit nothing then.
+        fit = lambda low, high: midpoint_threshold(nets[low], nets[high]) if nets[low] and nets[high] else None  # noqa: E731
+        report[name]["fitted"] = {"net_partial": fit("wrong", "partial"), "net_excellent": fit("partial", "excellent")}
     report["failures"] = failures
     return report

@@ -125,8 +125,10 @@ def build_index(items: list[Item], encoder: Encoder, index_dir: Path, corpus_has
     cache = VectorCache.load(index_dir / CACHE_DIR, encoder) if reuse_vectors else VectorCache()
     store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(encoder.dim))
     storage = StorageContext.from_defaults(vector_store=store)
+    # transformations=[]: the nodes are final (one per item, embedded); without it llama-index builds its
+    # global default SentenceSplitter, loading tiktoken's BPE for nothing (~0.4 s of every rebuild).
     vector = VectorStoreIndex(_nodes(items, encoder, cache, show_progress), storage_context=storage,
-                              embed_model=as_llama_embedding(encoder))
+                              embed_model=as_llama_embedding(encoder), transformations=[])
     vector.storage_context.persist(persist_dir=str(tmp / "vector"))
     lexical = LexicalIndex.build([it.id for it in items], [lexical_text(it) for it in items])
     lexical.save(tmp / "lexical")

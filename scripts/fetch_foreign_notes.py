@@ -1,0 +1,114 @@
+"""Fetch the 8 public interview-note files of the foreign eval set into a folder, checked byte for byte.
+
+The files are not in this repository: 7 come from wdndev/llm_interview_note, which has no licence
+(all rights reserved by default), and 1 from scutan90/DeepLearning-500-questions (GPL-3.0). Each is
+pinned to a commit and checked against its git blob id, so the eval always reads the same bytes.
+
+    python scripts/fetch_foreign_notes.py ~/foreign-notes            # from GitHub (needs the internet)
+    python scripts/fetch_foreign_notes.py ~/foreign-notes --bench-extra ~/foreign-more   # + 2 for the add bench
+    python scripts/fetch_foreign_notes.py ~/foreign-notes --clone wdndev/llm_interview_note=~/src/llm_interview_note \\
+        --clone scutan90/DeepLearning-500-questions=~/src/DeepLearning-500-questions   # from local clones
+    tutor eval retrieval --extra-corpus ~/foreign-notes --extra-file eval/foreign/retrieval_dev.jsonl
+
+Example:
+    >>> git_blob_id(b"hello\\n")  # the id `git hash-object` gives
+    'ce013625030ba8dba906f756967f9e9ca394464a'
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+LLM_NOTE = ("wdndev/llm_interview_note", "581d54dd9a72e1d0a4eb28ae50859db83901b783")
+DL500 = ("scutan90/DeepLearning-500-questions", "6087a06b112c3c28b885ab2f794535c19a9e4326")
+# (repo, commit, path in the repo, git blob id); the file is saved under the path's last part.
+FILES = [
+    (*LLM_NOTE, "01.大语言模型基础/1.llm概念/1.llm概念.md", "b30c72e6d150ad96991a4184b86f0cb1b954c3e9"),
+    (*LLM_NOTE, "01.大语言模型基础/NLP面试题/NLP面试题.md", "447a86e024a842dc7a34040591cbd3ff2b35415f"),
+    (*LLM_NOTE, "04.分布式训练/1.显存问题/1.显存问题.md", "f455f341f6180a0e4dc867ca2fc1061e80b3552c"),
+    (*LLM_NOTE, "04.分布式训练/分布式训练题目/分布式训练题目.md", "1b1000ec7d5c1a498c6f578442321c38482d36db"),
+    (*LLM_NOTE, "05.有监督微调/1.微调/1.微调.md", "3f3f53687206fe9e6a191a395e587e84d45b9db5"),
+    (*LLM_NOTE, "06.推理/1.推理/1.推理.md", "9697b41648a9e0492cb04ae00dfd091241430287"),
+    (*LLM_NOTE, "08.检索增强rag/rag（检索增强生成）技术/rag（检索增强生成）技术.md",
+     "3013aeba949ad146a766cb011098886a51dc4140"),
+    (*DL500, "ch03_深度学习基础/第三章_深度学习基础.md", "1543ba3e68c8a5e941e944c0747c77ee92ce0cd6"),
+]
+# Two more, for bench/add_notes_bench.py's "seeds + 10 foreign files" build (no eval questions refer to them).
+BENCH_EXTRA = [
+    (*LLM_NOTE, "04.分布式训练/2.数据并行/2.数据并行.md", "2a2e574e200b26bbc54406901b7093c3b60235d8"),
+    (*LLM_NOTE, "06.推理/llm推理优化技术/llm推理优化技术.md", "2498de25550d2504caf25fd071d43f19c4dc7b0f"),
+]
+
+
+def git_blob_id(data: bytes) -> str:
+    """The git blob id of data (sha1 over 'blob <size>\\0' + data)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def from_github(repo: str, commit: str, path: str) -> bytes:
+    url = f"https://raw.githubusercontent.com/{repo}/{commit}/{urllib.parse.quote(path)}"
+    with urllib.request.urlopen(url, timeout=60) as resp:
+        return resp.read()
+
+
+def from_clone(clone: Path, commit: str, path: str) -> bytes:
+    return subprocess.run(["git", "-C", str(clone), "show", f"{commit}:{path}"], capture_output=True,
+                          check=True).stdout
+
+
+def fetch_all(dest: Path, read, files: list[tuple] | None = None) -> list[str]:
+    """Write every file (default: FILES) read(repo, commit, path) returns into dest, after checking its blob id.
+
+    Returns:
+        Problems, one line per file that could not be read or did not match (empty when all are fine).
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    problems = []
+    for repo, commit, path, blob in FILES if files is None else files:
+        name = path.rsplit("/", 1)[-1]
+        try:
+            data = read(repo, commit, path)
+        except Exception as exc:  # noqa: BLE001 - one file's failure is reported, the others still come
+            problems.append(f"{name}: can't read {repo}@{commit[:8]}:{path} ({exc})")
+            continue
+        if git_blob_id(data) != blob:
+            problems.append(f"{name}: content differs from {repo}@{commit[:8]} (blob {git_blob_id(data)[:10]}, "
+                            f"expected {blob[:10]})")
+            continue
+        (dest / name).write_bytes(data)
+    return problems
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("dest", type=Path, help="folder to write the notes into (pass it as --extra-corpus)")
+    ap.add_argument("--clone", action="append", default=[], metavar="OWNER/NAME=DIR",
+                    help="read that repository from a local clone instead of GitHub")
+    ap.add_argument("--bench-extra", type=Path, metavar="DIR",
+                    help="also fetch the 2 notes bench/add_notes_bench.py adds to these 8 (into DIR)")
+    args = ap.parse_args()
+    clones = dict(c.split("=", 1) for c in args.clone)
+
+    def read(repo, commit, path):
+        if repo in clones:
+            return from_clone(Path(clones[repo]).expanduser(), commit, path)
+        return from_github(repo, commit, path)
+
+    problems = fetch_all(args.dest, read)
+    print(f"{len(FILES) - len(problems)} of {len(FILES)} files in {args.dest}")
+    if args.bench_extra:
+        more = fetch_all(args.bench_extra, read, BENCH_EXTRA)
+        print(f"{len(BENCH_EXTRA) - len(more)} of {len(BENCH_EXTRA)} files in {args.bench_extra}")
+        problems += more
+    for p in problems:
+        print(p, file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
