@@ -6,13 +6,15 @@ Host and port also come from TUTOR_HOST / TUTOR_PORT (flags win); the default bi
 """
 import argparse
 import os
+import sys
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home at launch
 
 if __name__ == "__main__":
     from tutor.compose import open_tutor
     from tutor.settings import Settings
-    from tutor.ui import build_app
+    from tutor.serve.users import USERS_FILE, Users, bind_problem
+    from tutor.ui import build_app, make_services
     from tutor.llm.warmup import start_background_warmup
 
     ap = argparse.ArgumentParser(description="面试导师 tutor: the web UI")
@@ -21,10 +23,18 @@ if __name__ == "__main__":
     ap.add_argument("--no-llm", action="store_true", help="quick mode: references and rule grading only")
     args = ap.parse_args()
     settings = Settings.from_env(no_llm=True if args.no_llm else None)
+    # Checked before anything loads: a shared port with nobody signed in exposes everyone's progress.
+    users = Users(settings.data_dir / USERS_FILE)
+    problem = bind_problem(args.host, users.names())
+    if problem:
+        sys.exit(f"error: {problem}")
+    signin = bool(users.names())  # on loopback with no users: single-user, no sign-in, as before
     tutor = open_tutor(settings)
     if not settings.no_llm and not settings.llm_url:
         start_background_warmup(tutor.generator, tutor.items)  # fast first tokens, only while idle
-    print(f"tutor UI on http://{args.host}:{args.port}", flush=True)
+    print(f"tutor UI on http://{args.host}:{args.port}" + (" (sign-in on)" if signin else ""), flush=True)
+    services = make_services(tutor, signin=signin)
     # Two workers for a 2-core machine; the shared LLM serialises itself with a lock.
-    build_app(tutor).queue(default_concurrency_limit=2).launch(server_name=args.host, server_port=args.port,
-                                                               share=False)
+    build_app(tutor, services).queue(default_concurrency_limit=2).launch(
+        server_name=args.host, server_port=args.port, share=False, auth=users.check if signin else None,
+        auth_message="面试导师 tutor — 请登录 sign in (accounts: `tutor users add NAME`)")

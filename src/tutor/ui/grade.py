@@ -83,6 +83,8 @@ def grade_answer(services, picked: str | None, typed: str, answer: str, quick: b
 def tab(services, profile) -> None:
     import gradio as gr
 
+    from .identity import admit, stream_as, with_request
+
     items = services.tutor.items
     with gr.Row():
         topic = gr.Dropdown(topic_choices(), value=ALL_TOPICS, label="主题 Topic", scale=1)
@@ -96,7 +98,9 @@ def tab(services, profile) -> None:
     points = gr.HTML()
     model = gr.HTML()
     topic.change(lambda t: gr.update(choices=bank_choices(items, t), value=None), topic, picked)
-    def run(p, t, a, q, prof):  # a generator, so Gradio shows the rule grade before the judge's
-        yield from grade_answer_stream(services, p, t, a, q, prof)
+    @with_request
+    def run(p, t, a, q, prof, request):  # a generator, so Gradio shows the rule grade before the judge's
+        user = admit(services, prof, request, "answer", a)  # signed in: the session's user, never `prof`
+        yield from stream_as(services, user, grade_answer_stream(services, p, t, a, q, user), not q)
 
     go.click(run, [picked, typed, answer, quick, profile], [summary, points, model])

@@ -30,4 +30,8 @@ def tab(services, profile) -> None:
     chart = gr.BarPlot(x="topic", y="mastery", title="各主题掌握度 Mastery by topic (0-100)", y_lim=[0, 100])
     due = gr.HTML()
     sessions = gr.HTML()
-    refresh.click(lambda p: progress_view(services, p), profile, [chart, due, sessions])
+    from .identity import admit, with_request
+
+    # Signed in, the report is always the session user's own (the picker input is ignored).
+    refresh.click(with_request(lambda p, request: progress_view(services, admit(services, p, request))), profile,
+                  [chart, due, sessions])
