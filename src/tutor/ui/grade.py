@@ -103,4 +103,4 @@ def tab(services, profile) -> None:
         user = admit(services, prof, request, "answer", a)  # signed in: the session's user, never `prof`
         yield from stream_as(services, user, grade_answer_stream(services, p, t, a, q, user), not q)
 
-    go.click(run, [picked, typed, answer, quick, profile], [summary, points, model])
+    go.click(run, [picked, typed, answer, quick, profile], [summary, points, model], api_name="grade")

@@ -115,11 +115,11 @@ def tab(services, profile) -> None:
     outs = [chat, session, report]
     # Signed in, `p` (the picker) is ignored: admit() gives the session's user.
     go.click(with_request(lambda p, t, k, q, request: start(services, admit(services, p, request), t, k, q)),
-             [profile, topics, n, quick], outs)
+             [profile, topics, n, quick], outs, api_name="interview_start")
     rev.click(with_request(lambda p, k, q, request: start(services, admit(services, p, request), None, k, q,
                                                           review=True)), [profile, n, quick], outs)
     res.click(with_request(lambda p, q, request: resume(services, admit(services, p, request), q)),
-              [profile, quick], outs)
+              [profile, quick], outs, api_name="interview_resume")
 
     def reply(text, chat_v, session_v, quick_v, request):  # a generator, so Gradio streams every yield
         user = admit(services, None, request, "answer", text)
@@ -128,8 +128,8 @@ def tab(services, profile) -> None:
         yield from stream_as(services, user, answer_stream(services, text, chat_v, session_v, quick_v), not quick_v)
 
     with_request(reply)
-    for trigger in (box.submit, send.click):
-        trigger(reply, [box, chat, session, quick], outs).then(lambda: "", None, box)
+    for trigger, name in ((box.submit, "interview_answer"), (send.click, False)):
+        trigger(reply, [box, chat, session, quick], outs, api_name=name).then(lambda: "", None, box, api_name=False)
     for btn, cmd in ((hint, "/hint"), (skip, "/skip"), (end, "/end")):
         btn.click(with_request(lambda c, s, q, request, cmd=cmd: (yield from reply(cmd, c, s, q, request))),
                   [chat, session, quick], outs)

@@ -34,4 +34,4 @@ def tab(services, profile) -> None:
 
     # Signed in, the report is always the session user's own (the picker input is ignored).
     refresh.click(with_request(lambda p, request: progress_view(services, admit(services, p, request))), profile,
-                  [chart, due, sessions])
+                  [chart, due, sessions], api_name="progress")

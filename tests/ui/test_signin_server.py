@@ -1,0 +1,128 @@
+"""Sign-in against the running app (real Gradio server on loopback, over fakes): each user's progress is
+theirs alone, through the API and the UI, and nothing runs without a session."""
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+
+from fakes import serve_fake_app
+
+USERS = {"amy": "amy-password", "bob": "bob-password"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    url, app, services = serve_fake_app(tmp_path_factory.mktemp("signin"), USERS)
+    yield url, services
+    app.close()
+
+
+def _client(url, user):
+    from gradio_client import Client
+
+    return Client(url, auth=(user, USERS[user]), verbose=False)
+
+
+def _post(url: str, body: dict) -> int:
+    req = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    try:
+        return urllib.request.urlopen(req, timeout=10).status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_no_session_no_api(server):
+    from gradio_client import Client
+    from gradio_client.exceptions import AuthenticationError
+
+    url, services = server
+    with pytest.raises(AuthenticationError):
+        Client(url, verbose=False)
+    with pytest.raises(Exception):
+        Client(url, auth=("amy", "bob-password"), verbose=False)  # a wrong password is no session either
+    for path in ("config", "gradio_api/info"):
+        with pytest.raises(urllib.error.HTTPError) as exc:
+            urllib.request.urlopen(url + path, timeout=10)
+        assert exc.value.code == 401
+    # Direct calls, as "Use via API" would make them, without a session cookie:
+    assert _post(url + "gradio_api/call/grade", {"data": ["mini.md#2", "", "加入 L2 正则项。", True]}) in (401, 403)
+    assert _post(url + "gradio_api/queue/join", {"data": ["mini.md#2", "", "x", True], "fn_index": 0,
+                                                 "session_hash": "abc"}) in (401, 403)
+    assert services.store.profiles() == []
+
+
+def test_progress_endpoints_take_no_profile_argument(server):
+    url, _ = server
+    api = _client(url, "amy").view_api(return_format="dict", print_info=False)["named_endpoints"]
+    for name in ("/grade", "/progress", "/interview_start", "/interview_resume", "/interview_answer"):
+        params = [p["parameter_name"] for p in api[name]["parameters"]]
+        assert not any("prof" in p for p in params), (name, params)
+
+
+def test_each_user_reads_and_writes_only_their_own_progress(server):
+    url, services = server
+    amy, bob = _client(url, "amy"), _client(url, "bob")
+    summary, _, _ = amy.predict("mini.md#2", "", "加入 L2 正则项，并使用 Dropout 和早停。", True, api_name="/grade")
+    assert "/100" in summary
+    assert set(services.store.latest_scores("amy")) == {"mini.md#2"}
+    assert services.store.latest_scores("bob") == {}
+    # Bob's view is bob's: nothing practised, although amy has one item.
+    _, _, bob_sessions = bob.predict(api_name="/progress")
+    _, _, amy_sessions = amy.predict(api_name="/progress")
+    assert "已练习 0 题" in bob_sessions and "已练习 1 题" in amy_sessions
+    # An extra argument naming another profile is never taken as one: refused or ignored, amy is untouched.
+    try:
+        bob.predict("mini.md#3", "", "量化把 FP32 转成 INT8。", True, "amy", api_name="/grade")
+    except Exception:  # noqa: BLE001 — a refusal is as good as being ignored; the store decides the test
+        pass
+    assert set(services.store.latest_scores("amy")) == {"mini.md#2"}
+    assert set(services.store.latest_scores("bob")) <= {"mini.md#3"}
+
+
+def test_interviews_belong_to_their_user(server):
+    url, services = server
+    amy, bob = _client(url, "amy"), _client(url, "bob")
+    chat, _ = amy.predict([], 1, True, api_name="/interview_start")
+    assert chat and services.store.unfinished_session("amy") is not None
+    chat, _ = bob.predict(True, api_name="/interview_resume")  # amy's unfinished session is not bob's
+    assert "No unfinished session" in str(chat)
+    chat, _ = amy.predict("我会加入 L2 正则项。", chat, True, api_name="/interview_answer")
+    assert [h["mode"] for h in services.store.history("amy") if h["session_id"]] == ["interview"]
+    assert not [h for h in services.store.history("bob") if h["session_id"]]
+
+
+def test_an_over_long_question_gets_a_clear_message(server):
+    from gradio_client.exceptions import AppError
+
+    url, _ = server
+    with pytest.raises(AppError, match="Input too long"):
+        _client(url, "amy").predict("过拟合" * 1000, [], True, api_name="/ask")
+
+
+@pytest.mark.integration  # needs Debian's chromium (`make test` installs it), not the real models
+def test_in_the_browser_the_picker_is_gone_and_progress_is_the_users_own(server):
+    from playwright.sync_api import sync_playwright
+
+    from test_e2e_browser import CHROMIUM, CHROMIUM_ARGS
+
+    url, services = server
+    for item in ("mini.md#1", "mini.md#2", "mini.md#3"):
+        services.store.record("amy", item, 80, "excellent", "grade")
+    bobs = len(services.store.latest_scores("bob"))
+    assert bobs < 3  # so amy's count and bob's differ on the page
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page()
+        page.goto(url)
+        page.get_by_label("username", exact=False).fill("bob")
+        page.get_by_label("password", exact=False).fill(USERS["bob"])
+        page.get_by_role("button", name="Login").click()
+        page.get_by_text("Signed in: bob").wait_for(timeout=30_000)
+        assert page.get_by_label("学习者 Profile").count() == 0
+        page.get_by_role("tab", name="进度 Progress").click()
+        page.get_by_role("button", name="刷新 Refresh").click()
+        page.get_by_text(f"已练习 {bobs} 题").wait_for(timeout=30_000)  # bob's own count, not amy's 3
+        browser.close()
