@@ -15,7 +15,10 @@ USERS = {"amy": "amy-password", "bob": "bob-password"}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    url, app, services = serve_fake_app(tmp_path_factory.mktemp("signin"), USERS)
+    from tutor.serve.limits import Limits, LimitSettings
+
+    limits = Limits(LimitSettings(questions_per_minute=3))
+    url, app, services = serve_fake_app(tmp_path_factory.mktemp("signin"), USERS, limits=limits)
     yield url, services
     app.close()
 
@@ -100,6 +103,34 @@ def test_an_over_long_question_gets_a_clear_message(server):
     url, _ = server
     with pytest.raises(AppError, match="Input too long"):
         _client(url, "amy").predict("过拟合" * 1000, [], True, api_name="/ask")
+
+
+def test_question_rate_is_per_user(server):
+    from gradio_client.exceptions import AppError
+
+    url, _ = server
+    bob, amy = _client(url, "bob"), _client(url, "amy")
+    for _ in range(3):
+        chat, _, _ = bob.predict("过拟合怎么办？", [], True, api_name="/ask")
+        assert "参考答案" in str(chat)
+    with pytest.raises(AppError, match="Too many questions"):
+        bob.predict("过拟合怎么办？", [], True, api_name="/ask")
+    chat, _, _ = amy.predict("过拟合怎么办？", [], True, api_name="/ask")  # amy is not slowed by bob
+    assert "参考答案" in str(chat)
+
+
+def test_on_loopback_without_users_it_is_single_user_as_before(tmp_path):
+    from gradio_client import Client
+
+    url, app, services = serve_fake_app(tmp_path, {})
+    try:
+        client = Client(url, verbose=False)  # no sign-in
+        api = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+        assert [p["parameter_name"] for p in api["/grade"]["parameters"]][-1] == "prof"  # the picker's value
+        client.predict("mini.md#2", "", "加入 L2 正则项。", True, "kim", api_name="/grade")
+        assert set(services.store.latest_scores("kim")) == {"mini.md#2"} and services.limits is None
+    finally:
+        app.close()
 
 
 @pytest.mark.integration  # needs Debian's chromium (`make test` installs it), not the real models
