@@ -34,7 +34,11 @@ if __name__ == "__main__":
         start_background_warmup(tutor.generator, tutor.items)  # fast first tokens, only while idle
     print(f"tutor UI on http://{args.host}:{args.port}" + (" (sign-in on)" if signin else ""), flush=True)
     services = make_services(tutor, signin=signin)
-    # Two workers for a 2-core machine; the shared LLM serialises itself with a lock.
-    build_app(tutor, services).queue(default_concurrency_limit=2).launch(
+    # Single-user: two workers for a 2-core machine; the shared LLM serialises itself with a lock.
+    # Shared: more workers, so requests wait in the LLM's round-robin queue (fair by user), not in
+    # Gradio's first-come queue, where one user's burst would hold every worker; each user may hold
+    # at most 2 generations (serve/limits.py), and retrieval and rule grading take milliseconds.
+    workers = 16 if signin else 2
+    build_app(tutor, services).queue(default_concurrency_limit=workers).launch(
         server_name=args.host, server_port=args.port, share=False, auth=users.check if signin else None,
         auth_message="面试导师 tutor — 请登录 sign in (accounts: `tutor users add NAME`)")
