@@ -13,6 +13,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home at l
 if __name__ == "__main__":
     from tutor.compose import open_tutor
     from tutor.settings import Settings
+    from tutor.serve.limits import LoginGuard
     from tutor.serve.users import USERS_FILE, Users, bind_problem
     from tutor.ui import build_app, make_services
     from tutor.llm.warmup import start_background_warmup
@@ -39,6 +40,8 @@ if __name__ == "__main__":
     # Gradio's first-come queue, where one user's burst would hold every worker; each user may hold
     # at most 2 generations (serve/limits.py), and retrieval and rule grading take milliseconds.
     workers = 16 if signin else 2
+    # A name's failed sign-ins are capped (5 a minute): with scrypt's cost, guessing stays slow.
+    auth = LoginGuard(users.check) if signin else None
     build_app(tutor, services).queue(default_concurrency_limit=workers).launch(
-        server_name=args.host, server_port=args.port, share=False, auth=users.check if signin else None,
+        server_name=args.host, server_port=args.port, share=False, auth=auth,
         auth_message="面试导师 tutor — 请登录 sign in (accounts: `tutor users add NAME`)")

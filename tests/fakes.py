@@ -28,6 +28,7 @@ def serve_fake_app(home, users: dict[str, str], generator=None, limits=None):
     from conftest import MINI_DOC
     from tutor.compose import open_tutor
     from tutor.llm.base import ScriptedGenerator
+    from tutor.serve.limits import LoginGuard
     from tutor.serve.users import Users
     from tutor.settings import Settings
     from tutor.ui import build_app, make_services
@@ -48,5 +49,6 @@ def serve_fake_app(home, users: dict[str, str], generator=None, limits=None):
         port = s.getsockname()[1]
     app = build_app(tutor, services)
     app.queue(default_concurrency_limit=4).launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
-                                                  auth=accounts.check if users else None, quiet=True)
+                                                  auth=LoginGuard(accounts.check) if users else None,
+                                                  quiet=True)
     return f"http://127.0.0.1:{port}/", app, services

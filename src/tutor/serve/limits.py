@@ -52,6 +52,11 @@ class TokenBucket:
             return True
         return False
 
+    def available(self) -> bool:
+        """Whether take() would succeed now (without taking)."""
+        self._refill()
+        return self.tokens >= 1
+
     def wait_s(self) -> float:
         """Seconds until the next request would be allowed."""
         self._refill()
@@ -196,3 +201,34 @@ class FairGenerator:
 
     def __getattr__(self, name):  # timings, prefix caches and the like stay the inner generator's
         return getattr(self.inner, name)
+
+
+class LoginGuard:
+    """A sign-in check that stops answering for a name after `per_minute` failed tries (a guesser gets
+    ~that many a minute; the real user, after a few typos, waits a minute at most).
+
+    >>> t = [0.0]
+    >>> guard = LoginGuard(lambda name, pw: pw == "right", per_minute=2, clock=lambda: t[0])
+    >>> [guard("amy", pw) for pw in ("x", "y", "right")]  # two failures use up the minute
+    [False, False, False]
+    >>> t[0] = 30.0; guard("amy", "right"), guard("bob", "right")
+    (True, True)
+    """
+
+    def __init__(self, check, per_minute: float = 5, clock=time.monotonic):
+        self.check = check
+        self.per_minute = per_minute
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.failures: dict[str, TokenBucket] = {}
+
+    def __call__(self, name: str, password: str) -> bool:
+        with self.lock:
+            bucket = self.failures.setdefault(name, TokenBucket(self.per_minute, clock=self.clock))
+            if not bucket.available():
+                return False
+        if self.check(name, password):
+            return True
+        with self.lock:
+            bucket.take()
+        return False
