@@ -37,7 +37,8 @@ def test_new_password_replaces_the_old_and_remove_forgets_the_user(tmp_path):
 
 
 @pytest.mark.parametrize("name,password", [("a b", "longenough"), ("amy:x", "longenough"), ("", "longenough"),
-                                           ("x" * 33, "longenough"), ("amy", "short")])
+                                           ("x" * 33, "longenough"), ("amy", "short"),
+                                           ("Default", "longenough")])
 def test_bad_names_and_short_passwords_are_refused(tmp_path, name, password):
     with pytest.raises(UsersError):
         Users(tmp_path / "users.json").add(name, password)

@@ -57,6 +57,24 @@ def test_no_session_no_api(server):
     assert services.store.profiles() == []
 
 
+def test_every_handler_that_reads_the_profile_also_takes_the_session(server):
+    """A handler given the profile input must resolve it with identity.admit(…, request): with sign-in
+    on, only the session says who the user is. A new handler wired without it fails here."""
+    import inspect
+
+    import gradio as gr
+
+    from tutor.ui import build_app
+
+    _, services = server
+    app = build_app(services.tutor, services)
+    readers = [f for f in app.fns.values() if app.tutor_profile in f.inputs]
+    assert len(readers) >= 5  # interview start/review/resume, grade, progress
+    for f in readers:
+        params = inspect.signature(f.fn).parameters
+        assert "request" in params and f.fn.__annotations__.get("request") is gr.Request, f.name
+
+
 def test_progress_endpoints_take_no_profile_argument(server):
     url, _ = server
     api = _client(url, "amy").view_api(return_format="dict", print_info=False)["named_endpoints"]

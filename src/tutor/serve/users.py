@@ -29,6 +29,8 @@ SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 # and shows in the UI. Must NOT accept spaces, ":" (it separates user and password in HTTP basic
 # auth), "/" or control characters.
 NAME = re.compile(r"^[\w.-]{1,32}$")
+# The single-user profile: a signed-in user must never share it with unsigned loopback use.
+RESERVED = {"default"}
 MIN_PASSWORD = 8
 USERS_FILE = "users.json"
 
@@ -79,8 +81,9 @@ class Users:
 
     def add(self, name: str, password: str) -> None:
         """Add a user, or set a new password for an existing one."""
-        if not NAME.match(name or ""):
-            raise UsersError(f"bad user name {name!r}: use 1-32 letters, digits, '_', '.' or '-'")
+        if not NAME.match(name or "") or name.lower() in RESERVED:
+            raise UsersError(f"bad user name {name!r}: use 1-32 letters, digits, '_', '.' or '-' "
+                             f"(not {', '.join(sorted(RESERVED))})")
         if len(password or "") < MIN_PASSWORD:
             raise UsersError(f"the password must have at least {MIN_PASSWORD} characters")
         salt = secrets.token_bytes(16)

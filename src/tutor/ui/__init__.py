@@ -67,11 +67,14 @@ def build_app(tutor, services: Services | None = None):
             gr.Markdown("# 面试导师 · AI infrastructure interview tutor\n"
                         "离线运行，回答只依据资料库 · Offline; answers come only from the documents.")
             if services.signin:
-                # Handlers take the user from the session; this State only keeps their input lists the same.
+                # Handlers take the user from the session (identity.admit). This server-side State keeps
+                # their input lists the same, and holds the user's name in a browser session as a second
+                # guard; API sessions never load the page, so it stays None there.
                 profile = gr.State(None)
                 who = gr.Markdown(scale=0, min_width=180)
-                app.load(with_request(lambda request: f"已登录 Signed in: **{request.username}** · "
-                                                      f"[退出 Log out](/logout)"), None, who, api_name=False)
+                app.load(with_request(lambda request: (f"已登录 Signed in: **{request.username}** · "
+                                                       f"[退出 Log out](/logout)", request.username)),
+                         None, [who, profile], api_name=False)
             else:
                 # Existing learners to pick from; typing a new name creates that profile on its first answer.
                 profile = gr.Dropdown(choices=profile_choices(services.store), value="default",
@@ -87,4 +90,5 @@ def build_app(tutor, services: Services | None = None):
             progress.tab(services, profile)
         with gr.Tab("资料库 Library"):
             library.tab(services)
+    app.tutor_profile = profile  # tests check that every handler reading it also takes the session
     return app
