@@ -3,6 +3,7 @@
     python app.py [--host 127.0.0.1] [--port 7860] [--no-llm]
 
 Host and port also come from TUTOR_HOST / TUTOR_PORT (flags win); the default binds loopback only.
+Any other address needs users (`tutor users add NAME`), who then sign in (ui/launch.py).
 """
 import argparse
 import os
@@ -13,9 +14,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home at l
 if __name__ == "__main__":
     from tutor.compose import open_tutor
     from tutor.settings import Settings
-    from tutor.serve.limits import LoginGuard
     from tutor.serve.users import USERS_FILE, Users, bind_problem
-    from tutor.ui import build_app, make_services
+    from tutor.ui.launch import launch
     from tutor.llm.warmup import start_background_warmup
 
     ap = argparse.ArgumentParser(description="面试导师 tutor: the web UI")
@@ -29,19 +29,9 @@ if __name__ == "__main__":
     problem = bind_problem(args.host, users.names())
     if problem:
         sys.exit(f"error: {problem}")
-    signin = bool(users.names())  # on loopback with no users: single-user, no sign-in, as before
     tutor = open_tutor(settings)
     if not settings.no_llm and not settings.llm_url:
         start_background_warmup(tutor.generator, tutor.items)  # fast first tokens, only while idle
-    print(f"tutor UI on http://{args.host}:{args.port}" + (" (sign-in on)" if signin else ""), flush=True)
-    services = make_services(tutor, signin=signin)
-    # Single-user: two workers for a 2-core machine; the shared LLM serialises itself with a lock.
-    # Shared: more workers, so requests wait in the LLM's round-robin queue (fair by user), not in
-    # Gradio's first-come queue, where one user's burst would hold every worker; each user may hold
-    # at most 2 generations (serve/limits.py), and retrieval and rule grading take milliseconds.
-    workers = 16 if signin else 2
-    # A name's failed sign-ins are capped (5 a minute): with scrypt's cost, guessing stays slow.
-    auth = LoginGuard(users.check) if signin else None
-    build_app(tutor, services).queue(default_concurrency_limit=workers).launch(
-        server_name=args.host, server_port=args.port, share=False, auth=auth,
-        auth_message="面试导师 tutor — 请登录 sign in (accounts: `tutor users add NAME`)")
+    signin = " (sign-in on)" if users.names() else ""  # on loopback with no users: single-user, as before
+    print(f"tutor UI on http://{args.host}:{args.port}{signin}", flush=True)
+    launch(tutor, args.host, args.port, users)

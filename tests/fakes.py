@@ -19,19 +19,19 @@ class CountingEncoder(HashEncoder):
 
 
 def serve_fake_app(home, users: dict[str, str], generator=None, limits=None):
-    """The real Gradio app over fakes (hashed-n-gram embedder, scripted LLM, the mini corpus), listening
-    on a free loopback port with sign-in for `users` ({name: password}). Returns (url, app, services);
-    call app.close() when done."""
+    """The real Gradio app over fakes (hashed-n-gram embedder, scripted LLM, the mini corpus), started by
+    app.py's own `launch` on a free loopback port, with sign-in for `users` ({name: password}) if any.
+    Returns (url, app, services); call app.close() when done."""
     import socket
     from pathlib import Path
 
     from conftest import MINI_DOC
     from tutor.compose import open_tutor
     from tutor.llm.base import ScriptedGenerator
-    from tutor.serve.limits import LoginGuard
     from tutor.serve.users import Users
     from tutor.settings import Settings
-    from tutor.ui import build_app, make_services
+    from tutor.ui import make_services
+    from tutor.ui.launch import launch
 
     home = Path(home)
     (home / "corpus").mkdir(parents=True, exist_ok=True)
@@ -43,12 +43,9 @@ def serve_fake_app(home, users: dict[str, str], generator=None, limits=None):
     accounts = Users(settings.data_dir / "users.json")
     for name, password in users.items():
         accounts.add(name, password)
-    services = make_services(tutor, signin=bool(users), limits=limits)
+    services = make_services(tutor, signin=bool(users), limits=limits) if limits else None
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    app = build_app(tutor, services)
-    app.queue(default_concurrency_limit=4).launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
-                                                  auth=LoginGuard(accounts.check) if users else None,
-                                                  quiet=True)
+    app, services = launch(tutor, "127.0.0.1", port, accounts, services=services, block=False, quiet=True)
     return f"http://127.0.0.1:{port}/", app, services
