@@ -12,7 +12,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: FORCE run test test-fast index models models-test bench clean-cache check-cpu browser
+.PHONY: FORCE run test test-fast index models models-test bench clean-cache check-cpu browser postgres
 
 run: $(VENV)/.core $(VENV)/.gen check-cpu
 	@echo "== preparing models (skipped when already verified)"
@@ -24,7 +24,7 @@ run: $(VENV)/.core $(VENV)/.gen check-cpu
 	@echo "== launching on http://$${TUTOR_HOST:-127.0.0.1}:$${TUTOR_PORT:-7860}"
 	$(BIN)/python app.py
 
-test: $(VENV)/.core $(VENV)/.gen-small check-cpu browser
+test: $(VENV)/.core $(VENV)/.gen-small check-cpu browser postgres
 	@echo "== preparing test models (embedder + 0.5B generator)"
 	$(BIN)/tutor models qwen0.5b
 	@echo "== llama.cpp smoke test (once per build, model and CPU)"
@@ -73,6 +73,13 @@ $(VENV)/.gen-small: $(VENV)/.core
 browser:
 	@{ command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi wqy; } || { echo "== installing Debian chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei; }
+
+# The PostgreSQL store test starts its own throwaway server from Debian's binaries (no service is enabled).
+# Not fatal: without them that one test is skipped, and says so.
+postgres:
+	@{ command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || { echo "== installing Debian postgresql for the store test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } || \
+		echo "postgresql could not be installed: the PostgreSQL store test will be skipped"
 
 # No CUDA package may be installed: an unpinned torch upgrade would pull several GB of them.
 check-cpu:

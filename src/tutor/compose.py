@@ -125,6 +125,7 @@ class Tutor:
         self.thresholds = thresholds or Thresholds(dense_floor=profile.dense_floor,
                                                    dense_confident=profile.dense_confident)
         self._generator = generator
+        self._wrap = None  # applied to the generator when it loads (a shared app's fair queue)
         self._lock = threading.Lock()
         self._graders: dict[bool, object] = {}  # use_llm → Grader (its per-item caches are worth sharing)
 
@@ -149,7 +150,20 @@ class Tutor:
                 from tutor.models.load import load_generator
 
                 self._generator = load_generator(self.settings)
+                if self._wrap is not None:
+                    self._generator = self._wrap(self._generator)
             return self._generator
+
+    def wrap_generator(self, wrap) -> None:
+        """Route every generation through wrap(generator) — now if it is loaded, else when it loads.
+
+        Graders built before this keep the unwrapped one, so they are dropped and rebuilt on next use.
+        """
+        with self._lock:
+            self._wrap = wrap
+            if self._generator is not None:
+                self._generator = wrap(self._generator)
+            self._graders.clear()
 
     def grader(self, no_llm: bool | None = None):
         """The Grader over this tutor's retriever and refusal thresholds: the one place it is built.

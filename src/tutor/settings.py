@@ -72,6 +72,9 @@ class Settings:
     # Seconds the generator may take to its first token before the worker counts as hung and is replaced.
     # A cold 1.5B prompt of ~900 tokens takes ~18 s here and machines differ ~2x: 120 s leaves room.
     llm_timeout: float = 120.0
+    # A PostgreSQL URL (postgresql://user@host/db) for progress, shared by several app processes or
+    # machines; empty keeps the SQLite file in data_dir, which is right for one process.
+    database_url: str = ""
     # Answer with the retrieved reference only (no LLM): the quick mode for slow machines.
     no_llm: bool = False
 

@@ -61,10 +61,11 @@ def _print(grade) -> None:
 
 def _record(args, grade) -> None:
     """Every graded answer feeds the learner model (FSRS card + history), as in the UI and the interview."""
-    from tutor.interview.progress import Store, StoreError, record_grade
+    from tutor.interview.progress import StoreError, record_grade
+    from tutor.interview.stores import open_store
 
     try:
-        store = Store(settings_of(args).data_dir / "progress.sqlite3")
+        store = open_store(settings_of(args))
     except StoreError as exc:
         err(f"not recorded: {exc}")
         return

@@ -23,12 +23,12 @@ def open_interviewer(args, no_llm: bool = False):
     """Settings → Tutor → Grader → Store → Interviewer."""
     from tutor.interview.interviewer import Interviewer
     from tutor.compose import open_tutor
-    from tutor.interview.progress import Store
+    from tutor.interview.stores import open_store
 
     tutor = open_tutor(settings_of(args), show_progress=sys.stderr.isatty(), progress=err)
     no_llm = no_llm or tutor.settings.no_llm
     grader = tutor.grader(no_llm)
-    store = Store(tutor.settings.data_dir / "progress.sqlite3")
+    store = open_store(tutor.settings)
     return Interviewer(tutor, grader, store, use_llm=not no_llm), tutor
 
 

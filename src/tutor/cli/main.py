@@ -15,7 +15,7 @@ import sys
 
 import click
 
-from tutor.cli import ask, grade, interview, library, progress, search
+from tutor.cli import ask, grade, interview, library, progress, search, users
 from tutor.cli.common import CONTEXT
 
 
@@ -37,7 +37,7 @@ def eval_group() -> None:
 
 # Listed here, in one place, rather than registered by import side effects.
 for command in (search.index, search.search, search.models, library.add, ask.ask, ask.chat, ask.warm,
-                grade.grade, interview.interview, interview.review, progress.progress):
+                grade.grade, interview.interview, interview.review, progress.progress, users.users):
     cli.add_command(command)
 eval_group.add_command(search.eval_retrieval)
 eval_group.add_command(ask.eval_ask)

@@ -84,8 +84,10 @@ def ask_turn(tutor, message: str, chat: list[dict], convo: list[dict], quick: bo
     yield chat, convo, _timings_md(answer.timings) if answer.timings else STATUS_IDLE, sources_html(tutor, answer)
 
 
-def tab(tutor) -> None:
+def tab(tutor, services=None) -> None:
     import gradio as gr
+
+    from .identity import admit, stream_as, with_request
 
     chat = gr.Chatbot(label="对话 Conversation", height=460)
     convo = gr.State([])
@@ -99,8 +101,11 @@ def tab(tutor) -> None:
     status = gr.Markdown(STATUS_IDLE)
     sources = gr.HTML()
 
-    def run(message, chat_v, convo_v, quick_v):
-        yield from ask_turn(tutor, message, chat_v, convo_v, quick_v)
+    @with_request
+    def run(message, chat_v, convo_v, quick_v, request):
+        # No progress here, so no profile: the user only keys their question rate and generation slots.
+        user = admit(services, None, request, "question", message)
+        yield from stream_as(services, user, ask_turn(tutor, message, chat_v, convo_v, quick_v), not quick_v)
 
     for trigger, name in ((box.submit, "ask"), (send.click, False)):
         trigger(run, [box, chat, convo, quick], [chat, convo, status, sources], api_name=name).then(

@@ -88,6 +88,8 @@ def grade_answer(services, picked: str | None, typed: str, answer: str, quick: b
 def tab(services, profile):
     import gradio as gr
 
+    from .identity import admit, stream_as, with_request
+
     items = services.tutor.items
     with gr.Row():
         topic = gr.Dropdown(topic_choices(), value=ALL_TOPICS, label="主题 Topic", scale=1)
@@ -101,7 +103,10 @@ def tab(services, profile):
     points = gr.HTML()
     model = gr.HTML()
     topic.change(lambda t: gr.update(choices=bank_choices(items, t), value=None), topic, picked)
-    def run(p, t, a, q, prof):  # a generator, so Gradio shows the rule grade before the judge's
-        yield from grade_answer_stream(services, p, t, a, q, prof)
+    @with_request
+    def run(p, t, a, q, prof, request):  # a generator, so Gradio shows the rule grade before the judge's
+        user = admit(services, prof, request, "answer", a)  # signed in: the session's user, never `prof`
+        yield from stream_as(services, user, grade_answer_stream(services, p, t, a, q, user), not q)
 
-    return go.click(run, [picked, typed, answer, quick, profile], [summary, points, model])  # the grading event
+    return go.click(run, [picked, typed, answer, quick, profile], [summary, points, model],
+                    api_name="grade")  # the grading event (Progress refreshes after it)

@@ -118,6 +118,8 @@ class View:
 def tab(services, profile) -> View:
     import gradio as gr
 
+    from .identity import admit, stream_as, with_request
+
     with gr.Row():
         topics = gr.CheckboxGroup(topic_options(), label="主题 Topics (none = mixed)", scale=3)
         n = gr.Slider(1, 10, value=5, step=1, label="题数 Questions", scale=1)
@@ -136,18 +138,27 @@ def tab(services, profile) -> View:
         end = gr.Button("结束 End")
     report = gr.HTML()
     outs = [chat, session, report]
-    go.click(lambda p, t, k, q: start(services, p, t, k, q), [profile, topics, n, quick], outs)
-    rev.click(lambda p, k, q: start(services, p, None, k, q, review=True), [profile, n, quick], outs)
-    res.click(lambda p, q: resume(services, p, q), [profile, quick], outs)
-    def reply(text, chat_v, session_v, quick_v):  # a generator, so Gradio streams every yield
-        yield from answer_stream(services, text, chat_v, session_v, quick_v)
+    # Signed in, `p` (the picker) is ignored: admit() gives the session's user.
+    go.click(with_request(lambda p, t, k, q, request: start(services, admit(services, p, request), t, k, q)),
+             [profile, topics, n, quick], outs, api_name="interview_start")
+    rev.click(with_request(lambda p, k, q, request: start(services, admit(services, p, request), None, k, q,
+                                                          review=True)), [profile, n, quick], outs)
+    res.click(with_request(lambda p, q, request: resume(services, admit(services, p, request), q)),
+              [profile, quick], outs, api_name="interview_resume")
 
-    graded = []
-    for trigger in (box.submit, send.click):
-        graded.append(trigger(reply, [box, chat, session, quick], outs))
-        graded[-1].then(lambda: "", None, box)
-    for btn, cmd in ((skip, "/skip"), (end, "/end"), (hint, "/hint")):
-        event = btn.click(lambda c, s, q, cmd=cmd: (yield from answer_stream(services, cmd, c, s, q)),
+    def reply(text, chat_v, session_v, quick_v, request):  # a generator, so Gradio streams every yield
+        user = admit(services, None, request, "answer", text)
+        if services.signin and session_v is not None and session_v.profile != user:
+            raise PermissionError("session of another user")  # server-held State: never expected
+        yield from stream_as(services, user, answer_stream(services, text, chat_v, session_v, quick_v), not quick_v)
+
+    with_request(reply)
+    graded = []  # events after which an answer has been recorded (Progress refreshes after them)
+    for trigger, name in ((box.submit, "interview_answer"), (send.click, False)):
+        graded.append(trigger(reply, [box, chat, session, quick], outs, api_name=name))
+        graded[-1].then(lambda: "", None, box, api_name=False)
+    for btn, cmd in ((hint, "/hint"), (skip, "/skip"), (end, "/end")):
+        event = btn.click(with_request(lambda c, s, q, request, cmd=cmd: (yield from reply(cmd, c, s, q, request))),
                           [chat, session, quick], outs)
         if cmd != "/hint":  # a hint grades nothing
             graded.append(event)

@@ -119,5 +119,10 @@ def tab(services, profile=None) -> None:
         return
     from .progress import item_view
 
-    item.input(lambda p, i: item_view(services, p, i), [profile, item], history)
-    profile.change(lambda p, i: item_view(services, p, i), [profile, item], history)
+    from .identity import admit, with_request
+
+    # Signed in, the history shown is the session user's own (admit ignores the picker input).
+    show = with_request(lambda p, i, request: item_view(services, admit(services, p, request), i))
+    item.input(show, [profile, item], history, api_name=False)
+    if not getattr(services, "signin", False):
+        profile.change(show, [profile, item], history, api_name=False)

@@ -176,8 +176,11 @@ def tab(services, profile, opened, graded, interview, tabs) -> None:
     plan_ids = gr.State([])
     picked = gr.State(None)  # the topic the user chose; until then the detail opens on the weakest one
 
-    def refresh(p, t):
-        v = progress_view(services, p, t)
+    from .identity import admit, with_request
+
+    # Signed in, every view is the session user's own: admit() ignores the picker input `p`.
+    def refresh(p, t, request):
+        v = progress_view(services, admit(services, p, request), t)
         note = "" if v.dashboard.trend_ready else "趋势：再练习一次即可看到 · Practise one more session to see a trend."
         # The bars keep the frame's order (weakest first, unseen last), not the axis's alphabetical default.
         order = list(dict.fromkeys(v.mastery[MASTERY_X]))
@@ -187,19 +190,26 @@ def tab(services, profile, opened, graded, interview, tabs) -> None:
                 note, v.topic, v.topic_rows)
 
     outs = [summary, plan, plan_ids, start, chart, trend, trend_note, topic, items]
-    opened.select(refresh, [profile, picked], outs)
-    profile.change(refresh, [profile, picked], outs)
+    with_request(refresh)
+    opened.select(refresh, [profile, picked], outs, api_name="progress")
+    if not services.signin:  # the picker exists only on loopback without users
+        profile.change(refresh, [profile, picked], outs, api_name=False)
     for event in graded:
-        event.then(refresh, [profile, picked], outs)
-    topic.input(lambda p, t: (t, topic_rows(dashboard(services.store, p, services.tutor.items), t)), [profile, topic],
-                [picked, items])
-    def pick(p, evt):
-        return item_view(services, p, (evt.row_value or [None])[-1])
+        event.then(refresh, [profile, picked], outs, api_name=False)
+    topic.input(with_request(lambda p, t, request: (t, topic_rows(
+        dashboard(services.store, admit(services, p, request), services.tutor.items), t))), [profile, topic],
+        [picked, items], api_name=False)
+
+    def pick(p, evt, request):
+        return item_view(services, admit(services, p, request), (evt.row_value or [None])[-1])
 
     # Set here, not as a string annotation: Gradio passes the selected row to a parameter typed SelectData,
     # and `gr` is imported locally so the postponed annotation could not be resolved.
+    with_request(pick)
     pick.__annotations__["evt"] = gr.SelectData
 
-    items.select(pick, profile, history)
-    start.click(lambda p, ids, q: (*iv_ui.start_plan(services, p, ids, q), gr.Tabs(selected="interview")),
-                [profile, plan_ids, interview.quick], [interview.chat, interview.session, interview.report, tabs])
+    items.select(pick, profile, history, api_name=False)
+    start.click(with_request(lambda p, ids, q, request: (*iv_ui.start_plan(services, admit(services, p, request), ids, q),
+                                                         gr.Tabs(selected="interview"))),
+                [profile, plan_ids, interview.quick], [interview.chat, interview.session, interview.report, tabs],
+                api_name=False)
