@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tutor.interview.progress import Store, StoreError, progress_report
+from tutor.interview.dashboard import dashboard
+from tutor.interview.progress import Store, StoreError
 
 pytestmark = pytest.mark.integration
 
@@ -89,7 +90,7 @@ def test_postgres_answers_exactly_as_sqlite(pg, tmp_path):
     assert got["latest"] == {"a.md#1": 90, "a.md#2": 60} and got["profiles"] == ["amy", "bob"]
 
 
-def test_progress_report_and_open_store_use_postgres_when_a_url_is_set(postgres_url, pg, tmp_path):
+def test_the_dashboard_and_open_store_use_postgres_when_a_url_is_set(postgres_url, pg, tmp_path):
     from tutor.interview.pgstore import PgStore
     from tutor.interview.stores import open_store
     from tutor.settings import Settings
@@ -97,8 +98,8 @@ def test_progress_report_and_open_store_use_postgres_when_a_url_is_set(postgres_
     store = open_store(Settings.from_env({"TUTOR_DATABASE_URL": postgres_url}, home=tmp_path))
     assert isinstance(store, PgStore)
     store.record("amy", "x#1", 70, "partial", "grade")
-    rep = progress_report(pg, "amy", [], now=10**12)  # another connection sees the committed write
-    assert rep["items_seen"] == 1 and rep["items_removed"] == 1
+    rep = dashboard(pg, "amy", [], now=10**12)  # another connection sees the committed write
+    assert rep.items_seen == 1 and rep.items_removed == 1
     assert not (tmp_path / ".data" / "progress.sqlite3").exists()
 
 
