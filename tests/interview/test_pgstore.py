@@ -98,7 +98,7 @@ def test_the_dashboard_and_open_store_use_postgres_when_a_url_is_set(postgres_ur
     store = open_store(Settings.from_env({"TUTOR_DATABASE_URL": postgres_url}, home=tmp_path))
     assert isinstance(store, PgStore)
     store.record("amy", "x#1", 70, "partial", "grade")
-    rep = dashboard(pg, "amy", [], now=10**12)  # another connection sees the committed write
+    rep = dashboard(pg, "amy", [], now=2_000_000_000)  # another connection sees the committed write
     assert rep.items_seen == 1 and rep.items_removed == 1
     assert not (tmp_path / ".data" / "progress.sqlite3").exists()
 
