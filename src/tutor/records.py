@@ -177,6 +177,22 @@ class PointResult:
 
 
 @dataclass(frozen=True)
+class Extra:
+    """A correct sentence in the answer that no key point covers ("✓ 正确的补充（参考答案未涉及）").
+
+    It never raises the score above what the reference supports and never lowers it.
+    """
+
+    sentence: str  # the candidate's sentence, verbatim
+    source: str = ""  # the item it was checked against
+    number: int | str | None = None
+    why: str = ""  # the judge's short reason, or "" when none was given
+
+    def to_json(self) -> dict:
+        return {"sentence": self.sentence, "source": self.source, "number": self.number, "why": self.why}
+
+
+@dataclass(frozen=True)
 class Grade:
     """What `grade` returns: a 0–100 score, its band, and every key point's verdict with evidence.
 
@@ -198,6 +214,7 @@ class Grade:
     matched_question: str = ""  # the item's question, so a user sees what was graded against
     timings: dict = field(default_factory=dict)
     coverage: float | None = None  # net key-point coverage the score was mapped from (None: a rule decided)
+    extras: tuple[Extra, ...] = ()  # correct sentences beyond the reference (only a judge can say so)
 
     def _of(self, *statuses: str) -> list[dict]:
         return [p.to_json() for p in self.points if p.status in statuses]
@@ -220,4 +237,5 @@ class Grade:
                 "item": self.item.to_json() if self.item else None, "matched_question": self.matched_question,
                 "covered": self.covered, "missed": self.missed, "wrong": self.wrong, "feedback": self.feedback,
                 "model_answer": self.model_answer, "copied": self.copied, "abstained": self.abstained,
-                "reason": self.reason, "judge": self.judge, "coverage": self.coverage, "timings": self.timings}
+                "reason": self.reason, "judge": self.judge, "coverage": self.coverage, "timings": self.timings,
+                "extras": [e.to_json() for e in self.extras]}
