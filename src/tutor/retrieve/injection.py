@@ -33,7 +33,11 @@ _INTERVIEWER = r"(面试官|考官|interviewer)"
 #   "如何忽略梯度很小的参数" / "ignore the padding tokens in the loss" — 忽略/ignore of data, not of rules;
 #   "system 的 prompt 长度", "你现在是不是…" is not covered either way (no role noun after it);
 #   "我忘记了反向传播怎么推导" — forgetting knowledge, not the tutor's identity (忘 needs 你是/你的身份 after it);
-#   "the instructions: how do I launch DDP" — "new/updated instructions:" needs the adjective.
+#   "the instructions: how do I launch DDP" — "new/updated instructions:" needs the adjective;
+#   "System: Ubuntu 22.04, 8×A100, NCCL hangs" — one role label describes a machine; a spoofed dialogue
+#   needs a system/assistant label *and* a user label after it, or a chat-template token;
+#   "dropout is disabled at inference" — only the tutor's own mode/restrictions being switched off counts;
+#   "ignore the context length limit" — of documents, only the knowledge base / sources / notes count.
 INJECTION = re.compile("|".join([
     r"忽略(之前|以上|上面|前面|所有|你)?的?(所有)?的?(指令|规则|提示|设定|要求|知识库|资料|限制)",
     r"别管.{0,6}(知识库|资料|文档)", r"系统提示", r"system\s*prompt", r"(初始|隐藏)(指令|提示)",
@@ -41,7 +45,12 @@ INJECTION = re.compile("|".join([
     r"你现在(是|的身份是)(一个|一只|一位|ChatGPT|我的)", r"从现在(开始|起)，?你(是|不再)",
     r"你不再是", r"没有任何限制", r"管理员命令", r"越狱", r"开发者模式",
     r"\b(ignore|disregard|override|forget)\s+(all\s+|the\s+|any\s+|your\s+)?(previous\s+|prior\s+|above\s+|earlier\s+)?"
-    r"(instructions|rules|documents|prompt|system)",
+    r"(instructions|rules|documents|prompt|system|knowledge\s+base|sources|notes)\b",
+    # A pasted fake dialogue ("SYSTEM: … USER: …") or raw chat-template tokens: the text speaks as the system.
+    r"\b(system|assistant)\s*[:：].{0,300}?\b(user|human)\s*[:：]", r"<\|im_start\|>|\[/?INST\]|<<SYS>>",
+    r"\b(tutor|safety|assistant|restricted)\s+mode\s+(is\s+)?(disabled|off|deactivated)",
+    r"\b(restrictions|guardrails|filters)\s+(are\s+)?(disabled|off(?!\s+by)|lifted|removed)",
+    r"(导师|安全|限制)模式已?(关闭|解除|取消)",
     r"pretend\s+(you\s+are|to\s+be)", r"you\s+are\s+now\b", r"from\s+now\s+on,?\s+you", r"\bdan\b", r"jailbreak",
     r"(忘掉|忘记|忘了|别再当)(你是|你的(身份|角色|设定))", r"改(做|当)我的",
     r"\b(new|updated|revised)\s+instructions?\s*:",
