@@ -354,7 +354,7 @@ def test_real_judge_returns_constrained_verdicts_and_reuses_the_prefix(real_retr
     steps = list(g.grade_steps(EVAL_ITEM, "Dropout 会加重过拟合，所以应该去掉。"))
     det, full = steps
     assert full.judge == "used"  # grammar-constrained output always parses
-    assert all(p.judge in ("", "correct", "wrong", "irrelevant") for p in full.points)
+    assert all(p.judge in ("", "correct", "extra", "wrong", "irrelevant") for p in full.points)
     assert 0 <= full.score <= 100 and full.band == band(full.score)
     assert full.wrong  # the deterministic cue stands whatever the judge says
     again = g.grade(EVAL_ITEM, "可以加 Dropout。")
