@@ -108,7 +108,7 @@ def test_a_correct_extra_is_listed_and_never_moves_the_score(items):
     alone = g.grade("mini.md#2", BASE)
     more = g.grade("mini.md#2", BASE + EXTRA)
     assert more.extras == (Extra(EXTRA, "mini.md", 2),) and alone.extras == ()
-    assert more.score == alone.score and more.band == alone.band
+    assert more.score == alone.score and more.band == alone.band  # neither above the reference's support nor lower
     assert [p.status for p in more.points] == [p.status for p in alone.points]
     assert more.to_json()["extras"] == [{"sentence": EXTRA, "source": "mini.md", "number": 2, "why": ""}]
     assert "正确的补充" in more.feedback and "正确的补充" not in alone.feedback
@@ -122,6 +122,15 @@ def test_a_sentence_that_covers_a_point_or_is_wrong_is_no_extra(items):
     assert covered.extras == () and covered.covered  # it is the evidence for Dropout: not "beyond the reference"
     slip = g.grade("mini.md#2", wrong)
     assert slip.extras == () and slip.wrong  # the deterministic cue stands: still marked wrong
+
+
+def test_an_answer_that_is_all_extra_earns_no_point_and_is_not_called_off_topic(items):
+    g = Grader(None, encoder=HashEncoder(), generator=ScriptedGenerator([verdicts("extra")]), items=items,
+               calibration=FAKE)
+    answer = "还可以做数据增强，比如翻转、裁剪训练图片。"
+    judged, rules = g.grade("mini.md#2", answer), g.grade("mini.md#2", answer, use_llm=False)
+    assert judged.extras and not judged.covered and judged.score <= rules.score
+    assert "正确的补充" in judged.feedback and "无关" not in judged.feedback
 
 
 def test_rules_only_lists_no_extras(items):

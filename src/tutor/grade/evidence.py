@@ -68,7 +68,7 @@ class Evidence:
     units: list[tuple[str, int]]
     sentences: list[str]
     credits: np.ndarray  # (points, units); above partial only where the unit supports the point
-    unit_topical: np.ndarray  # (units,) how far each unit is on the item's topic at all, in [0, 1]
+    topical: float  # how far the answer is on the item's topic at all, in [0, 1]
     cues: dict[int, tuple[int, str, Ref | None]]  # sentence → (point it contradicts, cue, errata entry if a slip)
     copied: bool
     cap: tuple[int, str] = (100, "")  # (highest score the gates allow, why) — see grade.gates
@@ -89,7 +89,7 @@ def measure(prep, answer: str, encoder, anchors: np.ndarray, generic: frozenset[
     label, body = lexical_match(prep.points, units, prep.terms)
     credits = unit_credits(rel, label, body, (c.dense_none, c.dense_full), c.label_credit, (c.body_none, c.body_full))
     # Being on topic needs no particular point: the question's own words count (before the support rule).
-    unit_topical = np.maximum(ramp(rel.max(axis=0), c.topical_none, c.topical_full), credits.max(axis=0))
+    topical = max(ramp(float(rel.max()), c.topical_none, c.topical_full), float(credits.max()))
     # No evidence, no "covered": a unit that does not support a point earns it less than partial credit.
     backed = supports(prep.specific, [u for u, _ in units], rel, c.dense_full)
     credits = np.where(backed, credits, np.minimum(credits, c.unsupported_max))
@@ -104,7 +104,7 @@ def measure(prep, answer: str, encoder, anchors: np.ndarray, generic: frozenset[
             _, i, cue = max(found, key=lambda f: f[0])
             cues[s] = (i, cue, None)
     cues.update(errata_cues(prep.errata, units, uvec, prep.vectors))  # a repeated slip outranks a cue
-    return Evidence(units, sentences, credits, unit_topical, cues, is_copy(answer, prep.reference))
+    return Evidence(units, sentences, credits, topical, cues, is_copy(answer, prep.reference))
 
 
 def point_results(points: tuple[KeyPoint, ...], units: list[tuple[str, int]], sentences: list[str],

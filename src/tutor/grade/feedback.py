@@ -71,7 +71,7 @@ def feedback(points: tuple[PointResult, ...], band_: str | None, reason: str, an
         return (f"{why[1]} The key points to learn are: {'; '.join(keys)}." if en
                 else f"{why[0]}参考答案的要点有：{'；'.join(keys)}。")
     parts = []
-    if band_ == "empty":
+    if band_ == "empty" and not extras:  # with an extra the judge found it relevant: the reference just lacks it
         parts.append("The answer is off the topic of the question." if en else "回答与题目无关。")
     if covered:
         said = [f"{name(p.point)} (you said: “{quote(p.evidence)}”)" if en else f"{name(p.point)}（你说：“{quote(p.evidence)}”）"

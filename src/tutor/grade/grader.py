@@ -256,8 +256,9 @@ class Grader:
                judge_status: str, timings: dict, t0: float) -> Grade:
         """Score with the given wrong sentences: they earn nothing and contradict the point they address.
 
-        Correct extras (evidence.extra_sentences) are listed and then graded as if absent: they earn
-        nothing, and neither the topicality nor the gates see them, so they never move the score.
+        Correct extras (evidence.extra_sentences) are listed and move nothing: the score is the answer's
+        without them (no credit, no gate sees them), so never above what the reference supports and never
+        lower for saying more. Topicality keeps them: the judge calls them relevant.
         """
         c, ref = self.c, item.ref
         contradicted: dict[int, tuple[int, str]] = {}
@@ -267,24 +268,28 @@ class Grader:
             if s in ev.cues or ev.credits[i, cols].max() >= c.address_at:
                 contradicted.setdefault(i, (s, cue))
         ok = np.array([s not in wrong for _, s in ev.units], dtype=bool)
-        grade_of = lambda keep: point_results(prep.points, ev.units, ev.sentences, ev.credits, keep, contradicted,
-                                              claims, ev.cues, ref, c)
-        results = grade_of(ok)
+        results, score, net, cap_ = self._score(prep, ev, ok, ev.cap, contradicted, claims, ref)
         extra = extra_sentences(claims, wrong, results, ev.sentences)
-        kept = np.array([s not in extra for _, s in ev.units], dtype=bool)
-        cap_ = ev.cap
-        if extra:  # graded as if absent: only sub-partial credits move, an extra is evidence for no point
-            results = grade_of(ok & kept)
+        if extra:  # scored as if the extras were absent: no credit (only sub-partial credits move), no gate
+            kept = ok & np.array([s not in extra for _, s in ev.units], dtype=bool)
             own_point = bool((ev.credits[:, kept] >= c.covered_at).any())
-            cap_ = self._cap(item, "".join(x for s, x in enumerate(ev.sentences) if s not in extra), not own_point)
-        topical = float(ev.unit_topical[kept].max()) if kept.any() else 0.0
-        net = net_coverage([r.credit for r in results], [p.weight for p in prep.points], [r.kind for r in results],
-                           [r.status == "contradicted" for r in results], c)
-        score = min(cap_[0], cap_for_contradictions(to_score(net, topical, c), len(contradicted),
-                                                    sum(r.status == "covered" for r in results)))
+            rest = "".join(x for s, x in enumerate(ev.sentences) if s not in extra)
+            cap_ = self._cap(item, rest, not own_point) if rest else ev.cap
+            results, score, net, cap_ = self._score(prep, ev, kept, cap_, contradicted, claims, ref)
         b = band(score)
         timings = dict(timings, total_s=round(time.perf_counter() - t0, 3))
-        return Grade(question, answer, score, b, ref, results, feedback(results, b, "", answer, extras_of(extra, ev.sentences, ref)),
-                     prep.reference, copied=ev.copied, reason=cap_[1] or ("off_topic" if b == "empty" else ""),
-                     judge=judge_status, matched_question=item.question, timings=timings, coverage=net,
-                     extras=extras_of(extra, ev.sentences, ref))
+        extras = extras_of(extra, ev.sentences, ref)
+        return Grade(question, answer, score, b, ref, results, feedback(results, b, "", answer, extras), prep.reference,
+                     copied=ev.copied, reason=cap_[1] or ("off_topic" if b == "empty" else ""), judge=judge_status,
+                     matched_question=item.question, timings=timings, coverage=net, extras=extras)
+
+    def _score(self, prep, ev: Evidence, ok: np.ndarray, cap_: tuple[int, str], contradicted, claims, ref):
+        """(point results, score, net coverage, cap) counting only the units `ok` allows."""
+        c = self.c
+        results = point_results(prep.points, ev.units, ev.sentences, ev.credits, ok, contradicted, claims, ev.cues,
+                                ref, c)
+        net = net_coverage([r.credit for r in results], [p.weight for p in prep.points], [r.kind for r in results],
+                           [r.status == "contradicted" for r in results], c)
+        score = min(cap_[0], cap_for_contradictions(to_score(net, ev.topical, c), len(contradicted),
+                                                    sum(r.status == "covered" for r in results)))
+        return results, score, net, cap_
