@@ -55,7 +55,8 @@ def said_in(answer: str, grade) -> bool:
 def test_a_unit_naming_only_the_questions_topic_supports_no_point_however_similar_it_looks():
     question = token_set(QUANT.question)
     points = [p.text for p in reference_points(QUANT)]
-    terms = [specific_terms(p, question, {}, 0) for p in points]
+    terms = [specific_terms(p, question, set().union(*(token_set(o) for o in points if o != p)), {}, 0)
+             for p in points]
     units = ["剪枝和量化，", "把 FP32 变成 INT8"]
     rel = np.full((len(points), len(units)), 0.08)  # e5-like: topic words alone look fairly similar
     backed = supports(terms, units, rel, dense_full=0.10)
@@ -86,6 +87,14 @@ def test_the_judge_cannot_make_an_unsupported_point_covered_either():
     assert grade.judge == "used"
     assert not any(p.point.startswith("量化方法应") for p in grade.points if p.status != "missed")
     assert said_in(ISSUE_ANSWER, grade)
+
+
+def test_naming_one_of_two_things_the_question_compares_still_supports_that_point(items):
+    g = Grader(None, encoder=HashEncoder(), items=items, calibration=FAKE)
+    answer = "数据并行就是把训练数据切分到多个 GPU，每个 GPU 一份完整模型。"
+    grade = g.grade("mini.md#1", answer, use_llm=False)  # 请解释数据并行和模型并行的区别。
+    (point,) = [p for p in grade.points if p.point.startswith("数据并行")]
+    assert point.status == "covered" and point.evidence == answer
 
 
 @pytest.mark.parametrize("answer", [

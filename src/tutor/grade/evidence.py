@@ -2,22 +2,26 @@
 
 "Covered" means the candidate said it. A point is only reported covered or partly covered with the
 answer sentence that says it, and a sentence can only say a point when one of its units (sentence or
-clause) *supports* the point: it uses a term of the point that the item's question does not already use
-and that is not common across the corpus, or its meaning alone matches the point fully. Without this, a
-clause that merely names the question's topic ("剪枝和量化") earned credit for every point that names the
-topic too ("量化方法应根据具体应用场景和硬件平台进行选择") from e5's similarity alone, and was told it
-covered them.
+clause) *supports* the point: it uses a term specific to the point, or its meaning alone matches the
+point fully. A term is specific unless it is common across the corpus or is the question's topic shared
+with another point of the item (the quantisation item's 量化). Without this, a clause that merely names the
+question's topic ("剪枝和量化") earned credit for every point that names the topic too
+("量化方法应根据具体应用场景和硬件平台进行选择") from e5's similarity alone, and was told it covered them.
+A topic word only one point uses stays specific: "数据并行和模型并行的区别" asks about both, and saying
+"数据并行" is saying that point.
 
 A correct extra is a sentence the judge calls "extra" (true and relevant, but in no reference point)
 that is neither wrong nor evidence for any point. It earns nothing and costs nothing (see grader).
 
 Example:
-    >>> q = token_set("如何实现深度学习模型的量化？")
-    >>> terms = specific_terms("量化方法应根据场景选择", q, {}, 0)
-    >>> "场景" in terms, "量化" in terms  # the question's own topic word says nothing about this point
+    >>> q, other = token_set("如何实现深度学习模型的量化？"), token_set("对称量化：映射到 INT8")
+    >>> terms = specific_terms("量化方法应根据场景选择", q, other, {}, 0)
+    >>> "场景" in terms, "量化" in terms  # the question's topic, in another point too: says nothing of this one
     (True, False)
-    >>> supports([specific_terms("量化方法应根据场景选择", q, {}, 0)], ["剪枝和量化，"], np.zeros((1, 1)), 0.1)
+    >>> supports([terms], ["剪枝和量化，"], np.zeros((1, 1)), 0.1)
     array([[False]])
+    >>> "数据并行" in specific_terms("数据并行：切数据", token_set("数据并行和模型并行的区别？"), set(), {}, 0)
+    True
 """
 from __future__ import annotations
 
@@ -40,10 +44,15 @@ COMMON_SHARE = 0.25
 MIN_ITEMS = 20  # below this, document frequencies say nothing about which words are common
 
 
-def specific_terms(point: str, question: set[str], df: dict[str, int], n_items: int) -> set[str]:
-    """The point's tokens that can show the candidate said *this* point: not the question's, not common."""
+def specific_terms(point: str, question: set[str], others: set[str], df: dict[str, int], n_items: int) -> set[str]:
+    """The point's tokens that can show the candidate said *this* point.
+
+    Args:
+        question, others: tokens of the item's question and of its other points.
+        df, n_items: how many items use each token, of how many (a token most items use is not specific).
+    """
     common = COMMON_SHARE * n_items if n_items >= MIN_ITEMS else float("inf")
-    return {t for t in token_set(point) - question if df.get(t, 0) < common}
+    return {t for t in token_set(point) - (question & others) if df.get(t, 0) < common}
 
 
 def supports(terms: list[set[str]], units: list[str], rel: np.ndarray, dense_full: float) -> np.ndarray:

@@ -126,8 +126,10 @@ class Grader:
                 points = (KeyPoint("", text[:500]),)
             vectors = self.encoder.encode_queries([p.text for p in points]) if points else np.zeros((0, 1))
             terms = [distinctive_terms(p, self.frequencies()) for p in points]
-            question = token_set(item.question)
-            specific = [specific_terms(p.text, question, self.frequencies(), len(self.items)) for p in points]
+            question, words = token_set(item.question), [token_set(p.text) for p in points]
+            others = [set().union(*(w for j, w in enumerate(words) if j != i)) for i in range(len(points))]
+            specific = [specific_terms(p.text, question, o, self.frequencies(), len(self.items))
+                        for p, o in zip(points, others)]
             self._prepared[item.id] = _Prepared(points, vectors, model_answer(item), terms, specific,
                                                 prepare_errata(item, points, self.encoder))
         return self._prepared[item.id]
