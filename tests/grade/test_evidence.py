@@ -93,7 +93,7 @@ def test_naming_one_of_two_things_the_question_compares_still_supports_that_poin
     g = Grader(None, encoder=HashEncoder(), items=items, calibration=FAKE)
     answer = "数据并行就是把训练数据切分到多个 GPU，每个 GPU 一份完整模型。"
     grade = g.grade("mini.md#1", answer, use_llm=False)  # 请解释数据并行和模型并行的区别。
-    (point,) = [p for p in grade.points if p.point.startswith("数据并行")]
+    (point,) = [p for p in grade.points if p.point.startswith("数据并行：")]
     assert point.status == "covered" and point.evidence == answer
 
 
