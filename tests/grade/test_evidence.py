@@ -182,13 +182,18 @@ def test_feedback_speaks_english_to_an_english_answer_and_quotes_its_evidence():
 
 # -- integration: e5 on the issue's example --------------------------------------------------------
 
+# Before the support rule, e5 gave "用量化。" and "可以做量化，也可以做剪枝" partial credit for
+# "量化方法应根据具体应用场景和硬件平台进行选择" from similarity alone (measured; the interview lists partial
+# points as covered); the issue's own wording sat just under the partial line.
 @pytest.mark.integration
-def test_real_grader_does_not_credit_the_quantisation_answer_with_what_it_never_said(real_retriever):
+@pytest.mark.parametrize("answer", [ISSUE_ANSWER, "用量化。", "可以做量化，也可以做剪枝"])
+def test_real_grader_does_not_credit_a_quantisation_answer_with_what_it_never_said(real_retriever, answer):
     g = Grader(real_retriever)
-    for question in ("ai2-compute-infra.md#4", "如何实现深度学习模型的量化？"):
-        grade = g.grade(question, ISSUE_ANSWER, use_llm=False)
-        assert grade.item is not None and grade.item.source == "ai2-compute-infra.md", question
-        told = [p.point for p in grade.points if p.status in ("covered", "partial")]
-        assert not any(p.startswith("量化方法应根据") for p in told), told
-        assert said_in(ISSUE_ANSWER, grade)
-        assert all(is_boundary_cut(p.point, name(p.point)) for p in grade.points)
+    grade = g.grade("ai2-compute-infra.md#4", answer, use_llm=False)
+    told = [p.point for p in grade.points if p.status in ("covered", "partial")]
+    assert not any(p.startswith("量化方法应根据") for p in told), told
+    assert said_in(answer, grade)
+    assert all(is_boundary_cut(p.point, name(p.point)) for p in grade.points)
+    retrieved = g.grade("如何实现深度学习模型的量化？", answer, use_llm=False)
+    assert retrieved.item is None or not any(p.point.startswith("量化方法应根据") and p.status != "missed"
+                                             for p in retrieved.points)
