@@ -6,7 +6,8 @@ per (point, answer unit) credit from e5 similarity and lexical overlap (keypoint
 sentences: deterministic contradiction cues (contradiction), plus, with an LLM, the judge's
 per-sentence verdicts (judge) → a wrong sentence earns nothing and contradicts the point it is
 about → net coverage → score and band (calibrate) → feedback. The LLM never sets the score on its
-own: it can only mark sentences wrong, and only points those sentences address are affected.
+own: it can only mark sentences wrong (only points those sentences address are affected) or name correct
+extras beyond the reference (listed, never scored). A point is covered only by a sentence that supports it (evidence).
 
 Example:
     >>> from tutor.records import Item
