@@ -289,12 +289,12 @@ def test_a_crashing_judge_falls_back_too(items):
 
 def test_feedback_follows_the_answer_language():
     pts = (PointResult("Dropout：随机丢弃神经元", "covered", "use dropout"), PointResult("早停：验证集不降就停", "missed"))
-    assert feedback(pts, "partial", "", "Use dropout.").startswith("Covered: Dropout.")
-    assert feedback(pts, "partial", "", "用 Dropout。").startswith("讲到了：Dropout。")
+    assert feedback(pts, "partial", "", "Use dropout.").startswith("You covered Dropout (you said: “use dropout”).")
+    assert feedback(pts, "partial", "", "用 Dropout。").startswith("你讲到了Dropout（你说：“use dropout”）。")
     assert "早停" in feedback(pts, "partial", "", "用 Dropout。")
     # A point only touched on is to be expanded, not "added": the feedback never contradicts the lists.
     half = (PointResult("正则化：加入 L2 正则项", "partial", "加正则"), PointResult("早停：验证集不降就停", "missed"))
-    assert feedback(half, "partial", "", "加正则。") == "可以展开讲讲：正则化。建议补充：早停。"
+    assert feedback(half, "partial", "", "加正则。") == "你提到了正则化，可以再展开讲讲。还可以补充：早停。"
 
 
 def test_question_matching_uses_the_retriever_and_abstains_off_topic(mini_corpus, tmp_path):
@@ -337,7 +337,7 @@ def test_real_grader_bands_on_clear_cases(real_retriever):
                       "Add L1/L2 regularization to the loss, use dropout during training, and augment the data.",
                       use_llm=False)
     assert english.item is not None and english.band in ("excellent", "partial")
-    assert english.feedback.startswith("Covered")
+    assert english.feedback.startswith("You covered")
 
 
 @pytest.mark.integration
@@ -354,7 +354,7 @@ def test_real_judge_returns_constrained_verdicts_and_reuses_the_prefix(real_retr
     steps = list(g.grade_steps(EVAL_ITEM, "Dropout 会加重过拟合，所以应该去掉。"))
     det, full = steps
     assert full.judge == "used"  # grammar-constrained output always parses
-    assert all(p.judge in ("", "correct", "wrong", "irrelevant") for p in full.points)
+    assert all(p.judge in ("", "correct", "extra", "wrong", "irrelevant") for p in full.points)
     assert 0 <= full.score <= 100 and full.band == band(full.score)
     assert full.wrong  # the deterministic cue stands whatever the judge says
     again = g.grade(EVAL_ITEM, "可以加 Dropout。")

@@ -111,6 +111,9 @@ def test_interviews_belong_to_their_user(server):
     chat, _ = bob.predict(True, api_name="/interview_resume")  # amy's unfinished session is not bob's
     assert "No unfinished session" in str(chat)
     chat, _ = amy.predict("我会加入 L2 正则项。", chat, True, api_name="/interview_answer")
+    # A partial answer draws a follow-up and the turn is recorded once that is answered; after a full
+    # answer the one-question session is over and this second answer records nothing.
+    chat, _ = amy.predict("不知道。", chat, True, api_name="/interview_answer")
     assert [h["mode"] for h in services.store.history("amy") if h["session_id"]] == ["interview"]
     assert not [h for h in services.store.history("bob") if h["session_id"]]
 

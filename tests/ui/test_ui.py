@@ -68,7 +68,7 @@ def test_grade_tab_grades_records_and_escapes(services):
     summary, points, model = grade_ui.grade_answer(services, "mini.md#2", "", "<b>正则化</b>：加入 L2 正则项。",
                                                    True, "amy")
     assert "/100" in summary and "mini.md #2" in summary
-    assert "<b>正则化</b>" not in points and "&lt;b&gt;" not in summary  # escaped, never raw
+    assert "<b>正则化</b>" not in points and "<b>" not in summary  # escaped, never raw
     assert "参考答案" in model
     assert services.store.latest_scores("amy").keys() == {"mini.md#2"}
     assert "请先选择" in grade_ui.grade_answer(services, None, "", "x", True, "amy")[0]
@@ -92,6 +92,24 @@ def test_grade_tab_shows_the_rule_grade_before_the_judge_and_records_only_the_fi
     assert svc.store.latest_scores("cy") == {"mini.md#2": int(final[0].split("/100")[0].split()[-1])}
     empty = list(grade_ui.grade_answer_stream(svc, "mini.md#2", "", "不知道", False, "cy"))
     assert len(empty) == 1 and "LLM 评审中" not in empty[0][0]  # nothing to wait for
+
+
+def test_grade_tab_lists_correct_extras_apart_from_the_key_points(ui_tutor, tmp_path):
+    from tutor.grade.calibrate import Calibration
+    from tutor.grade.grader import Grader
+    from tutor.interview.progress import Store
+    from tutor.ui import Services
+    from tutor.ui import grade as grade_ui
+
+    gen = ScriptedGenerator(default='{"claims": ["correct", "extra"]}')
+    fake = Calibration(dense_none=0.10, dense_full=0.30, topical_none=0.08, topical_full=0.15)  # the fake's scale
+    svc = Services(ui_tutor, Grader(ui_tutor.retriever, generator=gen, thresholds=ui_tutor.thresholds,
+                                    calibration=fake),
+                   Store(tmp_path / "p.sqlite3"), llm_enabled=True)
+    summary, points, _ = grade_ui.grade_answer(svc, "mini.md#2", "", "可以加 Dropout，训练时随机丢弃神经元。"
+                                               "数据增强也有用，翻转裁剪图片能扩充样本。", False, "di")
+    extras = points.split("正确的补充（参考答案未涉及）")
+    assert len(extras) == 2 and "数据增强也有用" in extras[1] and "数据增强也有用" not in extras[0]
 
 
 def test_interview_tab_runs_a_two_question_session_and_progress_shows_it(services):

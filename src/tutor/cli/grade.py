@@ -19,8 +19,10 @@ from tutor.grade.calibrate import BAND_ZH
 from tutor.cli.common import (CONTEXT, check_extra, err, extra_options, handler, run_batch, settings_of,
                               settings_options, side_by_side)
 from tutor.records import cite
+from tutor.text.normalise import is_english
 
 STATUS_MARK = {"covered": "✓", "partial": "◐", "missed": "✗", "contradicted": "⚠"}
+EXTRA_TITLE = ("✓ 正确的补充（参考答案未涉及）", "✓ Correct addition (not in the reference)")
 
 
 def _tutor(args, no_llm: bool):
@@ -52,6 +54,8 @@ def _print(grade) -> None:
         if p.evidence and p.status != "missed":
             line += f"\n      ← “{p.evidence}”" + (f"  [{p.cue}]" if p.cue else "")
         print(line)
+    for e in grade.extras:  # correct, beyond the reference: listed, never scored (only a judge finds them)
+        print(f"  {EXTRA_TITLE[is_english(grade.answer)]}\n      ← “{e.sentence}”")
     print(f"反馈：{grade.feedback}")
     judge = {"used": "LLM 评审已参与", "off": "仅规则评分 (--no-llm)"}.get(grade.judge, f"LLM 评审失败，按规则评分：{grade.judge}")
     t = grade.timings

@@ -46,6 +46,10 @@ class Calibration:
     # A point is reported covered / partly covered from these credits. Fixed (thirds of the ramp).
     covered_at: float = 0.75
     partial_at: float = 0.35
+    # A unit that does not support a point (grade.evidence.supports: no term of the point beyond the
+    # question's, no full match in meaning) earns it at most this: never a reported "partly covered",
+    # but still enough to tie a wrong sentence to the point (≥ address_at). Fixed: just under partial_at.
+    unsupported_max: float = 0.34
     # A wrong sentence contradicts the key point it earns most credit for, if it earns at least this
     # much (some sign it is about that point); below, it only loses its own credit. Fixed.
     address_at: float = 0.2

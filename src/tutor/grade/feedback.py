@@ -1,52 +1,82 @@
-"""Feedback on a grade, written by rules from the point lists (never by the LLM): right, to correct,
-to expand on (partly covered), to add (missed); and the model answer shown beside it.
+"""Feedback on a grade, written by rules from the point lists (never by the LLM): what was right (with the
+candidate's own words), what to correct, what to expand on (partly covered), what to add (missed), the
+correct extras; and the model answer shown beside it.
 
 A sentence that repeats a documented slip of the reference (corpus/errata.md) is corrected with the
 errata entry's citation and its reason, so the candidate learns why the document's wording earns nothing.
 
-English feedback for an answer with no Chinese in it, Chinese otherwise; point names stay as the
-documents write them.
+English feedback for an answer with no Chinese in it, Chinese otherwise. Points are named by their label
+or a whole clause (text.clause.label), never a word cut in half; quotes are cut the same way.
 
 Example:
     >>> from tutor.records import PointResult
-    >>> pts = (PointResult("Dropout：随机丢弃神经元", "covered"), PointResult("早停：验证集不降就停", "missed"))
+    >>> pts = (PointResult("Dropout：随机丢弃神经元", "covered", "加 Dropout。"), PointResult("早停：验证集不降就停", "missed"))
     >>> feedback(pts, "partial", "", "加 Dropout。")
-    '讲到了：Dropout。建议补充：早停。'
+    '你讲到了Dropout（你说：“加 Dropout。”）。还可以补充：早停。'
+    >>> feedback(pts, "partial", "", "Add dropout.")
+    'You covered Dropout (you said: “加 Dropout。”). You could also mention: 早停.'
 """
 from __future__ import annotations
 
 from tutor.corpus.errata import annotate
 from tutor.corpus.parse import strip_md
-from tutor.records import Item, PointResult, cite
+from tutor.records import Extra, Item, PointResult, cite
+from tutor.text.clause import label
 from tutor.text.normalise import is_english
 
-
-def _short(point: str, limit: int = 28) -> str:
-    head = point.split("：", 1)[0] if "：" in point and len(point.split("：", 1)[0]) <= 16 else point
-    return head if len(head) <= limit else head[:limit] + "…"
+QUOTE_LIMIT = 40  # a quoted answer sentence longer than this is cut at a clause or word boundary
 
 
-def feedback(points: tuple[PointResult, ...], band_: str | None, reason: str, answer: str) -> str:
-    """Concise, rule-written feedback: what was right, what to correct, what to expand on, what to add
-    (at most three each)."""
+def name(point: str) -> str:
+    """A key point's readable name: its label, or a whole clause (text.clause.label)."""
+    return label(point)
+
+
+def quote(sentence: str, limit: int = QUOTE_LIMIT) -> str:
+    """The candidate's sentence, whole if short, else cut at a clause or word boundary.
+
+    The candidate's "X：…" is not a label to shorten to, so colons count as clause marks only.
+
+    >>> quote("过拟合可以这样处理：正则化，给损失函数加上 L2 正则项约束权重；Dropout，训练时随机丢弃神经元", 20)
+    '过拟合可以这样处理：正则化…'
+    """
+    text = " ".join(sentence.split())
+    if len(text) <= limit:
+        return text
+    # Same length, no colon: label() then never takes the head before "：" as a label.
+    shown = label(text.replace("：", "，").replace(":", ","), limit)
+    head = shown[:-1] if shown.endswith("…") else shown
+    return text[:len(head)] + ("…" if len(head) < len(text) else "")
+
+
+def _join(names: list[str], en: bool) -> str:
+    if not en:
+        return "、".join(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def feedback(points: tuple[PointResult, ...], band_: str | None, reason: str, answer: str,
+             extras: tuple[Extra, ...] = ()) -> str:
+    """Concise, rule-written feedback an interviewer could say: what was right (quoting the answer), what
+    to correct, what to expand on, what to add (at most three or four each), and the correct extras."""
     en = is_english(answer or "")  # no Chinese at all: "用 Dropout" is a Chinese answer
     wrong = [p for p in points if p.status == "contradicted"]
     missed = [p for p in points if p.status == "missed" and p.kind == "answer"]
     partial = [p for p in points if p.status == "partial"]
     covered = [p for p in points if p.status == "covered"]
-    add = [_short(p.point) for p in missed[:3]]
-    expand = [_short(p.point) for p in partial[:3]]  # touched on, not explained: a different ask than "add"
     if reason:
         why = {"empty": ("没有作答。", "No answer given."), "dont_know": ("这次没有作答。", "No attempt this time."),
                "restates_question": ("回答只是重复了题目。", "The answer only repeats the question.")}.get(reason, ("", ""))
-        keys = "、".join(_short(p.point) for p in points if p.kind == "answer")
-        return f"{why[1]} Key points to learn: {keys}." if en else f"{why[0]}参考答案的要点：{keys}。"
+        keys = [name(p.point) for p in points if p.kind == "answer"]
+        return (f"{why[1]} The key points to learn are: {'; '.join(keys)}." if en
+                else f"{why[0]}参考答案的要点有：{'；'.join(keys)}。")
     parts = []
-    if band_ == "empty":
+    if band_ == "empty" and not extras:  # with an extra the judge found it relevant: the reference just lacks it
         parts.append("The answer is off the topic of the question." if en else "回答与题目无关。")
     if covered:
-        names = "、".join(_short(p.point) for p in covered[:4])
-        parts.append(f"Covered: {names}." if en else f"讲到了：{names}。")
+        said = [f"{name(p.point)} (you said: “{quote(p.evidence)}”)" if en else f"{name(p.point)}（你说：“{quote(p.evidence)}”）"
+                for p in covered[:4]]
+        parts.append(f"You covered {_join(said, en)}." if en else f"你讲到了{'；'.join(said)}。")
     for p in wrong[:2]:
         if p.erratum is not None:  # the candidate repeated the document's own slip: say so, and where it is fixed
             where = cite(p.erratum.source, p.erratum.number)
@@ -54,12 +84,19 @@ def feedback(points: tuple[PointResult, ...], band_: str | None, reason: str, an
                          f"{p.point} {p.cue}" if en else
                          f"需要纠正：“{p.evidence}”重复了资料原文中已勘误的错误（勘误 {where}）：{p.point} {p.cue}")
             continue
-        parts.append(f"Correct this: “{p.evidence}” — the reference says: {p.point}" if en
-                     else f"需要纠正：“{p.evidence}”——参考答案：{p.point}")
-    if expand:
-        parts.append(f"Expand on: {'; '.join(expand)}." if en else f"可以展开讲讲：{'；'.join(expand)}。")
-    if add:
-        parts.append(f"Add: {'; '.join(add)}." if en else f"建议补充：{'；'.join(add)}。")
+        parts.append(f"Correct this: you said “{p.evidence}”, but the reference says: {p.point}" if en
+                     else f"需要纠正：你说“{p.evidence}”，但参考答案是：{p.point}")
+    if partial:  # touched on, not explained: a different ask than "add"
+        names = [name(p.point) for p in partial[:3]]
+        parts.append(f"You touched on {_join(names, en)}; say more about how it works." if en
+                     else f"你提到了{'、'.join(names)}，可以再展开讲讲。")
+    if missed:
+        names = [name(p.point) for p in missed[:3]]
+        parts.append(f"You could also mention: {'; '.join(names)}." if en else f"还可以补充：{'；'.join(names)}。")
+    if extras:
+        said = [f"“{quote(e.sentence)}”" for e in extras[:2]]
+        parts.append(f"Also correct, though the reference doesn't cover it: {_join(said, en)}." if en
+                     else f"另外，{'、'.join(said)}是正确的补充，参考答案没有涉及。")
     if not parts:
         parts.append("Well done." if en else "回答很好。")
     return " ".join(parts) if en else "".join(parts)

@@ -6,7 +6,8 @@ per (point, answer unit) credit from e5 similarity and lexical overlap (keypoint
 sentences: deterministic contradiction cues (contradiction), plus, with an LLM, the judge's
 per-sentence verdicts (judge) → a wrong sentence earns nothing and contradicts the point it is
 about → net coverage → score and band (calibrate) → feedback. The LLM never sets the score on its
-own: it can only mark sentences wrong, and only points those sentences address are affected.
+own: it can only mark sentences wrong (only points those sentences address are affected) or name correct
+extras beyond the reference (listed, never scored). A point is covered only by a sentence that supports it (evidence).
 
 Example:
     >>> from tutor.records import Item
@@ -28,14 +29,14 @@ from typing import Iterator
 
 import numpy as np
 
-from tutor.grade.calibrate import Calibration, band, cap_for_contradictions, net_coverage, status_of, to_score
-from tutor.grade.contradiction import GENERIC, contradiction_cue, point_terms
+from tutor.grade.calibrate import Calibration, band, cap_for_contradictions, net_coverage, to_score
+from tutor.grade.contradiction import GENERIC, point_terms
 from tutor.corpus.load import find_item
-from tutor.corpus.parse import split_sentences, strip_md
-from tutor.grade.errata import NO_ERRATA, ErrataCheck, errata_cues, prepare_errata
+from tutor.corpus.parse import strip_md
+from tutor.grade.errata import NO_ERRATA, ErrataCheck, prepare_errata
+from tutor.grade.evidence import Evidence, extra_sentences, extras_of, measure, point_results, specific_terms
 from tutor.grade.judge import judge_claims, warm
-from tutor.grade.keypoints import (KeyPoint, answer_units, distinctive_terms, is_copy, lexical_match, non_answer,
-    ramp, reference_points, relative_similarity, token_set, unit_credits)
+from tutor.grade.keypoints import KeyPoint, distinctive_terms, non_answer, reference_points, token_set
 from tutor.grade.feedback import abstain_feedback, feedback, model_answer
 from tutor.grade.gates import cap, repetition, word_share
 from tutor.records import Grade, Item, PointResult, Ref
@@ -58,20 +59,8 @@ class _Prepared:
     vectors: np.ndarray
     reference: str
     terms: list[set[str]]  # per point, its distinctive terms (see keypoints.distinctive_terms)
+    specific: list[set[str]]  # per point, the terms that show an answer says it (see evidence.specific_terms)
     errata: ErrataCheck = NO_ERRATA  # the item's documented slips, tied to the points they corrected
-
-
-@dataclass
-class _Evidence:
-    """Everything measured about one answer before any sentence is called wrong."""
-
-    units: list[tuple[str, int]]
-    sentences: list[str]
-    credits: np.ndarray  # (points, units)
-    cues: dict[int, tuple[int, str, Ref | None]]  # sentence → (point it contradicts, cue, errata entry if a slip)
-    topical: float
-    copied: bool
-    cap: tuple[int, str] = (100, "")  # (highest score the gates allow, why) — see grade.gates
 
 
 def parse_ref(text: str) -> Ref | None:
@@ -138,7 +127,11 @@ class Grader:
                 points = (KeyPoint("", text[:500]),)
             vectors = self.encoder.encode_queries([p.text for p in points]) if points else np.zeros((0, 1))
             terms = [distinctive_terms(p, self.frequencies()) for p in points]
-            self._prepared[item.id] = _Prepared(points, vectors, model_answer(item), terms,
+            question, words = token_set(item.question), [token_set(p.text) for p in points]
+            others = [set().union(*(w for j, w in enumerate(words) if j != i)) for i in range(len(points))]
+            specific = [specific_terms(p.text, question, o, self.frequencies(), len(self.items))
+                        for p, o in zip(points, others)]
+            self._prepared[item.id] = _Prepared(points, vectors, model_answer(item), terms, specific,
                                                 prepare_errata(item, points, self.encoder))
         return self._prepared[item.id]
 
@@ -247,28 +240,8 @@ class Grader:
         wrong = {s: cue for s, (_, cue, _) in ev.cues.items()}
         return item, prep, ev, wrong, self._grade(question, answer, item, prep, ev, wrong, {}, "off", timings, t0)
 
-    def _measure(self, prep: _Prepared, answer: str) -> _Evidence:
-        c = self.c
-        units = answer_units(answer)
-        sentences = split_sentences(answer)
-        uvec = self.encoder.encode_queries([u for u, _ in units])
-        rel = relative_similarity(prep.vectors, uvec, self.anchors())
-        label, body = lexical_match(prep.points, units, prep.terms)
-        credits = unit_credits(rel, label, body, (c.dense_none, c.dense_full), c.label_credit,
-                               (c.body_none, c.body_full))
-        cues: dict[int, tuple[int, str]] = {}
-        for s, sentence in enumerate(sentences):
-            # A cue needs its object among the point's own terms, which is what ties the sentence to the
-            # point; among several cued points, the one the sentence earns most credit for.
-            cols = [j for j, (_, si) in enumerate(units) if si == s]
-            found = [(float(credits[i, cols].max()), i, cue) for i, p in enumerate(prep.points)
-                     if (cue := contradiction_cue(sentence, p.text, self.generic(), prep.reference))]
-            if found:
-                _, i, cue = max(found, key=lambda f: f[0])
-                cues[s] = (i, cue, None)
-        cues.update(errata_cues(prep.errata, units, uvec, prep.vectors))  # a repeated slip outranks a cue
-        topical = max(ramp(float(rel.max()), c.topical_none, c.topical_full), float(credits.max()))
-        return _Evidence(units, sentences, credits, cues, topical, is_copy(answer, prep.reference))
+    def _measure(self, prep: _Prepared, answer: str) -> Evidence:
+        return measure(prep, answer, self.encoder, self.anchors(), self.generic(), self.c)
 
     def _cap(self, item: Item, answer: str, check_other: bool = True) -> tuple[int, str]:
         """The gates (grade.gates.cap). "Another topic" needs topic tags on both items (tiny test corpora have none)."""
@@ -282,37 +255,44 @@ class Grader:
         margin = getattr(self, "other_item_margin", None) or getattr(profile, "other_item_margin", None)
         return cap(answer, own, others, sims, shares, margin)
 
-    def _grade(self, question, answer, item, prep, ev: _Evidence, wrong: dict[int, str], claims: dict[int, str],
+    def _grade(self, question, answer, item, prep, ev: Evidence, wrong: dict[int, str], claims: dict[int, str],
                judge_status: str, timings: dict, t0: float) -> Grade:
-        """Score with the given wrong sentences: they earn nothing and contradict the point they address."""
+        """Score with the given wrong sentences: they earn nothing and contradict the point they address.
+
+        Correct extras (evidence.extra_sentences) are listed and move nothing: the score is the answer's
+        without them (no credit, no gate sees them), so never above what the reference supports and never
+        lower for saying more. Topicality keeps them: the judge calls them relevant.
+        """
         c, ref = self.c, item.ref
-        ok = np.array([s not in wrong for _, s in ev.units], dtype=bool)
         contradicted: dict[int, tuple[int, str]] = {}
         for s, cue in sorted(wrong.items()):
             cols = [j for j, (_, si) in enumerate(ev.units) if si == s]
             i = ev.cues[s][0] if s in ev.cues else int(ev.credits[:, cols].max(axis=1).argmax())
             if s in ev.cues or ev.credits[i, cols].max() >= c.address_at:
                 contradicted.setdefault(i, (s, cue))
-        results = []
-        for i, p in enumerate(prep.points):
-            if i in contradicted:
-                s, cue = contradicted[i]
-                results.append(PointResult(p.text, "contradicted", ev.sentences[s], ref.source, ref.number, 0.0,
-                                           p.kind, claims.get(s, ""), cue, ev.cues.get(s, (0, "", None))[2]))
-                continue
-            row = np.where(ok, ev.credits[i], 0.0)
-            j = int(row.argmax())
-            credit = float(row[j])
-            status = status_of(credit, c)
-            s = ev.units[j][1]
-            results.append(PointResult(p.text, status, ev.sentences[s] if status != "missed" else "", ref.source,
-                                       ref.number, credit, p.kind, claims.get(s, "") if status != "missed" else ""))
-        net = net_coverage([r.credit for r in results], [p.weight for p in prep.points], [r.kind for r in results],
-                           [r.status == "contradicted" for r in results], c)
-        score = min(ev.cap[0], cap_for_contradictions(to_score(net, ev.topical, c), len(contradicted),
-                                                      sum(r.status == "covered" for r in results)))
+        ok = np.array([s not in wrong for _, s in ev.units], dtype=bool)
+        results, score, net, cap_ = self._score(prep, ev, ok, ev.cap, contradicted, claims, ref)
+        extra = extra_sentences(claims, wrong, results, ev.sentences)
+        if extra:  # scored as if the extras were absent: no credit (only sub-partial credits move), no gate
+            kept = ok & np.array([s not in extra for _, s in ev.units], dtype=bool)
+            own_point = bool((ev.credits[:, kept] >= c.covered_at).any())
+            rest = "".join(x for s, x in enumerate(ev.sentences) if s not in extra)
+            cap_ = self._cap(item, rest, not own_point) if rest else ev.cap
+            results, score, net, cap_ = self._score(prep, ev, kept, cap_, contradicted, claims, ref)
         b = band(score)
         timings = dict(timings, total_s=round(time.perf_counter() - t0, 3))
-        return Grade(question, answer, score, b, ref, tuple(results), feedback(tuple(results), b, "", answer),
-                     prep.reference, copied=ev.copied, reason=ev.cap[1] or ("off_topic" if b == "empty" else ""), judge=judge_status,
-                     matched_question=item.question, timings=timings, coverage=net)
+        extras = extras_of(extra, ev.sentences, ref)
+        return Grade(question, answer, score, b, ref, results, feedback(results, b, "", answer, extras), prep.reference,
+                     copied=ev.copied, reason=cap_[1] or ("off_topic" if b == "empty" else ""), judge=judge_status,
+                     matched_question=item.question, timings=timings, coverage=net, extras=extras)
+
+    def _score(self, prep, ev: Evidence, ok: np.ndarray, cap_: tuple[int, str], contradicted, claims, ref):
+        """(point results, score, net coverage, cap) counting only the units `ok` allows."""
+        c = self.c
+        results = point_results(prep.points, ev.units, ev.sentences, ev.credits, ok, contradicted, claims, ev.cues,
+                                ref, c)
+        net = net_coverage([r.credit for r in results], [p.weight for p in prep.points], [r.kind for r in results],
+                           [r.status == "contradicted" for r in results], c)
+        score = min(cap_[0], cap_for_contradictions(to_score(net, ev.topical, c), len(contradicted),
+                                                    sum(r.status == "covered" for r in results)))
+        return results, score, net, cap_

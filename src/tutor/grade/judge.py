@@ -2,11 +2,13 @@
 
 The judge never writes prose that reaches the score. Its output is a pydantic model, `ClaimVerdicts`:
 `verdicts_model(n).model_json_schema()` becomes llama.cpp's grammar (or an OpenAI-compatible server's
-response format), which only lets it emit `{"claims": [...]}` with exactly n of three words, and
+response format), which only lets it emit `{"claims": [...]}` with exactly n of four words, and
 `parse_claims` validates the text against the same model, so anything else raises and the grader
 falls back to its deterministic verdicts and says so. Coverage stays deterministic; the judge only says
 which sentences are wrong, and the grader decides which key point each wrong sentence contradicts
-(see grader.Grader).
+(see grader.Grader), and which are correct extras beyond the reference ("extra": listed, never scored;
+grade.evidence.extra_sentences). Splitting "extra" out of "correct" keeps the output one word a sentence:
+a separate list of sentence numbers would cost the 1.5B more tokens (~0.1 s each on 2 cores).
 
 Prompt layout (see prompts.judge_claims_prefix): [instructions + question + numbered key points] is
 a per-item prefix whose KV state is computed once (`warm`); only the numbered sentences are new.
@@ -39,7 +41,7 @@ Verdict = Literal[CLAIM_VERDICTS]
 
 
 class ClaimVerdicts(BaseModel):
-    """The judge's answer: one verdict per numbered candidate sentence, in order."""
+    """The judge's answer: one verdict per numbered candidate sentence, in order (correct, extra, wrong, irrelevant)."""
 
     claims: list[Verdict]
 

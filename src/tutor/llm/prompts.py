@@ -86,16 +86,20 @@ def answer_messages(item: Item, question: str, second: Item | None = None, engli
 #   per-sentence, Chinese instructions: wrong 9, partial 1, excellent 0;
 #   per-sentence, "be strict … says the opposite, reverses cause and effect": wrong 21, partial 2, excellent 1;
 #   this text (what to check, "even if it uses the right terms"): wrong 27, partial 3, excellent 1.
+#   "extra" split out of "correct" (issue 16: credit for correct knowledge beyond the reference); the same
+#   number of output tokens, so no added latency. The grader lists an "extra" sentence only when it is
+#   evidence for no key point and not wrong (grade.evidence.extra_sentences).
 JUDGE_CLAIMS_SYSTEM = (
     "You are a strict interview grader. The reference points are the correct answer. Check each numbered "
     "sentence of the candidate's answer against them: what a technique is, what it does, its cause and effect, "
     "the direction of its effect (increases or reduces), and when it is used. Output for each sentence: "
-    "correct (agrees with the reference or is a true addition), wrong (contradicts the reference or is "
-    "factually false), irrelevant (off topic or empty). A confident claim that conflicts with the reference "
-    "is wrong even if it uses the right terms. Output JSON only."
+    "correct (agrees with a reference point), extra (true and relevant to the question, but no reference "
+    "point says it), wrong (contradicts the reference or is factually false), irrelevant (off topic or "
+    "empty). A confident claim that conflicts with the reference is wrong even if it uses the right terms. "
+    "Output JSON only."
 )
 JUDGE_CLAIMS_TEMPLATE = "候选人回答（逐句编号）：\n{sentences}"
-CLAIM_VERDICTS = ("correct", "wrong", "irrelevant")  # the words above; grade.judge.ClaimVerdicts enforces them
+CLAIM_VERDICTS = ("correct", "extra", "wrong", "irrelevant")  # the words above; grade.judge.ClaimVerdicts enforces them
 
 
 def judge_claims_prefix(question: str, points: list[str]) -> list[dict]:

@@ -13,6 +13,7 @@ from tutor.grade.calibrate import BAND_ZH
 from tutor.interview.progress import record_grade
 from tutor.corpus.topics import TOPICS, topic_label
 from tutor.records import cite
+from tutor.text.normalise import is_english
 from .library import ALL_TOPICS, topic_choices
 
 
@@ -40,6 +41,21 @@ def points_html(points: list[dict], title: str) -> str:
     return f"<h4>{title}</h4><ul>{''.join(rows)}</ul>"
 
 
+def extras_html(extras, answer: str) -> str:
+    """Correct sentences beyond the reference (only the judge finds them; they never change the score).
+
+    >>> from tutor.records import Extra
+    >>> extras_html((Extra("早停也有用。", "a.md", 1),), "加 Dropout。早停也有用。")
+    '<h4>✓ 正确的补充（参考答案未涉及）</h4><ul><li>“早停也有用。” <small>(a.md #1)</small></li></ul>'
+    """
+    if not extras:
+        return ""
+    title = "✓ Correct addition (not in the reference)" if is_english(answer or "") else "✓ 正确的补充（参考答案未涉及）"
+    rows = "".join(f"<li>“{html.escape(e.sentence)}” <small>({html.escape(cite(e.source, e.number))})</small></li>"
+                   for e in extras)
+    return f"<h4>{title}</h4><ul>{rows}</ul>"
+
+
 def _render(g, pending: bool) -> tuple[str, str, str]:
     flag = " · ⚠️ 与参考答案几乎相同 (copied)" if g.copied else ""
     judge = ("规则评分已出，LLM 评审中… rules done, the LLM judge is checking your claims" if pending else
@@ -48,7 +64,7 @@ def _render(g, pending: bool) -> tuple[str, str, str]:
                f"{html.escape(cite(g.item.source, g.item.number))}：{html.escape(g.matched_question)}\n\n**反馈 Feedback**：{html.escape(g.feedback)}"
                f"\n\n<small>{judge} · {g.timings.get('total_s', 0):.2f}s</small>")
     pts = (points_html(g.covered, "✓ 讲到 Covered") + points_html(g.missed, "✗ 遗漏 Missed")
-           + points_html(g.wrong, "⚠ 有误 Wrong"))
+           + points_html(g.wrong, "⚠ 有误 Wrong") + extras_html(g.extras, g.answer))
     model = (f"<details><summary>参考答案 Model answer</summary><p>{html.escape(g.model_answer).replace(chr(10), '<br>')}"
              f"</p></details>")
     return summary, pts, model
