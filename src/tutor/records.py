@@ -215,6 +215,7 @@ class Grade:
     timings: dict = field(default_factory=dict)
     coverage: float | None = None  # net key-point coverage the score was mapped from (None: a rule decided)
     extras: tuple[Extra, ...] = ()  # correct sentences beyond the reference (only a judge can say so)
+    unsure: tuple[str, ...] = ()  # why the grade may be off: "judge_failed", "near_edge" (calibrate.uncertainty)
 
     def _of(self, *statuses: str) -> list[dict]:
         return [p.to_json() for p in self.points if p.status in statuses]
@@ -238,4 +239,4 @@ class Grade:
                 "covered": self.covered, "missed": self.missed, "wrong": self.wrong, "feedback": self.feedback,
                 "model_answer": self.model_answer, "copied": self.copied, "abstained": self.abstained,
                 "reason": self.reason, "judge": self.judge, "coverage": self.coverage, "timings": self.timings,
-                "extras": [e.to_json() for e in self.extras]}
+                "extras": [e.to_json() for e in self.extras], "unsure": list(self.unsure)}

@@ -287,6 +287,19 @@ def test_a_crashing_judge_falls_back_too(items):
     assert grade.judge.startswith("failed: RuntimeError") and grade.band == "partial"
 
 
+def test_a_failed_judge_or_an_unchecked_edge_score_says_so_in_the_result(items):
+    broken = make(items, ScriptedGenerator(["The answer is pretty good!"])).grade("mini.md#2", "可以加 Dropout。")
+    assert "judge_failed" in broken.unsure and "评分提示" in broken.feedback
+    assert broken.to_json()["unsure"] == list(broken.unsure)
+    g = make(items)
+    for answer in ("可以加 Dropout。", FULL, "今天天气不错。"):
+        det = g.grade("mini.md#2", answer, use_llm=False)
+        near = any(abs(det.score - edge) <= 5 for edge in (35, 75))
+        assert ("near_edge" in det.unsure) == near and (("评分提示" in det.feedback) == near)
+    judged = make(items, ScriptedGenerator([claims("correct")])).grade("mini.md#2", "可以加 Dropout。")
+    assert judged.judge == "used" and judged.unsure == ()
+
+
 def test_feedback_follows_the_answer_language():
     pts = (PointResult("Dropout：随机丢弃神经元", "covered", "use dropout"), PointResult("早停：验证集不降就停", "missed"))
     assert feedback(pts, "partial", "", "Use dropout.").startswith("You covered Dropout (you said: “use dropout”).")

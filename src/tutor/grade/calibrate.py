@@ -77,6 +77,26 @@ def band(score: int | None) -> str | None:
     return next(name for name, floor in BANDS if score >= floor)
 
 
+EDGE_MARGIN = 5  # a rules-only score this close to a band edge could fall either side of it (band accuracy ~0.8)
+
+
+def uncertainty(score: int | None, judge: str) -> tuple[str, ...]:
+    """Why a grade may be less certain than it looks; () when nothing is known to be in doubt.
+
+    "judge_failed": the judge ran and failed, so the rule verdicts stand; "near_edge": no judge checked a
+    score within EDGE_MARGIN of the partial (35) or excellent (75) edge. A judged score is trusted.
+
+    >>> uncertainty(73, "off"), uncertainty(73, "used"), uncertainty(50, "failed: timeout")
+    (('near_edge',), (), ('judge_failed',))
+    """
+    if score is None or judge == "used":
+        return ()
+    reasons = ("judge_failed",) if judge.startswith("failed") else ()
+    if any(abs(score - edge) <= EDGE_MARGIN for edge in (35, 75)):
+        reasons += ("near_edge",)
+    return reasons
+
+
 def status_of(credit: float, c: Calibration) -> str:
     return "covered" if credit >= c.covered_at else "partial" if credit >= c.partial_at else "missed"
 

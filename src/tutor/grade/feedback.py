@@ -124,3 +124,21 @@ def model_answer(item: Item) -> str:
     """
     text = strip_md(item.answer.replace("\n", " \n")).replace(" \n", "\n")
     return annotate(text, item.corrections) + (f"\n解析：{item.explanation}" if item.explanation else "")
+
+
+def unsure_note(reasons: tuple[str, ...], answer: str) -> str:
+    """One sentence saying why the grade may be off ("" when nothing is in doubt).
+
+    >>> unsure_note(("near_edge",), "用 Dropout")
+    '（评分提示：未经判分模型复核，分数接近档位边界，实际可能高一档或低一档。）'
+    """
+    if not reasons:
+        return ""
+    en = is_english(answer or "")
+    texts = {"judge_failed": ("the judge model failed, so these are the rule verdicts", "判分模型未能给出结论，以下为规则评分"),
+             "near_edge": ("no judge checked it and the score is near a band edge, so it could be one band off",
+                           "未经判分模型复核，分数接近档位边界，实际可能高一档或低一档")}
+    said = [texts[r][0 if en else 1] for r in reasons if r in texts]
+    if "judge_failed" in reasons and "near_edge" in reasons:  # one "no judge" is enough
+        said = [texts["judge_failed"][0 if en else 1], "the score is near a band edge" if en else "分数接近档位边界"]
+    return f" (Grading note: {'; '.join(said)}.)" if en else f"（评分提示：{'，'.join(said)}。）"

@@ -29,7 +29,7 @@ from typing import Iterator
 
 import numpy as np
 
-from tutor.grade.calibrate import Calibration, band, cap_for_contradictions, net_coverage, to_score
+from tutor.grade.calibrate import Calibration, band, cap_for_contradictions, net_coverage, to_score, uncertainty
 from tutor.grade.contradiction import GENERIC, point_terms
 from tutor.corpus.load import find_item
 from tutor.corpus.parse import strip_md
@@ -37,7 +37,7 @@ from tutor.grade.errata import NO_ERRATA, ErrataCheck, prepare_errata
 from tutor.grade.evidence import Evidence, extra_sentences, extras_of, measure, point_results, specific_terms
 from tutor.grade.judge import judge_claims, warm
 from tutor.grade.keypoints import KeyPoint, distinctive_terms, non_answer, reference_points, token_set
-from tutor.grade.feedback import abstain_feedback, feedback, model_answer
+from tutor.grade.feedback import abstain_feedback, feedback, model_answer, unsure_note
 from tutor.grade.gates import cap, repetition, word_share
 from tutor.records import Grade, Item, PointResult, Ref
 
@@ -282,9 +282,11 @@ class Grader:
         b = band(score)
         timings = dict(timings, total_s=round(time.perf_counter() - t0, 3))
         extras = extras_of(extra, ev.sentences, ref)
-        return Grade(question, answer, score, b, ref, results, feedback(results, b, "", answer, extras), prep.reference,
+        unsure = uncertainty(score, judge_status)  # said in the result, not hidden behind a number
+        return Grade(question, answer, score, b, ref, results,
+                     feedback(results, b, "", answer, extras) + unsure_note(unsure, answer), prep.reference,
                      copied=ev.copied, reason=cap_[1] or ("off_topic" if b == "empty" else ""), judge=judge_status,
-                     matched_question=item.question, timings=timings, coverage=net, extras=extras)
+                     matched_question=item.question, timings=timings, coverage=net, extras=extras, unsure=unsure)
 
     def _score(self, prep, ev: Evidence, ok: np.ndarray, cap_: tuple[int, str], contradicted, claims, ref):
         """(point results, score, net coverage, cap) counting only the units `ok` allows."""
