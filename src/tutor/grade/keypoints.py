@@ -41,12 +41,6 @@ _DONT_KNOW = re.compile(
 # What may stand around such a phrase in a non-answer ("这个我真的不会，抱歉").
 _FILLER = re.compile(r"这个|这题|这道题|我|真的|实在|暂时|抱歉|对不起|不好意思|了|呢|啊|吧|哈|嗯|题目|问题|"
                      r"\b(?:sorry|i|really|honestly|this|the|question|one|yet|at all|about|it)\b", re.IGNORECASE)
-# A prose sentence that only carries on the one before ("这是因为…", "具体来说…", "从而…") belongs to that
-# sentence's point. Must NOT catch openers of a new point: 此外, 另外, 同时, 其次, 首先, 最后 start one.
-_CONTINUES = re.compile(r"^(?:这是因为|这是由于|这(?:可以|能|会|样|使得|意味着|就)|因此|所以|因而|从而|于是|"
-                        r"具体(?:来说|而言|地说)|也就是说|换句话说|换言之|即|例如|比如|譬如)")
-# A sentence that sums up the ones before. Must NOT catch 总体/总线/总结出 inside a point's own subject.
-_SUMS_UP = re.compile(r"^(?:综上所述|综上|总之|总的来说|总而言之|总结来说|总结一下|以上|由此可见)")
 EXPLANATION_WEIGHT = 0.5  # a 解析 sentence counts half a key point (and only ever helps, see calibrate)
 
 
@@ -114,7 +108,6 @@ def reference_points(item: Item, redundant: float = 0.6) -> tuple[KeyPoint, ...]
     points = [KeyPoint(labels[k], "；".join(bodies)) for k, bodies in merged.items()]
     if not points and item.answer:  # an item without list points: its sentences are the points
         points = [KeyPoint("", strip_md(s)) for s in split_sentences(item.answer) if len(strip_md(s)) >= 6]
-    points = prose_points(points, redundant)
     said = " ".join(p.text for p in points)
     for sent in split_sentences(item.explanation):
         sent = strip_md(sent)
@@ -122,31 +115,6 @@ def reference_points(item: Item, redundant: float = 0.6) -> tuple[KeyPoint, ...]
             points.append(KeyPoint("", sent, kind="explanation", weight=EXPLANATION_WEIGHT))
             said += " " + sent
     return tuple(points)
-
-
-def prose_points(points: list[KeyPoint], redundant: float = 0.6) -> list[KeyPoint]:
-    """Label-less points read as prose: a sentence that carries on the one before joins its point, and
-    one that only restates the others (a closing 综上所述…) is dropped. Labelled points are left alone.
-
-    A prose answer split into sentences otherwise counts "X 更快。这是因为 Y。" as two points and its
-    summary as a third, so a short correct answer covers a small share of many overlapping "points".
-
-    >>> ps = [KeyPoint("", "INT8 比 FP32 快。"), KeyPoint("", "这是因为它占的内存少。"),
-    ...       KeyPoint("", "FP16 精度低但够用。"), KeyPoint("", "综上，INT8 比 FP32 快，FP16 精度够用。")]
-    >>> [p.body for p in prose_points(ps)]
-    ['INT8 比 FP32 快。这是因为它占的内存少。', 'FP16 精度低但够用。']
-    """
-    out: list[KeyPoint] = []
-    for p in points:
-        if not p.label and out and not out[-1].label and _CONTINUES.match(p.body):
-            out[-1] = KeyPoint("", out[-1].body + p.body, out[-1].kind, out[-1].weight)
-        else:
-            out.append(p)
-    if len(out) < 3 or any(p.label for p in out):
-        return out
-    # A closing summary goes when what it sums up is there: its words are mostly the other points'.
-    return [p for i, p in enumerate(out) if not (_SUMS_UP.match(p.body) and containment(
-        p.body, " ".join(q.body for j, q in enumerate(out) if j != i)) >= redundant / 2)]
 
 
 def answer_units(answer: str, min_clause: int = 4) -> list[tuple[str, int]]:
