@@ -30,7 +30,8 @@ def test_rebuilds_when_corpus_or_embedder_changes(mini_corpus, tmp_path):
     (mini_corpus / "extra.md").write_text("# 额外\n\n## 1. 什么是流水线并行？\n\n**答案：** 按层切分并流水执行。\n",
                                           encoding="utf-8")
     again = _build(mini_corpus, tmp_path / "idx")
-    assert again.status == "built (corpus_hash changed; 1 new texts embedded)" and len(again.items) == 4
+    # the new item's two views: its full text and its question
+    assert again.status == "built (corpus_hash changed; 2 new texts embedded)" and len(again.items) == 4
     assert stale_reason(tmp_path / "idx", manifest_for(HashEncoder(dim=128), corpus_hash(mini_corpus))) == "dim changed"
 
 

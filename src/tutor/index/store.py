@@ -28,9 +28,9 @@ from tutor.records import Item
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: the second view is the question alone (was question + key points)
 # Parameters that change what is built; a change in any of them makes a cached index stale.
-BUILD_PARAMS = {"node": "one per item", "vector": "mean of views: full text, question + key points",
+BUILD_PARAMS = {"node": "one per item", "vector": "mean of views: full text, question",
                 "faiss": "IndexFlatIP", "lexical": "bm25s(jieba+domain words, CJK bigrams, ascii words) over text + code",
                 # The corpus hash can't see a parser change, and the items are what is built.
                 "parser": "markdown structure: headings, labels, lists, details (issue 12)",
@@ -41,11 +41,18 @@ BUILD_PARAMS = {"node": "one per item", "vector": "mean of views: full text, que
 def item_views(item: Item) -> list[str]:
     """Texts whose embeddings are averaged into the item's one vector.
 
-    The full text alone lets a long answer drown the question; the second view (question and
-    key points) is what paraphrased queries usually name. With unit-norm views, the inner product
-    with their mean is exactly the mean of the per-view cosines.
+    The full text alone lets a long answer drown the question; the second view, the question alone,
+    is what queries paraphrase. With unit-norm views, the inner product with their mean is exactly the
+    mean of the per-view cosines. The second view was "question + key points" until issue 12: for
+    notes without labelled points that repeats most of the answer, and embedding it cost ~40% of an
+    index build. Measured in one run over the same cache (seeds 118 queries / foreign dev 24): hit@1
+    0.924 → 0.932 / 0.875 → 0.917, hit@3 0.992 → 0.992 / 1.0 → 1.0, MRR 0.956 → 0.961 / 0.938 → 0.951.
+
+    >>> from tutor.records import Item
+    >>> item_views(Item("a.md", 1, "", "什么是过拟合？", answer="训练好测试差。", key_points=("训练好测试差。",)))
+    ['什么是过拟合？\\n训练好测试差。', '什么是过拟合？']
     """
-    return [item.text(), "\n".join((item.question, *item.key_points))]
+    return [item.text(), item.question]
 
 
 def manifest_for(encoder: Encoder, corpus_hash: str) -> dict:
