@@ -136,7 +136,7 @@ def grade(args) -> int:
 Examples:
   tutor eval grade --no-llm -v
   tutor eval grade --no-llm --extra-corpus ~/foreign-notes \\
-      --extra-file eval/foreign/grading.jsonl   # seed and foreign figures side by side""")
+      --extra-file eval/foreign/grading_dev.jsonl   # seed and foreign figures side by side""")
 @click.option("--file", help="labelled answers (default: eval/grading.jsonl)")
 @click.option("--json", is_flag=True, help="the full report as JSON")
 @click.option("--no-llm", is_flag=True, help="the deterministic grader only (else both, in one run)")
