@@ -97,7 +97,8 @@ def test_killed_process_resumes_the_session(project_settings, tmp_path):
 
 
 def test_followup_rewording_with_the_real_llm_keeps_the_point(real_retriever, project_settings, small_judge, tmp_path):
-    from tutor.interview.session import point_name, valid_followup
+    from tutor.interview.followup import valid_followup
+    from tutor.text.clause import label as point_name
 
     tutor = Tutor(project_settings, real_retriever)
     iv = Interviewer(tutor, Grader(real_retriever, generator=small_judge), Store(tmp_path / "p.sqlite3"), use_llm=True)
