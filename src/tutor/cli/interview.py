@@ -43,7 +43,8 @@ def _topics(args) -> list[str] | None:
 
 def _print(msgs: list[dict]) -> None:
     for m in msgs:
-        prefix = {"question": "面试官", "followup": "面试官（追问）", "grade": "评分", "hint": "提示",
+        prefix = {"question": "面试官", "followup": "面试官（追问）", "followup_reply": "面试官（点评追问）",
+                  "grade": "评分", "hint": "提示",
                   "report": "报告", "help": "帮助", "info": "提示"}.get(m["kind"], m["kind"])
         print(f"\n[{prefix}] {m['text']}", flush=True)
 
@@ -105,6 +106,9 @@ def session_options(fn):
         click.option("--json", is_flag=True, help="print the transcript and report as JSON"),
         click.option("--no-llm", is_flag=True, help="grade without the LLM judge (quick)"),
         click.option("--new", is_flag=True, help="start fresh even if a session is unfinished"),
+        click.option("--transcript", metavar="FILE.md",
+                     help="where to save the markdown transcript when the session ends "
+                          "(default: DATA_DIR/transcripts/interview-<session>.md)"),
     )):
         fn = decorate(fn)
     return fn
@@ -157,6 +161,12 @@ def _run(args, mode: str) -> int:
         answers = [str(r.get("answer", "")) for r in load_jsonl(args.answers)]
     result = run_session(interviewer, args.profile, _topics(args) if mode == "interview" else None, args.n, mode,
                          answers, fresh=args.new, echo=not args.json, queue=queue)
+    if result.get("report") is not None:  # the session ended: keep its transcript
+        from tutor.interview.transcript import write_transcript
+
+        result["transcript"] = str(write_transcript(result["report"], args.transcript, tutor.settings.data_dir))
+        if not args.json:
+            print(f"\n面试记录已保存 Transcript saved: {result['transcript']}")
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     return 0
