@@ -9,7 +9,6 @@ Example:
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 import time
 
@@ -179,41 +178,20 @@ def _run(args, mode: str) -> int:
 @settings_options
 @handler
 def eval_interview(args) -> int:
-    """Interview: simulated candidates, band accuracy.
+    """Interview: simulated candidates, band accuracy, follow-up coverage.
 
-    Every simulated candidate through a whole session; band accuracy per candidate and timings.
+    Every simulated candidate through a whole session; band accuracy per candidate and timings; the
+    share of follow-ups a good and a poor candidate's answers addressed.
     """
     import tempfile
     from pathlib import Path
 
+    from tutor.evaluate.sessions import eval_interview as run_eval
     from tutor.interview.progress import Store
-    from tutor.evaluate.personas import followup_answer, personas
 
     interviewer, tutor = open_interviewer(args, args.no_llm)
-    results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        # With the item pool a definition item borrows a sibling's definition (the realistic mix-up).
-        for persona, (answer_fn, expected) in personas(list(interviewer.items.values())).items():
-            interviewer.store = Store(Path(tmp) / f"{persona}.sqlite3")
-            t0 = time.perf_counter()
-            session, msgs = interviewer.start(persona, None, args.n, "interview", seed=7)
-            bands, waits, phrase_first = [], [], []
-            while session.phase != "done":
-                last = msgs[-1]
-                item = interviewer.items[session.current]
-                text = answer_fn(item) if last["kind"] == "question" else followup_answer(persona, last["data"]["point"])
-                t1 = time.perf_counter()
-                msgs = interviewer.respond(session, text)
-                waits.append(time.perf_counter() - t1)
-                bands += [m["data"]["band"] for m in msgs if m["kind"] == "grade"]
-                phrase_first += [m["data"]["first_token_s"] for m in msgs
-                                 if m["kind"] == "followup" and m["data"].get("first_token_s") is not None]
-            results[persona] = {"expected": expected, "bands": bands,
-                                "band_accuracy": round(sum(b == expected for b in bands) / max(1, len(bands)), 3),
-                                "session_s": round(time.perf_counter() - t0, 1),
-                                "reply_s_median": round(statistics.median(waits), 3),
-                                "followup_first_token_s_median": round(statistics.median(phrase_first), 3)
-                                if phrase_first else None}
+        results = run_eval(interviewer, args.n, lambda name: Store(Path(tmp) / f"{name}.sqlite3"))
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
         return 0
@@ -223,4 +201,8 @@ def eval_interview(args) -> int:
               f"median reply {r['reply_s_median']:.2f} s  bands {r['bands']}"
               + (f"  follow-up first token {r['followup_first_token_s_median']:.2f} s"
                  if r["followup_first_token_s_median"] is not None else ""))
+    good, poor = results["followup_good"], results["followup_poor"]
+    print(f"  follow-up coverage: good candidate {good['followup_coverage']} ({good['followups']} follow-ups), "
+          f"poor candidate {poor['followup_coverage']} ({poor['followups']}); "
+          f"median follow-up reply {good['followup_reply_s_median']} s")
     return 0
