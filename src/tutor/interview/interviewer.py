@@ -68,7 +68,7 @@ class Interviewer:
         session = new_session(profile, queue, topics, mode)
         # Only a freely planned interview adapts; a review or a given plan is asked as it stands.
         session.adaptive = why is None
-        session.why = {iid: why for iid in queue} if why else dict(queue[:1] and {queue[0]: adaptive.WHY_START})
+        session.why = {iid: why for iid in queue} if why else ({queue[0]: adaptive.WHY_START} if queue else {})
         self.store.save_session(session)
         if not queue:
             text = "目前没有到期需要复习的题目。No items are due for review." if mode == "review" else \
