@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -163,6 +164,8 @@ def test_two_question_interview_then_progress(page, app_url):
         page.get_by_role("button", name="跳过 Skip").click()
         page.wait_for_timeout(3000)
     page.get_by_text("面试报告 Report").wait_for(timeout=120_000)
+    # The finished session's transcript is offered as a markdown download.
+    page.get_by_text(re.compile(r"interview-[0-9a-f]+\.md")).first.wait_for(timeout=30_000)
     _shot(page, "interview")
     # The tab fills itself when opened: no refresh button to press.
     _tab(page, "进度 Progress")
