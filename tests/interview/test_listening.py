@@ -143,6 +143,8 @@ def test_covered_points_carry_their_sentence_and_extras_are_listed(scripted):
     for q in rep["questions"]:
         assert all(c["evidence"] and c["evidence"] in q["answer"] for c in q["covered"])
         assert [e["sentence"] for e in q["extras"]] == ["另外，梯度裁剪也常用。"]
+    grades = [m for m in out if m["kind"] == "grade"]
+    assert grades and all("✓ 正确的补充（参考答案未涉及）：另外，梯度裁剪也常用。" in m["text"] for m in grades)
     md = to_markdown(rep)
     assert md.count("正确的补充（参考答案未涉及）") == len(rep["questions"])
     assert all(f"“{c['evidence']}”" in md for q in rep["questions"] for c in q["covered"])

@@ -175,12 +175,13 @@ class Interviewer:
                     "evidence": p.evidence} for p in g.points if p.status in CREDIT and p.evidence]
         turn = Turn(item=item.id, question=item.question, answer=text, score=g.score or 0, band=g.band, hints=hints,
                     points=len(g.points), missed=missed, covered=covered, why=session.why.get(item.id, ""),
-                    extras=[e.to_json() for e in getattr(g, "extras", ())])
+                    extras=[e.to_json() for e in g.extras])
         session.turns.append(turn)
         slips = "".join(f"勘误（{cite(p.erratum.source, p.erratum.number)}）：{p.point}。{p.cue}"
                         for p in g.points if p.erratum is not None)  # the candidate repeated a documented slip
         out = [_msg("grade", grade_text(g.score or 0, g.band, [p["point"] for p in g.covered],
-                                        [p["point"] for p in g.missed], [p["point"] for p in g.wrong]) + slips,
+                                        [p["point"] for p in g.missed], [p["point"] for p in g.wrong],
+                                        [e["sentence"] for e in turn.extras]) + slips,
                     score=g.score, band=g.band, feedback=g.feedback)]
         point = pick_followup(g)
         if point is None:

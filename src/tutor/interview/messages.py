@@ -19,11 +19,19 @@ def msg(kind: str, text: str, **data) -> dict:
     return {"kind": kind, "text": text, "data": data}
 
 
-def grade_text(score: int, band_: str, covered: list[str], missed: list[str], wrong: list[str]) -> str:
+def grade_text(score: int, band_: str, covered: list[str], missed: list[str], wrong: list[str],
+               extras: list[str] = ()) -> str:
+    """The grade line: score and band, then up to three point names per list, then correct extras.
+
+    >>> grade_text(55, "partial", [], ["早停：验证集变差就停"], [], extras=["梯度裁剪也能稳定训练。"])
+    '得分 55/100（部分正确）。遗漏：早停。✓ 正确的补充（参考答案未涉及）：梯度裁剪也能稳定训练。'
+    """
     parts = [f"得分 {score}/100（{BAND_ZH.get(band_, band_)}）。"]
     for head, pts in (("讲到", covered), ("遗漏", missed), ("有误", wrong)):
         if pts:
             parts.append(f"{head}：{'；'.join(label(p) for p in pts[:3])}。")
+    if extras:
+        parts.append("✓ 正确的补充（参考答案未涉及）：" + "；".join(label(e, 40) for e in extras[:2]))
     return "".join(parts)
 
 
