@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -165,7 +164,7 @@ def test_two_question_interview_then_progress(page, app_url):
         page.wait_for_timeout(3000)
     page.get_by_text("面试报告 Report").wait_for(timeout=120_000)
     # The finished session's transcript is offered as a markdown download.
-    page.get_by_text(re.compile(r"interview-[0-9a-f]+\.md")).first.wait_for(timeout=30_000)
+    page.locator('a[download^="interview-"][download$=".md"]').first.wait_for(timeout=30_000)
     _shot(page, "interview")
     # The tab fills itself when opened: no refresh button to press.
     _tab(page, "进度 Progress")
