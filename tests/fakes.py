@@ -49,3 +49,40 @@ def serve_fake_app(home, users: dict[str, str], generator=None, limits=None):
         port = s.getsockname()[1]
     app, services = launch(tutor, "127.0.0.1", port, accounts, services=services, block=False, quiet=True)
     return f"http://127.0.0.1:{port}/", app, services
+
+
+class ScriptedGrader:
+    """A grader over real word overlap, for interview tests that need exact scores.
+
+    A key point is covered when the answer contains its readable name (text.clause.label, "…" removed),
+    its evidence the answer sentence that does; a sentence starting "另外" is a correct extra. The score
+    is the covered share; "不知道" or an empty answer is 0 ("empty"). No judge: use_llm changes nothing.
+    """
+
+    encoder = None  # the support check then uses bigram overlap only
+    generator = None
+
+    def __init__(self, items):
+        self.items = {it.id: it for it in items}
+
+    def grade(self, question, answer, use_llm=True):
+        return list(self.grade_steps(question, answer, use_llm))[-1]
+
+    def grade_steps(self, question, answer, use_llm=True):
+        from tutor.corpus.parse import split_sentences
+        from tutor.grade.calibrate import band
+        from tutor.records import Extra, Grade, PointResult
+        from tutor.text.clause import label
+
+        item = self.items[question]
+        answer = (answer or "").strip()
+        sentences = split_sentences(answer) if answer and answer != "不知道" else []
+        points = []
+        for p in item.key_points:
+            name = label(p).rstrip("…")
+            said = next((s for s in sentences if name in s), "")
+            points.append(PointResult(p, "covered" if said else "missed", said, item.source, item.number, float(bool(said))))
+        score = round(100 * sum(p.status == "covered" for p in points) / max(1, len(points))) if sentences else 0
+        extras = tuple(Extra(s, item.source, item.number) for s in sentences if s.startswith("另外"))
+        yield Grade(question, answer, score, band(score) if sentences else "empty", item.ref, tuple(points),
+                    extras=extras, matched_question=item.question)

@@ -22,7 +22,7 @@ COMMANDS = {
     "index": ["--force"], "search": ["--k", "--json", "--batch"], "models": ["--verify", "--path"],
     "add": ["PATH..."], "ask": ["--json", "--no-llm", "--batch"], "chat": ["--no-llm"], "warm": ["--limit"],
     "grade": ["--question", "--answer", "--json", "--no-llm", "--batch", "--warm", "--profile", "--no-record"],
-    "interview": ["--topics", "--n", "--profile", "--answers", "--json", "--no-llm", "--new"],
+    "interview": ["--topics", "--n", "--profile", "--answers", "--json", "--no-llm", "--new", "--transcript"],
     "review": ["--n", "--profile", "--answers", "--new", "--plan"], "progress": ["--profile", "--json"],
 }
 EVALS = {"retrieval": ["--file", "--json", "--verbose"],
@@ -142,6 +142,19 @@ def test_grade_json_is_recorded_for_the_profile_unless_no_record(run, fake_tutor
     assert db.exists()
     progress = run("progress", "--profile", "kim", "--json", *flags)
     assert progress.exit_code == 0 and json.loads(progress.stdout)["items_seen"] == 1
+
+
+def test_a_finished_interview_saves_its_markdown_transcript(run, fake_tutor, flags, tmp_path):
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text("\n".join(json.dumps({"answer": a}, ensure_ascii=False) for a in ["/skip"] * 6), encoding="utf-8")
+    md = tmp_path / "out" / "talk.md"
+    out = run("interview", "--n", "2", "--answers", answers, "--no-llm", "--transcript", md, "--profile", "t", *flags)
+    assert out.exit_code == 0 and f"Transcript saved: {md}" in out.stdout
+    text = md.read_text(encoding="utf-8")
+    assert text.count("\n## ") == 3 and "建议复习 Review plan" in text  # two questions and the review plan
+    out = run("interview", "--n", "1", "--answers", answers, "--no-llm", "--json", "--new", "--profile", "t", *flags)
+    saved = Path(json.loads(out.stdout)["transcript"])
+    assert saved.name.startswith("interview-") and saved.read_text(encoding="utf-8").startswith("# 模拟面试记录")
 
 
 def test_interview_topics_take_the_argparse_form_and_unknown_ones_are_refused(run, fake_tutor, flags, monkeypatch):

@@ -7,7 +7,8 @@ import pytest
 
 from tutor.index.embed import HashEncoder
 from tutor.grade.grader import Grader
-from tutor.interview.session import final_score, parse_command, plan, point_name
+from tutor.interview.session import final_score, parse_command, plan
+from tutor.text.clause import label as point_name
 from tutor.interview.interviewer import Interviewer
 from tutor.compose import open_tutor
 from tutor.interview.dashboard import dashboard
@@ -206,10 +207,13 @@ def test_a_session_saved_as_a_plain_dict_still_resumes(rig):
                     ("old1", "olga", 1.0, 2.0, 0, json.dumps(old, ensure_ascii=False)))
     session, msgs = interviewer.resume("olga", "interview")
     assert session.id == "old1" and session.mode == "interview" and session.hints == 0
-    assert msgs[-1] == {"kind": "followup", "text": "那「P」呢？", "data": {}}
+    assert (msgs[-1]["kind"], msgs[-1]["text"], msgs[-1]["data"]["point"]) == ("followup", "那「P」呢？", "P")
     msgs = interviewer.respond(session, "/skip")  # no credit for the follow-up: the main grade stands
     turn = session.turns[0]
     assert turn.followup.credit == 0.0 and turn.final_score == 40 and session.index == 1
+    reply = msgs[0]  # the skipped follow-up still gets the reference, cited to the turn's item
+    assert reply["kind"] == "followup_reply" and reply["data"]["verdict"] == "skipped"
+    assert (reply["data"]["before"], reply["data"]["after"]) == (40, 40)
     assert msgs[-1]["kind"] == "question" and msgs[-1]["data"]["item"] == second
     saved = interviewer.store.unfinished_session("olga")
     assert saved == session  # re-saved in the new form, and it reads back equal

@@ -97,7 +97,8 @@ def test_killed_process_resumes_the_session(project_settings, tmp_path):
 
 
 def test_followup_rewording_with_the_real_llm_keeps_the_point(real_retriever, project_settings, small_judge, tmp_path):
-    from tutor.interview.session import point_name, valid_followup
+    from tutor.interview.followup import valid_followup
+    from tutor.text.clause import label as point_name
 
     tutor = Tutor(project_settings, real_retriever)
     iv = Interviewer(tutor, Grader(real_retriever, generator=small_judge), Store(tmp_path / "p.sqlite3"), use_llm=True)
@@ -115,3 +116,23 @@ def test_followup_rewording_with_the_real_llm_keeps_the_point(real_retriever, pr
     assert (follow["text"] == llm_text) == valid
     assert point_name(follow["data"]["point"]).replace(" ", "") in follow["text"].replace(" ", "")
     assert session.turns[-1].followup.question == follow["text"]
+
+
+def test_followup_reply_with_the_real_embedder_judges_the_point(interviewer):
+    """A restated point is addressed, "不知道" is not; both get a cited reply, graded by rules on the one point."""
+    from tutor.evaluate.personas import partial
+    from tutor.records import cite
+
+    items = [it for it in interviewer.items.values() if len(it.key_points) >= 3 and it.kind == "item"][:6]
+    verdicts = {}
+    for i, item in enumerate(items):
+        session, _ = interviewer.start(f"fu{i}", queue=[item.id])
+        follow = interviewer.respond(session, partial(item))[-1]
+        if follow["kind"] != "followup":
+            continue
+        text = follow["data"]["point"] + "。" if i % 2 == 0 else "不知道"
+        reply = interviewer.respond(session, text)[0]
+        assert reply["kind"] == "followup_reply" and cite(reply["data"]["source"], reply["data"]["number"]) in reply["text"]
+        verdicts.setdefault(text == "不知道", []).append(reply["data"]["addressed"])
+    assert verdicts[False] and all(verdicts[False])  # the point restated: addressed
+    assert verdicts[True] and not any(verdicts[True])

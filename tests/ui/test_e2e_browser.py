@@ -163,6 +163,8 @@ def test_two_question_interview_then_progress(page, app_url):
         page.get_by_role("button", name="跳过 Skip").click()
         page.wait_for_timeout(3000)
     page.get_by_text("面试报告 Report").wait_for(timeout=120_000)
+    # The finished session's transcript is offered as a markdown download.
+    page.locator('a[download^="interview-"][download$=".md"]').first.wait_for(timeout=30_000)
     _shot(page, "interview")
     # The tab fills itself when opened: no refresh button to press.
     _tab(page, "进度 Progress")

@@ -9,7 +9,6 @@ Example:
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 import time
 
@@ -43,7 +42,8 @@ def _topics(args) -> list[str] | None:
 
 def _print(msgs: list[dict]) -> None:
     for m in msgs:
-        prefix = {"question": "面试官", "followup": "面试官（追问）", "grade": "评分", "hint": "提示",
+        prefix = {"question": "面试官", "followup": "面试官（追问）", "followup_reply": "面试官（点评追问）",
+                  "grade": "评分", "hint": "提示",
                   "report": "报告", "help": "帮助", "info": "提示"}.get(m["kind"], m["kind"])
         print(f"\n[{prefix}] {m['text']}", flush=True)
 
@@ -105,6 +105,9 @@ def session_options(fn):
         click.option("--json", is_flag=True, help="print the transcript and report as JSON"),
         click.option("--no-llm", is_flag=True, help="grade without the LLM judge (quick)"),
         click.option("--new", is_flag=True, help="start fresh even if a session is unfinished"),
+        click.option("--transcript", metavar="FILE.md",
+                     help="where to save the markdown transcript when the session ends "
+                          "(default: DATA_DIR/transcripts/interview-<session>.md)"),
     )):
         fn = decorate(fn)
     return fn
@@ -157,6 +160,12 @@ def _run(args, mode: str) -> int:
         answers = [str(r.get("answer", "")) for r in load_jsonl(args.answers)]
     result = run_session(interviewer, args.profile, _topics(args) if mode == "interview" else None, args.n, mode,
                          answers, fresh=args.new, echo=not args.json, queue=queue)
+    if result.get("report") is not None:  # the session ended: keep its transcript
+        from tutor.interview.transcript import write_transcript
+
+        result["transcript"] = str(write_transcript(result["report"], args.transcript, tutor.settings.data_dir))
+        if not args.json:
+            print(f"\n面试记录已保存 Transcript saved: {result['transcript']}")
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     return 0
@@ -169,41 +178,20 @@ def _run(args, mode: str) -> int:
 @settings_options
 @handler
 def eval_interview(args) -> int:
-    """Interview: simulated candidates, band accuracy.
+    """Interview: simulated candidates, band accuracy, follow-up coverage.
 
-    Every simulated candidate through a whole session; band accuracy per candidate and timings.
+    Every simulated candidate through a whole session; band accuracy per candidate and timings; the
+    share of follow-ups a good and a poor candidate's answers addressed.
     """
     import tempfile
     from pathlib import Path
 
+    from tutor.evaluate.sessions import eval_interview as run_eval
     from tutor.interview.progress import Store
-    from tutor.evaluate.personas import followup_answer, personas
 
     interviewer, tutor = open_interviewer(args, args.no_llm)
-    results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        # With the item pool a definition item borrows a sibling's definition (the realistic mix-up).
-        for persona, (answer_fn, expected) in personas(list(interviewer.items.values())).items():
-            interviewer.store = Store(Path(tmp) / f"{persona}.sqlite3")
-            t0 = time.perf_counter()
-            session, msgs = interviewer.start(persona, None, args.n, "interview", seed=7)
-            bands, waits, phrase_first = [], [], []
-            while session.phase != "done":
-                last = msgs[-1]
-                item = interviewer.items[session.current]
-                text = answer_fn(item) if last["kind"] == "question" else followup_answer(persona, last["data"]["point"])
-                t1 = time.perf_counter()
-                msgs = interviewer.respond(session, text)
-                waits.append(time.perf_counter() - t1)
-                bands += [m["data"]["band"] for m in msgs if m["kind"] == "grade"]
-                phrase_first += [m["data"]["first_token_s"] for m in msgs
-                                 if m["kind"] == "followup" and m["data"].get("first_token_s") is not None]
-            results[persona] = {"expected": expected, "bands": bands,
-                                "band_accuracy": round(sum(b == expected for b in bands) / max(1, len(bands)), 3),
-                                "session_s": round(time.perf_counter() - t0, 1),
-                                "reply_s_median": round(statistics.median(waits), 3),
-                                "followup_first_token_s_median": round(statistics.median(phrase_first), 3)
-                                if phrase_first else None}
+        results = run_eval(interviewer, args.n, lambda name: Store(Path(tmp) / f"{name}.sqlite3"))
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
         return 0
@@ -213,4 +201,8 @@ def eval_interview(args) -> int:
               f"median reply {r['reply_s_median']:.2f} s  bands {r['bands']}"
               + (f"  follow-up first token {r['followup_first_token_s_median']:.2f} s"
                  if r["followup_first_token_s_median"] is not None else ""))
+    good, poor = results["followup_good"], results["followup_poor"]
+    print(f"  follow-up coverage: good candidate {good['followup_coverage']} ({good['followups']} follow-ups), "
+          f"poor candidate {poor['followup_coverage']} ({poor['followups']}); "
+          f"median follow-up reply {good['followup_reply_s_median']} s")
     return 0

@@ -1,47 +1,35 @@
 """The interviewer: runs a session (session.py's state) against the grader and the progress store.
 
-Every reply is a list of messages `{"kind", "text", "data"}` with kind one of question, grade,
-followup, hint, help, info, report — the CLI prints them, the UI renders them.
+Every reply is a list of messages (messages.py): question, grade, followup, followup_reply, hint, help,
+info, report — the CLI prints them, the UI renders them. An interview (not a review, not a given queue)
+chooses each next question after the answer before it (adaptive.py).
 
 Example:
-    >>> grade_text(80, "excellent", ["数据并行"], ["模型并行"], [])
-    '得分 80/100（优秀）。讲到：数据并行。遗漏：模型并行。'
+    >>> from tutor.interview.followup import CREDIT
+    >>> CREDIT
+    {'covered': 1.0, 'partial': 0.5}
 """
 from __future__ import annotations
 
 import time
 from typing import Iterator
 
-from tutor.text.normalise import is_english
-from tutor.grade.calibrate import BAND_ZH, band
-from tutor.records import cite
-from tutor.interview.session import (HELP, HINT_PENALTY, FollowUp, Session, Turn, final_score, followup_question, new_session,
-    parse_command, pick_followup, plan, point_name, report, valid_followup)
+from tutor.interview import adaptive
+from tutor.interview.followup import CREDIT, answer_followup, followup_question, pick_followup, valid_followup
+from tutor.interview.messages import grade_text, msg as _msg, question_text, report_text
+from tutor.interview.report import report
+from tutor.interview.session import (HELP, HINT_PENALTY, FollowUp, Session, Turn, new_session,
+    parse_command, plan, turn_score)
+from tutor.grade.calibrate import band
 from tutor.llm.base import timed_stream
 from tutor.llm.prompts import followup_messages
-
-CREDIT = {"covered": 1.0, "partial": 0.5}
-
-
-def grade_text(score: int, band_: str, covered: list[str], missed: list[str], wrong: list[str]) -> str:
-    parts = [f"得分 {score}/100（{BAND_ZH.get(band_, band_)}）。"]
-    for label, pts in (("讲到", covered), ("遗漏", missed), ("有误", wrong)):
-        if pts:
-            parts.append(f"{label}：{'；'.join(p[:24] for p in pts[:3])}。")
-    return "".join(parts)
-
-
-def _turn_score(turn: Turn) -> int:
-    credit = turn.followup.credit if turn.followup is not None else None
-    return final_score(turn.score, credit, turn.points, turn.hints)
+from tutor.records import cite
+from tutor.text.clause import label
+from tutor.text.normalise import is_english
 
 
 def _average(turns: list[Turn]) -> float:
     return round(sum(t.final_score for t in turns) / len(turns), 1)
-
-
-def _msg(kind: str, text: str, **data) -> dict:
-    return {"kind": kind, "text": text, "data": data}
 
 
 class Interviewer:
@@ -71,13 +59,16 @@ class Interviewer:
         longer in the corpus are dropped, and repeats.
         """
         if queue is not None:
-            queue = list(dict.fromkeys(iid for iid in queue if iid in self.items))
+            queue, why = list(dict.fromkeys(iid for iid in queue if iid in self.items)), adaptive.WHY_QUEUE
         elif mode == "review":
-            queue = [iid for iid, _, _ in self.store.due(profile, now) if iid in self.items][:n]
+            queue, why = [iid for iid, _, _ in self.store.due(profile, now) if iid in self.items][:n], adaptive.WHY_DUE
         else:
             seed = seed if seed is not None else int.from_bytes(profile.encode()[:4].ljust(4, b"\0"), "little")
-            queue = plan(self.all_items, topics, n, self.store.latest_scores(profile), seed)
+            queue, why = plan(self.all_items, topics, n, self.store.latest_scores(profile), seed), None
         session = new_session(profile, queue, topics, mode)
+        # Only a freely planned interview adapts; a review or a given plan is asked as it stands.
+        session.adaptive = why is None
+        session.why = {iid: why for iid in queue} if why else ({queue[0]: adaptive.WHY_START} if queue else {})
         self.store.save_session(session)
         if not queue:
             text = "目前没有到期需要复习的题目。No items are due for review." if mode == "review" else \
@@ -107,7 +98,9 @@ class Interviewer:
             return [_msg("info", "这道题已从资料库移除，跳过追问。That item was removed from the corpus.")] + \
                 self._finalize(session, session.turns[-1])
         if following:
-            return [_msg("followup", session.turns[-1].followup.question)]
+            fu = session.turns[-1].followup
+            return [_msg("followup", fu.question, point=fu.point, source=fu.source, number=fu.number,
+                         topic=label(fu.point), english=fu.english, phrased_by="saved")]
         if i >= len(session.queue):
             return [_msg("info", "剩下的题目已从资料库移除。The remaining items were removed from the corpus.")] + \
                 self._finish(session)
@@ -163,56 +156,57 @@ class Interviewer:
             return [self._hint(session)]
         item = self.items[session.current]
         if session.phase == "followup":
-            turn = session.turns[-1]
-            fu = turn.followup
-            if cmd == "skip" or not (text or "").strip():
-                fu.answer, fu.credit = text or "", 0.0
-            else:
-                g = self.grader.grade(item.id, text, use_llm=self.use_llm)
-                match = next((p for p in g.points if p.point == fu.point), None)
-                fu.answer, fu.score = text, g.score
-                fu.credit = CREDIT.get(match.status, 0.0) if match else 0.0
-                if match is not None and match.status in CREDIT:
-                    turn.missed = [m for m in turn.missed if m["point"] != fu.point]
-            return self._finalize(session, turn)
+            return self._followup_reply(session, item, cmd, text)
         # phase "question"
         hints = session.hints
         if cmd == "skip" or not (text or "").strip():
             turn = Turn(item=item.id, question=item.question, answer=text or "", score=0, band="empty",
-                        skipped=cmd == "skip", hints=hints, points=len(item.key_points),
+                        skipped=cmd == "skip", hints=hints, points=len(item.key_points), why=session.why.get(item.id, ""),
                         missed=[{"point": p, "source": item.source, "number": item.number} for p in item.key_points])
             session.turns.append(turn)
             return [_msg("grade", "未作答，本题 0 分。No answer: 0 points.", score=0, band="empty")] + \
                 self._finalize(session, turn)
         g = self.grader.grade(item.id, text, use_llm=self.use_llm)
         missed = [{"point": p.point, "source": p.source, "number": p.number, "status": p.status}
+                  | ({"evidence": p.evidence} if p.status == "contradicted" else {})
                   for p in g.points if p.status in ("missed", "contradicted")]
+        # "Covered" means the candidate said it: a covered point always carries its sentence (grade's contract).
+        covered = [{"point": p.point, "source": p.source, "number": p.number, "status": p.status,
+                    "evidence": p.evidence} for p in g.points if p.status in CREDIT and p.evidence]
         turn = Turn(item=item.id, question=item.question, answer=text, score=g.score or 0, band=g.band, hints=hints,
-                    points=len(g.points), missed=missed)
+                    points=len(g.points), missed=missed, covered=covered, why=session.why.get(item.id, ""),
+                    extras=[e.to_json() for e in g.extras])
         session.turns.append(turn)
         slips = "".join(f"勘误（{cite(p.erratum.source, p.erratum.number)}）：{p.point}。{p.cue}"
                         for p in g.points if p.erratum is not None)  # the candidate repeated a documented slip
         out = [_msg("grade", grade_text(g.score or 0, g.band, [p["point"] for p in g.covered],
-                                        [p["point"] for p in g.missed], [p["point"] for p in g.wrong]) + slips,
+                                        [p["point"] for p in g.missed], [p["point"] for p in g.wrong],
+                                        [e["sentence"] for e in turn.extras]) + slips,
                     score=g.score, band=g.band, feedback=g.feedback)]
         point = pick_followup(g)
         if point is None:
             return out + self._finalize(session, turn)
         english = is_english(text)
         question = followup_question(point, g, english=english)
-        turn.followup = FollowUp(point=point.point, status=point.status, question=question)
+        turn.followup = FollowUp(point=point.point, status=point.status, question=question, source=point.source,
+                                 number=point.number, english=english)
         session.phase = "followup"
         self.store.save_session(session)  # a kill now resumes at the follow-up
         return out + [_msg("followup", question, point=point.point, source=point.source, number=point.number,
-                           topic=point_name(point.point), english=english, phrased_by="template")]
+                           topic=label(point.point), english=english, phrased_by="template")]
+
+    def _followup_reply(self, session: Session, item, cmd: str | None, text: str) -> list[dict]:
+        """Grade the follow-up answer on its one point (rules + support, no LLM wait) and reply before moving on."""
+        turn = session.turns[-1]
+        return [answer_followup(self.grader, turn, item, "" if cmd == "skip" else text)] + self._finalize(session, turn)
 
     # -- internals ----------------------------------------------------------------------------
     def _question(self, session: Session) -> dict:
         item = self.items[session.current]
-        i, n = session.index + 1, len(session.queue)
-        detail = f"\n{item.prompt}" if item.prompt and item.prompt != item.question else ""
-        return _msg("question", f"第 {i}/{n} 题：{item.question}{detail}", item=item.id, source=item.source,
-                    number=item.number)
+        why = session.why.get(item.id, "")
+        return _msg("question", question_text(session.index + 1, len(session.queue), item.question, item.prompt,
+                                              why if session.adaptive else ""),
+                    item=item.id, source=item.source, number=item.number, why=why)
 
     def _hint(self, session: Session) -> dict:
         item = self.items[session.current]
@@ -225,10 +219,12 @@ class Interviewer:
         return _msg("hint", f"提示（本题 −{HINT_PENALTY}）：{left[0]}", point=left[0])
 
     def _finalize(self, session: Session, turn: Turn) -> list[dict]:
-        turn.final_score = _turn_score(turn)
+        turn.final_score = turn_score(turn)
         session.index += 1
         session.phase = "question" if session.index < len(session.queue) else "done"
         session.hints, session.revealed = 0, []
+        if session.phase == "question":
+            adaptive.adapt(session, turn, self.items, self.all_items)
         if session.phase == "done":
             session.average = _average(session.turns)
         self._record(session, turn)
@@ -240,7 +236,7 @@ class Interviewer:
         # The main answer was graded: ending during its follow-up keeps that grade (no follow-up credit).
         graded = session.turns[-1] if session.phase == "followup" else None
         if graded is not None:
-            graded.final_score = _turn_score(graded)
+            graded.final_score = turn_score(graded)
         session.phase = "done"
         session.turns = [t for t in session.turns if t.final_score is not None]
         if session.turns:
@@ -258,11 +254,4 @@ class Interviewer:
 
     def _report(self, session: Session) -> dict:
         rep = report(session, self.items)
-        lines = [f"面试结束。平均分 {rep['average']}。"] if rep["average"] is not None else ["面试结束。"]
-        lines += [f"- {q['question']}：{q['score']}（{BAND_ZH.get(q['band'], q['band'])}）" for q in rep["questions"]]
-        if rep["review"]:
-            lines.append("建议复习：" + "；".join(r["question"] for r in rep["review"]))
-        for c in rep["corrections"]:  # the documents' own slips on the items asked, with their errata entries
-            lines.append(f"勘误 Correction（{cite(c['erratum']['source'], c['erratum']['number'])}）："
-                         f"原文“{c['wrong']}”应为“{c['correction']}”")
-        return _msg("report", "\n".join(lines), report=rep)
+        return _msg("report", report_text(rep), report=rep)

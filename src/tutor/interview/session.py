@@ -1,8 +1,9 @@
 """Mock interview: a session state machine over corpus items, with grading, one follow-up and a report.
 
 The state is a `Session` of `Turn`s (each with at most one `FollowUp`), saved as JSON after every
-answer, so a killed process resumes where it stopped. Pure parts — planning, command parsing, follow-up choice and phrasing, scoring, the
-report — are functions; `Interviewer` wires them to the grader and the store.
+answer, so a killed process resumes where it stopped. Pure parts — planning, command parsing and
+scoring here, the follow-up in followup.py, the adaptive choice in adaptive.py, the report in
+report.py — are functions; `Interviewer` wires them to the grader and the store.
 
 Example:
     >>> parse_command("/hint"), parse_command("跳过"), parse_command("/dance"), parse_command("数据并行是…")
@@ -19,9 +20,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from tutor.corpus.errata import is_errata
-from tutor.grade.calibrate import band
-from tutor.records import Grade, Item, PointResult
-from tutor.corpus.topics import topic_label
+from tutor.records import Item
 
 COMMANDS = {"skip": "skip", "跳过": "skip", "hint": "hint", "提示": "hint", "end": "end", "结束": "end",
             "quit": "end", "help": "help", "帮助": "help"}
@@ -55,60 +54,16 @@ def plan(items: list[Item], topics: list[str] | None, n: int, seen: dict[str, in
     return (unseen + weakest)[:n]
 
 
-def pick_followup(grade: Grade) -> PointResult | None:
-    """The most important point the candidate got wrong or missed: contradicted, then missed key points."""
-    if grade.score is None or grade.band == "empty":
-        return None  # nothing to build on: move on rather than drill an empty answer
-    for wanted in (("contradicted", "answer"), ("contradicted", "explanation"), ("missed", "answer"),
-                   ("partial", "answer")):
-        for p in grade.points:
-            if (p.status, p.kind) == wanted:
-                return p
-    return None
-
-
-def point_name(text: str, limit: int = 30) -> str:
-    head = text.split("：")[0] if "：" in text[:limit] else text
-    return head if len(head) <= limit else head[:limit] + "…"
-
-
-def followup_question(point: PointResult, grade: Grade, english: bool = False) -> str:
-    """Interviewer-style follow-up aimed at one point (the template; the LLM may only rephrase it)."""
-    covered = next((p for p in grade.points if p.status == "covered"), None)
-    topic = point_name(point.point)
-    if point.status == "contradicted":
-        if english:
-            return f"You said “{point_name(point.evidence, 40)}” — check that against “{topic}”. How does it really work?"
-        return f"你说「{point_name(point.evidence, 40)}」，这和「{topic}」不一致。再想想，它实际上是怎样的？"
-    if english:
-        lead = f"You covered “{point_name(covered.point)}”. " if covered else ""
-        return f"{lead}What about “{topic}” — how does that work?"
-    lead = f"你提到了「{point_name(covered.point)}」，" if covered else "你的回答还没有涉及，"
-    return f"{lead}那「{topic}」是怎么回事？能具体说说吗？"
-
-
-def valid_followup(text: str, topic: str, limit: int = 160) -> bool:
-    """Is an LLM rewording of a follow-up usable? One short question that still names the point.
-
-    >>> valid_followup("你提到了数据并行，那「模型并行」具体怎么做？", "模型并行")
-    True
-    >>> valid_followup("模型并行就是把模型按层切开放到多张卡上。", "模型并行")  # an answer, not a question
-    False
-    >>> valid_followup("那流水线并行呢？", "模型并行")  # drifted to another point
-    False
-    """
-    t = (text or "").strip()
-    if not t or len(t) > limit or "<|" in t or t.count("\n") > 1:
-        return False
-    if topic.replace(" ", "").lower() not in t.replace(" ", "").lower():
-        return False
-    return t.rstrip("」”\"'）) ").endswith(("？", "?", "吗", "呢"))
-
-
 def final_score(score: int, followup_credit: float | None, n_points: int, hints: int) -> int:
     """The item's score: the main answer, plus the followed-up point's share if the follow-up earned it, minus hints."""
     bonus = round(100 * followup_credit / max(1, n_points)) if followup_credit else 0
     return max(0, min(100, score + bonus - HINT_PENALTY * hints))
+
+
+def turn_score(turn: "Turn") -> int:
+    """A turn's final score: its main grade, the follow-up's credit (if any) and its hints."""
+    credit = turn.followup.credit if turn.followup is not None else None
+    return final_score(turn.score, credit, turn.points, turn.hints)
 
 
 def _known(cls, data: dict) -> dict:
@@ -128,6 +83,14 @@ class FollowUp:
     answer: str | None = None  # None until the candidate replied
     credit: float | None = None  # the share of the point the reply earned (0, 0.5 or 1)
     score: int | None = None  # the reply's own grade, for the record
+    source: str = ""  # the item the point belongs to (the reply cites it)
+    number: int | str | None = None
+    english: bool = False  # the candidate answered in English: ask and reply in English
+    verdict: str = ""  # "covered", "partial", "missed", "contradicted" or "skipped", once answered
+    evidence: str = ""  # the reply's sentence that addressed (or contradicted) the point
+    reply: str = ""  # what the interviewer said back (followup.reply_text)
+    before: int | None = None  # the turn's score without the follow-up, and with it
+    after: int | None = None
 
 
 @dataclass
@@ -146,6 +109,10 @@ class Turn:
     skipped: bool = False
     followup: FollowUp | None = None
     final_score: int | None = None  # set when the turn is over; None while its follow-up is open
+    why: str = ""  # why this item was asked (adaptive.WHY_*); "" in sessions saved before reasons existed
+    # {"point", "source", "number", "status", "evidence"}: covered and partly covered points, with the sentence.
+    covered: list[dict] = field(default_factory=list)
+    extras: list[dict] = field(default_factory=list)  # Extra.to_json(): correct sentences beyond the reference
 
     @classmethod
     def from_json(cls, data: dict) -> "Turn":
@@ -183,6 +150,8 @@ class Session:
     hints: int = 0  # hints taken on the current item
     revealed: list[str] = field(default_factory=list)  # key points those hints showed
     average: float | None = None  # of the turns' final scores, once done
+    adaptive: bool = False  # the next item is chosen after each answer (adaptive.py); else the queue stands
+    why: dict[str, str] = field(default_factory=dict)  # item id → why it is asked (set when it is chosen)
 
     @property
     def current(self) -> str:
@@ -202,26 +171,3 @@ class Session:
 def new_session(profile: str, queue: list[str], topics: list[str] | None, mode: str) -> Session:
     return Session(id=uuid.uuid4().hex[:12], profile=profile, mode=mode, topics=list(topics or []), queue=queue,
                    phase="question" if queue else "done", created=time.time())
-
-
-def report(session: Session, items_by_id: dict[str, Item]) -> dict:
-    """End-of-session report: per question, per topic, missed points with sources, items to review, and
-    the documented slips (corpus/errata.md) of the items asked, so the candidate sees what was corrected."""
-    per_topic: dict[str, list[int]] = {}
-    questions, missed, review, corrections = [], [], [], []
-    for t in session.turns:
-        item = items_by_id.get(t.item)
-        questions.append({"item": t.item, "question": t.question, "score": t.final_score,
-                          "band": band(t.final_score), "followed_up": t.followup is not None,
-                          "skipped": t.skipped, "hints": t.hints})
-        for topic in (item.topics if item else ()):
-            per_topic.setdefault(topic, []).append(t.final_score)
-        missed += [m | {"item": t.item} for m in t.missed]
-        corrections += [c.to_json() | {"item": t.item, "question": t.question} for c in (item.corrections if item else ())]
-        if t.final_score < REVIEW_BELOW:
-            review.append({"item": t.item, "question": t.question, "score": t.final_score})
-    scores = [q["score"] for q in questions]
-    return {"session": session.id, "profile": session.profile, "questions": questions,
-            "average": round(sum(scores) / len(scores), 1) if scores else None,
-            "topics": {topic_label(k): round(sum(v) / len(v), 1) for k, v in per_topic.items()},
-            "missed_points": missed, "review": sorted(review, key=lambda r: r["score"]), "corrections": corrections}

@@ -5,9 +5,12 @@ import html
 from dataclasses import dataclass
 
 from tutor.interview.interviewer import Interviewer
+from tutor.interview.report import report
 from tutor.interview.session import Session
+from tutor.interview.transcript import write_transcript
 from tutor.corpus.topics import TOPICS, topic_label
 from tutor.records import cite
+from tutor.text.clause import label
 
 
 def _interviewer(services, quick: bool) -> Interviewer:
@@ -18,12 +21,24 @@ def _chat(msgs: list[dict]) -> list[dict]:
     return [{"role": "assistant", "content": m["text"]} for m in msgs]
 
 
+def _question_html(q: dict) -> str:
+    """One question's row detail: why it was asked, covered points with the candidate's sentence, extras, follow-up."""
+    e = html.escape
+    bits = [f"<small>{e(q['why'])}</small>"] if q.get("why") else []
+    bits += [f"✓ {e(label(p['point']))} — “{e(p['evidence'])}”" for p in q.get("covered", [])]
+    bits += [f"✓ 正确的补充（参考答案未涉及）：“{e(x['sentence'])}”" for x in q.get("extras", [])]
+    fu = q.get("followup")
+    if fu and fu.get("answer") is not None:
+        bits.append(f"追问：{e(fu['question'])}<br>回答：{e(fu['answer'] or '（未作答）')}<br>面试官：{e(fu.get('reply', ''))}")
+    return "<br>".join(bits)
+
+
 def report_html(msgs: list[dict]) -> str:
     rep = next((m["data"]["report"] for m in msgs if m["kind"] == "report"), None)
     if rep is None:
         return ""
-    rows = "".join(f"<tr><td>{html.escape(q['question'])}</td><td>{q['score']}</td><td>{q['band']}</td></tr>"
-                   for q in rep["questions"])
+    rows = "".join(f"<tr><td>{html.escape(q['question'])}<br>{_question_html(q)}</td><td>{q['score']}</td>"
+                   f"<td>{q['band']}</td></tr>" for q in rep["questions"])
     topics = "".join(f"<li>{html.escape(t)}: {s}</li>" for t, s in rep["topics"].items())
     missed = "".join(f"<li>{html.escape(m['point'])} <small>({html.escape(cite(m['source'], m['number']))})</small></li>"
                      for m in rep["missed_points"][:12])
@@ -35,6 +50,17 @@ def report_html(msgs: list[dict]) -> str:
             f"{rows}</table><h4>主题 Topics</h4><ul>{topics}</ul><h4>遗漏要点 Missed points</h4><ul>{missed}</ul>"
             f"<h4>建议复习 Review</h4><ul>{review}</ul>"
             + (f"<h4>勘误 Corrections</h4><ul>{fixes}</ul>" if fixes else ""))
+
+
+def transcript_file(services, session: Session | None) -> str | None:
+    """The finished session's markdown transcript, written to a fresh temporary file (Gradio serves files from
+    the temp folder); None while the session is still going, so the download only appears at the end."""
+    if session is None or session.phase != "done" or not session.turns:
+        return None
+    import tempfile
+
+    rep = report(session, {it.id: it for it in services.tutor.items})
+    return str(write_transcript(rep, f"{tempfile.mkdtemp(prefix='tutor-transcript-')}/interview-{session.id}.md"))
 
 
 def topic_options() -> list[tuple[str, str]]:
@@ -137,14 +163,16 @@ def tab(services, profile) -> View:
         skip = gr.Button("跳过 Skip")
         end = gr.Button("结束 End")
     report = gr.HTML()
+    download = gr.File(label="面试记录 Transcript (.md)", interactive=False)
     outs = [chat, session, report]
     # Signed in, `p` (the picker) is ignored: admit() gives the session's user.
+    offer = (lambda s: transcript_file(services, s), [session], download)  # the .md once the session is over
     go.click(with_request(lambda p, t, k, q, request: start(services, admit(services, p, request), t, k, q)),
-             [profile, topics, n, quick], outs, api_name="interview_start")
+             [profile, topics, n, quick], outs, api_name="interview_start").then(*offer, api_name=False)
     rev.click(with_request(lambda p, k, q, request: start(services, admit(services, p, request), None, k, q,
-                                                          review=True)), [profile, n, quick], outs)
+                                                          review=True)), [profile, n, quick], outs).then(*offer, api_name=False)
     res.click(with_request(lambda p, q, request: resume(services, admit(services, p, request), q)),
-              [profile, quick], outs, api_name="interview_resume")
+              [profile, quick], outs, api_name="interview_resume").then(*offer, api_name=False)
 
     def reply(text, chat_v, session_v, quick_v, request):  # a generator, so Gradio streams every yield
         user = admit(services, None, request, "answer", text)
@@ -162,4 +190,6 @@ def tab(services, profile) -> View:
                           [chat, session, quick], outs)
         if cmd != "/hint":  # a hint grades nothing
             graded.append(event)
+    for event in graded:
+        event.then(*offer, api_name=False)
     return View(chat, session, report, quick, graded)
