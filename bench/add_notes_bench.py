@@ -66,13 +66,7 @@ def _tutor(env: dict, *argv) -> tuple[float, str]:
 
 
 def _p50(retriever, queries: list[str]) -> float:
-    retriever.search(queries[0])  # warm-up
-    times = []
-    for q in queries:
-        t0 = time.perf_counter()
-        retriever.search(q, k=5)
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+    return statistics.median(report.query_latencies_ms(retriever, queries))
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ import datetime
 import re
 import shlex
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,6 +70,17 @@ def replace_section(text: str, name: str, body: str) -> str:
     if j < 0:
         raise ValueError(f"{start} has no closing {end}")
     return text[:i] + block + text[j + len(end):]
+
+
+def query_latencies_ms(retriever, queries: list[str], k: int = 5) -> list[float]:
+    """Milliseconds per `retriever.search(q, k)` over `queries`, after one warm-up search."""
+    retriever.search(queries[0])
+    times = []
+    for q in queries:
+        t0 = time.perf_counter()
+        retriever.search(q, k=k)
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
 
 
 def cpu_model(cpuinfo: str | None = None) -> str:

@@ -80,12 +80,7 @@ def main() -> None:
         queries = [q["query"] for q in load_jsonl(ROOT / "eval" / "retrieval.jsonl")]
         for mode in ("hybrid", "dense", "lexical"):
             r = Retriever(index, settings.lexical_weight, settings.candidates, mode=mode)
-            r.search(queries[0])  # warm-up
-            times = []
-            for q in queries:
-                t0 = time.perf_counter()
-                r.search(q, k=5)
-                times.append((time.perf_counter() - t0) * 1000)
+            times = report.query_latencies_ms(r, queries)
             latency[mode] = (statistics.median(times), percentile(times, 95), len(times))
             tag = "" if mode == "hybrid" else "  (peer)"
             print(f"query latency {mode:8s} p50 {statistics.median(times):6.1f} ms  p95 {percentile(times, 95):6.1f} ms"

@@ -18,6 +18,20 @@ class CountingEncoder(HashEncoder):
         return super().encode_passages(texts)
 
 
+def fake_tutor(corpus_dir, home, answer: str = "", generator=None):
+    """A Tutor over `corpus_dir` with the hashed fake encoder, its thresholds, and `generator` (default: one
+    that always says `answer`)."""
+    from pathlib import Path
+
+    from tutor.compose import open_tutor
+    from tutor.llm.base import ScriptedGenerator
+    from tutor.settings import Settings
+
+    settings = Settings(home=Path(home), corpus_dir=Path(corpus_dir))
+    return open_tutor(settings, encoder=HashEncoder(), generator=generator or ScriptedGenerator(default=answer),
+                      show_progress=False, progress=lambda m: None, thresholds=FAKE_THRESHOLDS)
+
+
 def serve_fake_app(home, users: dict[str, str], generator=None, limits=None):
     """The real Gradio app over fakes (hashed-n-gram embedder, scripted LLM, the mini corpus), started by
     app.py's own `launch` on a free loopback port, with sign-in for `users` ({name: password}) if any.
@@ -26,8 +40,6 @@ def serve_fake_app(home, users: dict[str, str], generator=None, limits=None):
     from pathlib import Path
 
     from conftest import MINI_DOC
-    from tutor.compose import open_tutor
-    from tutor.llm.base import ScriptedGenerator
     from tutor.serve.users import Users
     from tutor.settings import Settings
     from tutor.ui import make_services
@@ -37,9 +49,7 @@ def serve_fake_app(home, users: dict[str, str], generator=None, limits=None):
     (home / "corpus").mkdir(parents=True, exist_ok=True)
     (home / "corpus" / "mini.md").write_text(MINI_DOC, encoding="utf-8")
     settings = Settings(home=home, corpus_dir=home / "corpus")
-    generator = generator or ScriptedGenerator(default="数据并行把训练数据切分到多个 GPU[1]。")
-    tutor = open_tutor(settings, encoder=HashEncoder(), generator=generator, show_progress=False,
-                       progress=lambda m: None, thresholds=FAKE_THRESHOLDS)
+    tutor = fake_tutor(home / "corpus", home, "数据并行把训练数据切分到多个 GPU[1]。", generator)
     accounts = Users(settings.data_dir / "users.json")
     for name, password in users.items():
         accounts.add(name, password)

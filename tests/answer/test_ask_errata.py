@@ -4,13 +4,9 @@ from __future__ import annotations
 import pytest
 
 from tutor.answer.ask import Asker
-from tutor.compose import open_tutor
-from tutor.index.embed import HashEncoder
-from tutor.llm.base import ScriptedGenerator
 from tutor.records import Ref
-from tutor.settings import Settings
 
-from fakes import FAKE_THRESHOLDS
+from fakes import fake_tutor
 
 QUESTION = "常见的优化器有哪些？SGD 每次迭代用多少数据？"
 SLIP, TARGET = Ref("errata.md", 1), Ref("opt.md", 1)
@@ -18,10 +14,7 @@ SLIP, TARGET = Ref("errata.md", 1), Ref("opt.md", 1)
 
 @pytest.fixture
 def tutor(errata_corpus, tmp_path):
-    gen = ScriptedGenerator(default="SGD 每次迭代只用一个小批量样本的梯度[1]。Adam 结合了 Momentum 和 RMSprop[1]。")
-    s = Settings(home=tmp_path, corpus_dir=errata_corpus)
-    return open_tutor(s, encoder=HashEncoder(), generator=gen, show_progress=False, progress=lambda m: None,
-                      thresholds=FAKE_THRESHOLDS)
+    return fake_tutor(errata_corpus, tmp_path, "SGD 每次迭代只用一个小批量样本的梯度[1]。Adam 结合了 Momentum 和 RMSprop[1]。")
 
 
 def test_the_reference_card_shows_the_correction_under_the_affected_sentence(tutor):

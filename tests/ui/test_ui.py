@@ -3,22 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from fakes import FAKE_THRESHOLDS
-from tutor.index.embed import HashEncoder
+from fakes import fake_tutor
 from tutor.llm.base import ScriptedGenerator
-from tutor.compose import open_tutor
-from tutor.settings import Settings
 from tutor.ui import ask as ask_ui
 from tutor.ui.library import ALL_TOPICS, library_search
 
 
 @pytest.fixture
 def ui_tutor(mini_corpus, tmp_path):
-    gen = ScriptedGenerator(default="数据并行把训练数据切分到多个 GPU[1]。<script>alert(1)</script>")
-    s = Settings(home=tmp_path, corpus_dir=mini_corpus)
-    # The hashed fake's cosines are far below e5's; use thresholds that fit it.
-    return open_tutor(s, encoder=HashEncoder(), generator=gen, show_progress=False, progress=lambda m: None,
-                      thresholds=FAKE_THRESHOLDS)
+    return fake_tutor(mini_corpus, tmp_path, "数据并行把训练数据切分到多个 GPU[1]。<script>alert(1)</script>")
 
 
 def test_ask_turn_streams_reference_then_answer_then_sources(ui_tutor):

@@ -21,7 +21,6 @@ from tutor.text.clause import label
 from tutor.text.normalise import is_english
 
 CREDIT = {"covered": 1.0, "partial": 0.5}  # the share of the point a follow-up answer earns back
-ADDRESSED = tuple(CREDIT)  # verdicts that count as "the answer addressed the point"
 _VERDICT_ZH = {"covered": "这次答到了「{}」。", "partial": "部分答到了「{}」，还可以更具体。",
                "contradicted": "这和参考不一致：「{}」。", "missed": "这还没有答到「{}」。", "skipped": "跳过了追问。"}
 _VERDICT_EN = {"covered": "That covers “{}”.", "partial": "That partly covers “{}”; be more specific.",

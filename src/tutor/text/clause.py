@@ -37,16 +37,21 @@ def _balanced(text: str) -> bool:
     return depth <= 0
 
 
+def _words(text: str) -> list[str]:
+    """jieba's words of `text`, loaded quietly (only long label-less Chinese clauses need it)."""
+    import jieba
+
+    from tutor.text.tokenise import silence_jieba
+
+    silence_jieba()
+    return jieba.lcut(text)
+
+
 def _word_cut(text: str, limit: int) -> str:
     """The longest prefix within `limit` that ends on a word boundary (jieba for CJK, spaces for ASCII)."""
     if re.search(r"[\u4e00-\u9fff]", text[:limit]):
-        import jieba  # only for long label-less Chinese clauses
-
-        from tutor.text.tokenise import silence_jieba
-
-        silence_jieba()
         words: list[str] = []
-        for word in jieba.lcut(text):
+        for word in _words(text):
             if sum(map(len, words)) + len(word) > limit:
                 break
             words.append(word)
@@ -95,13 +100,8 @@ def is_boundary_cut(full: str, shown: str) -> bool:
     if re.match(r"[A-Za-z0-9]", rest[0]) and re.search(r"[A-Za-z0-9]$", head):
         return False  # inside an ASCII word
     if re.match(r"[\u4e00-\u9fff]", rest[0]) and re.search(r"[\u4e00-\u9fff]$", head):
-        import jieba
-
-        from tutor.text.tokenise import silence_jieba
-
-        silence_jieba()
         pos = 0
-        for word in jieba.lcut(text):
+        for word in _words(text):
             pos += len(word)
             if pos == len(head):
                 return True
