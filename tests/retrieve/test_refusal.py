@@ -43,3 +43,24 @@ def test_injection_patterns():
 def test_interview_request_is_its_own_reason_and_injection_still_wins():
     assert decide(_s(interview=True)) == (True, "interview")
     assert decide(_s(interview=True, injection=True)) == (True, "injection")
+
+
+def test_refusal_reads_cosines_relative_to_the_index_null_level(mini_corpus, tmp_path):
+    """retrieve_or_refuse shifts the best cosine by the index's null level against the model's."""
+    from fakes import fake_tutor
+
+    from tutor.retrieve.refusal import retrieve_or_refuse
+    from tutor.retrieve.refusal_model import RefusalModel
+
+    retriever = fake_tutor(mini_corpus, tmp_path).retriever
+    null = retriever.index.null_dense
+    assert null is not None
+    _, best, _ = retriever.search_with_evidence("什么是过拟合", k=3)
+
+    def model(fitted_null):  # refuses exactly when the (shifted) best cosine is below best - 0.01
+        return RefusalModel("x", ("dense",), (0.0,), (1.0,), (-1000.0,), 1000.0 * (best - 0.01), 0.5,
+                            null_dense=fitted_null)
+
+    assert retrieve_or_refuse(retriever, "什么是过拟合", model=model(null))[1] is False
+    # Fitted on a corpus whose null level was 0.02 lower: here every cosine reads 0.02 too high.
+    assert retrieve_or_refuse(retriever, "什么是过拟合", model=model(null - 0.02))[1] is True

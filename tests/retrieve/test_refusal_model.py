@@ -39,3 +39,16 @@ def test_more_similar_means_less_likely_refused():
     m = load_model(E5)
     probs = [m.probability(_f(dense=d)) for d in (0.82, 0.86, 0.90, 0.94)]
     assert probs == sorted(probs, reverse=True)
+
+
+def test_a_corpus_with_a_higher_null_level_needs_a_higher_cosine(tmp_path):
+    """After notes are added, every cosine sits higher: the same raw evidence must count for less."""
+    from dataclasses import replace as dc_replace
+
+    m = load_model(E5)
+    assert m.null_dense is not None and m.dense_shift(m.null_dense) == 0.0
+    grown = m.null_dense + 0.02
+    raw = 0.86
+    assert m.probability(_f(dense=raw - m.dense_shift(grown))) > m.probability(_f(dense=raw))
+    capped = dc_replace(m, null_dense=0.0)
+    assert capped.dense_shift(0.9) == 0.05  # one odd corpus can't move refusal past the covered/off-topic spread

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from tutor.index.embed import Encoder, as_llama_embedding
 from tutor.index.lexical import LexicalIndex
+from tutor.index.null import corpus_null_level
 from tutor.index.profile import EmbedderProfile, default_profile, known_profile, profile_for
 from tutor.index.vectors import CACHE_DIR, VectorCache
 from tutor.records import Item
@@ -72,6 +73,7 @@ class CorpusIndex:
     status: str = ""  # what loading did: "loaded", "built (reason; N new texts embedded)"
     embedded: int = 0  # texts this build had to embed (0 when loaded): the cost of an incremental rebuild
     profile: EmbedderProfile | None = None  # the embedder's cosine-scale constants (saved in the manifest)
+    null_dense: float | None = None  # how close unrelated questions get to the items (index.null; saved too)
     by_id: dict[str, Item] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -140,15 +142,24 @@ def build_index(items: list[Item], encoder: Encoder, index_dir: Path, corpus_has
     lexical = LexicalIndex.build([it.id for it in items], [lexical_text(it) for it in items])
     lexical.save(tmp / "lexical")
     cache.save(tmp / CACHE_DIR, encoder, keep=[v for it in items for v in item_views(it)])
-    profile = profile_for(encoder.model_id, store._faiss_index.reconstruct_n(0, len(items)))
+    vectors = store._faiss_index.reconstruct_n(0, len(items))
+    profile = profile_for(encoder.model_id, vectors)
+    null_dense = _null_dense(items, encoder, vectors)
     manifest = manifest_for(encoder, corpus_hash) | {"items": len(items), "built_at": time.time(),
-                                                     "profile": profile.to_json()}
+                                                     "profile": profile.to_json(), "null_dense": null_dense}
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     shutil.rmtree(index_dir, ignore_errors=True)
     tmp.rename(index_dir)
-    index = CorpusIndex(items, vector, lexical, encoder, profile=profile)
+    index = CorpusIndex(items, vector, lexical, encoder, profile=profile, null_dense=null_dense)
     index.embedded = cache.embedded
     return index
+
+
+def _null_dense(items: list[Item], encoder: Encoder, vectors) -> float:
+    """The null level over the items a question can be answered from (errata entries never rank; see fuse)."""
+    errata = {c.erratum.key for it in items for c in it.corrections}
+    keep = [i for i, it in enumerate(items) if it.id not in errata]
+    return corpus_null_level(encoder, vectors[keep])
 
 
 def stale_reason(index_dir: Path, expected: dict) -> str | None:
@@ -178,7 +189,14 @@ def load_index(items: list[Item], encoder: Encoder, index_dir: Path) -> CorpusIn
     lexical = LexicalIndex.load(Path(index_dir) / "lexical")
     if lexical.ids != [it.id for it in items] or store._faiss_index.ntotal != len(items):
         raise ValueError("index does not match the corpus items")
-    return CorpusIndex(items, vector, lexical, encoder, profile=_saved_profile(Path(index_dir), encoder, store))
+    try:
+        null_dense = json.loads((Path(index_dir) / "manifest.json").read_text(encoding="utf-8")).get("null_dense")
+    except (OSError, ValueError):
+        null_dense = None
+    if null_dense is None:  # an index built before the null level existed: measure it now (~0.3 s), no rebuild
+        null_dense = _null_dense(items, encoder, store._faiss_index.reconstruct_n(0, len(items)))
+    return CorpusIndex(items, vector, lexical, encoder, profile=_saved_profile(Path(index_dir), encoder, store),
+                       null_dense=null_dense)
 
 
 def _saved_profile(index_dir: Path, encoder: Encoder, store) -> EmbedderProfile:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tutor.index.profile import E5_SMALL
 from tutor.retrieve.injection import INJECTION, intent  # noqa: F401 - INJECTION re-exported
@@ -169,6 +169,8 @@ def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = No
     if model is None or s.injection or s.interview:
         refuse, reason = decide(s, thresholds or E5_THRESHOLDS)
         return hits, refuse, reason
+    # The model's cosines are the fitting corpus's: shift by how much higher this corpus's null level is.
+    s = replace(s, dense=s.dense - model.dense_shift(getattr(index, "null_dense", None)))
     f = model_features(query, s, hits, index.lexical)
     refuse = model.refuse(f)
     return hits, refuse, "off_topic" if refuse else "covered"

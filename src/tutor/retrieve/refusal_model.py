@@ -29,6 +29,7 @@ MODEL_PATH = Path(__file__).with_name("refusal_model.json")
 # whether the documents cover the question ("loss 变成 NaN", "CUDA OOM", "INT8 量化").
 GENERIC_TERMS = frozenset("nan inf oom cuda gpu gpus cpu tpu loss epoch batch fp16 fp32 bf16 int8 int4 api "
                           "sgd adam relu cnn rnn gan lstm".split())
+MAX_NULL_SHIFT = 0.05
 FEATURES = ("dense", "dense_gap", "top_lexical", "coverage", "lexical_coverage", "unknown_names", "product_names",
             "unknown_words", "english", "length")
 
@@ -71,6 +72,23 @@ class RefusalModel:
     coef: tuple[float, ...]  # on standardised features; positive = more likely unanswerable
     intercept: float
     threshold: float  # refuse when P(unanswerable) ≥ threshold (chosen on dev, see the fit script)
+    null_dense: float | None = None  # the null level of the index it was fitted on (index.null)
+
+    def dense_shift(self, index_null: float | None) -> float:
+        """What to subtract from a dense cosine so it means what it meant at fitting time.
+
+        A corpus where unrelated questions reach higher cosines (more, or more varied, items) moves
+        every best cosine up by about the same amount. Capped: a probe estimate is an average of 32
+        questions, and a corpus wildly unlike the seeds should not move refusal by more than the
+        spread between off-topic and covered questions (~0.05 on e5).
+
+        >>> m = RefusalModel("x", ("dense",), (0.0,), (1.0,), (1.0,), 0.0, 0.5, null_dense=0.80)
+        >>> round(m.dense_shift(0.815), 3), m.dense_shift(None), round(m.dense_shift(0.95), 3)
+        (0.015, 0.0, 0.05)
+        """
+        if index_null is None or self.null_dense is None:
+            return 0.0
+        return max(-MAX_NULL_SHIFT, min(MAX_NULL_SHIFT, index_null - self.null_dense))
 
     def probability(self, f: dict) -> float:
         z = self.intercept + sum(c * (f.get(n, 0.0) - m) / s
