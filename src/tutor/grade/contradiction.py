@@ -31,11 +31,13 @@ from tutor.text.normalise import CJK_RUN, char_bigrams, normalise
 # a result or comparative describes what precedes it ("模型变得更复杂", "通信开销可以忽略").
 UP_VERB = ("增加", "增大", "增多", "增强", "提高", "提升", "加大", "放大", "加重", "加剧", "扩大", "调大", "升高",
            "increase", "raise", "amplify", "worsen")
-UP_RESULT = ("变大", "更大", "更多", "更高", "更复杂", "变复杂", "更严重", "越大", "越多", "越高", "上升",
-             "larger", "bigger", "higher", "grows")
+# 较X is the written comparative ("所需的资源较少" = 更少): the same cue, or a reference that says 较少
+# would not agree with an answer that says 更少.
+UP_RESULT = ("变大", "更大", "更多", "更高", "较大", "较多", "较高", "更复杂", "变复杂", "更严重", "越大", "越多", "越高",
+             "上升", "larger", "bigger", "higher", "grows")
 DOWN_VERB = ("减少", "减小", "降低", "缩小", "缓解", "减轻", "减弱", "调小", "避免", "防止", "抑制", "节省", "消除",
              "限制", "约束", "decrease", "reduce", "lower", "mitigate", "prevent", "avoid", "limit", "shrink")
-DOWN_RESULT = ("变小", "更小", "更少", "更低", "下降", "越小", "越少", "越低", "smaller", "fewer")
+DOWN_RESULT = ("变小", "更小", "更少", "更低", "较小", "较少", "较低", "下降", "越小", "越少", "越低", "smaller", "fewer")
 NEGATION_VERB = ("不需要", "不用", "无需", "没必要", "不必", "不会", "不能", "无法", "没有", "不存在", "不要", "从不",
                  "从来不", "并不", "不再", "不是", "不建议", "不应", "不可能", "毫无",
                  "never", "not", "no need", "don't", "doesn't", "isn't", "aren't", "without")
@@ -104,12 +106,55 @@ def _objects(text: str, start: int, end: int, side: str, width: int = WINDOW) ->
     return tokens
 
 
+def _governed(text: str, start: int, end: int, width: int = WINDOW) -> set[str]:
+    """A verb's object: what follows it in its clause, or, when nothing does, what precedes it.
+
+    A verb that ends its clause reports a result about its subject ("所需的迭代次数减少，", "利用率提高了。"),
+    like "下降" does; it governs nothing after the comma. Must NOT take the preceding words of a verb
+    that has an object ("显存占用减少通信" is about 通信), nor reach past its own clause (_objects).
+
+    >>> sorted(_governed("所需的迭代次数减少，要想达到", 7, 9)), sorted(_governed("减少通信开销", 0, 2))
+    (['代次', '次数', '迭代', '需迭'], ['信开', '开销', '通信'])
+    """
+    return _objects(text, start, end, "after", width) or _objects(text, start, end, "before", width)
+
+
+# "越X" (越X越Y, 越来越X) is a comparative whatever X is: more of X. X is one of the scalar adjectives
+# below (its pole gives the direction) or else a two-character property ("同步越频繁" = more 频繁).
+# Must NOT catch 越 inside a word (卓越, 超越, 跨越, 优越, 逾越), the 越来 of 越来越 (the second 越 is the
+# comparative), an evaluation ("越早越好": 好/早 name no property of the object), nor speed: "训练越快"
+# agrees with "减少训练时间", so 快/慢 cannot be set against up/down words.
+_YUE = re.compile(r"(?<![卓超跨优逾])越(?!来越)([\u4e00-\u9fff]{1,2})")
+_UP_ADJ, _DOWN_ADJ, _NOT_PROPERTY = "大多高长强重", "小少低短弱轻", "快慢好差早晚来越"
+
+
+def _yue(text: str, up: bool) -> list[tuple[str, int, int]]:
+    """The 越-comparatives of text going up (or down), as (word, start, end).
+
+    >>> _yue("同步越频繁越好，卡越少越好", True), _yue("卡越少越好", False), _yue("效果卓越，越快越好", True)
+    ([('越频繁', 2, 5)], [('越少', 1, 3)], [])
+    """
+    out = []
+    for m in _YUE.finditer(text):
+        x = m.group(1)
+        if x[0] in _NOT_PROPERTY:
+            continue
+        if x[0] in _UP_ADJ + _DOWN_ADJ:
+            if (x[0] in _UP_ADJ) == up:
+                out.append(("越" + x[0], m.start(), m.start() + 2))
+        elif up and len(x) == 2 and "越" not in x:
+            out.append(("越" + x, m.start(), m.end()))
+    return out
+
+
 def _cue_objects(text: str, verbs: tuple[str, ...], results: tuple[str, ...]) -> list[tuple[str, set[str], str]]:
     """(cue word, its object tokens, the property a comparative names or "") for every cue in text."""
-    found = [(w, _objects(text, s, e, "after"), "") for w, s, e in _occurrences(text, verbs)]
-    for w, s, e in _occurrences(text, results):
+    found = [(w, _governed(text, s, e), "") for w, s, e in _occurrences(text, verbs)]
+    seen = {(s, e) for w, s, e in _occurrences(text, results)}
+    yue = [o for o in _yue(text, results is UP_RESULT) if (o[1], o[2]) not in seen]
+    for w, s, e in _occurrences(text, results) + yue:
         # A comparative names its property: "更复杂" is about 复杂, which "防止过于复杂" prevents.
-        prop = w.lstrip("更变越")
+        prop = w.lstrip("更变越较")
         prop = prop if len(prop) == 2 and prop != w else ""
         found.append((w, _objects(text, s, e, "before") | ({prop} if prop else set()), prop))
     return found
