@@ -29,3 +29,11 @@ def test_cues_fire(sentence, point, expected):
 ])
 def test_cues_stay_quiet(sentence, point):
     assert contradiction_cue(sentence, point) is None
+
+
+def test_plural_and_membership_negations():
+    # "trick" denies "tricks"; 不属于 denies membership like 不是.
+    assert contradiction_cue("它没有 trick。", "word2vec 里有大量的 tricks，对词向量至关重要。") is not None
+    assert contradiction_cue("广播、规约不属于集体通信。", "集体通信常见的操作包括广播、散射、规约。") is not None
+    # Plurals that are not plurals stay whole, and 不仅 (an assertion) is no negation.
+    assert contradiction_cue("不仅仅是点对点的通信。", "涉及多个节点，而不仅仅是点对点的通信。") is None

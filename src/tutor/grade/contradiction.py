@@ -38,8 +38,9 @@ UP_RESULT = ("变大", "更大", "更多", "更高", "较大", "较多", "较高
 DOWN_VERB = ("减少", "减小", "降低", "缩小", "缓解", "减轻", "减弱", "调小", "避免", "防止", "抑制", "节省", "消除",
              "限制", "约束", "decrease", "reduce", "lower", "mitigate", "prevent", "avoid", "limit", "shrink")
 DOWN_RESULT = ("变小", "更小", "更少", "更低", "较小", "较少", "较低", "下降", "越小", "越少", "越低", "smaller", "fewer")
+# 不属于/不包括 deny membership like 不是 ("广播不属于集体通信"). Must NOT add 不仅/不只/不同/不断: they assert.
 NEGATION_VERB = ("不需要", "不用", "无需", "没必要", "不必", "不会", "不能", "无法", "没有", "不存在", "不要", "从不",
-                 "从来不", "并不", "不再", "不是", "不建议", "不应", "不可能", "毫无",
+                 "从来不", "并不", "不再", "不是", "不属于", "不包括", "不建议", "不应", "不可能", "毫无",
                  "never", "not", "no need", "don't", "doesn't", "isn't", "aren't", "without")
 NEGATION_RESULT = ("忽略", "无关", "irrelevant", "unnecessary")
 NEGATION = NEGATION_VERB + NEGATION_RESULT
@@ -50,6 +51,19 @@ GENERIC = frozenset("模型 训练 数据 学习 方法 性能 深度 过程 能
 WINDOW = 6  # characters either side of a cue word that can name its object (a short noun phrase)
 _CLAUSE = re.compile(r"[，,；;。！？!?：:\n]")
 _WORD = re.compile(r"[a-z][a-z0-9]+")
+# An English plural names the same object as its singular ("没有用什么 trick" denies "大量的 tricks").
+# Must NOT cut a word whose s is not a plural ending: -ss, -us, -is, -as (loss, status, analysis, bias)
+# and short words (has, is, gas).
+_PLURAL = re.compile(r"(?<=[a-z]{3})(?<![suia])s$")
+
+
+def _words(text: str) -> list[str]:
+    """ASCII words, plurals as their singular.
+
+    >>> _words("tricks loss bias layers analysis status has")
+    ['trick', 'loss', 'bias', 'layer', 'analysis', 'status', 'has']
+    """
+    return [_PLURAL.sub("", w) for w in _WORD.findall(text)]
 # Filler inside a cue's window that says nothing about its object.
 _FILLER = set("的了会是让使得把被都也就很更越还和与及或在对")
 _FILLER_WORDS = re.compile("任何|所有|一些|这些|那些|一个|进行|可以|直接|其实|基本")
@@ -98,7 +112,7 @@ def _objects(text: str, start: int, end: int, side: str, width: int = WINDOW) ->
     for run in CJK_RUN.findall(_FILLER_WORDS.sub("", part)):
         run = "".join(ch for ch in run if ch not in _FILLER)
         tokens.update(char_bigrams(run))
-    words = _WORD.findall(part)
+    words = _words(part)
     tokens.update(words)
     if words:
         for run in CJK_RUN.findall(normalise(expand_query(" ".join(words)))):
@@ -216,7 +230,7 @@ def _negation_flip(answer: str, reference: str, context: str, generic: frozenset
 def point_terms(point: str) -> set[str]:
     """The CJK bigrams and ASCII words of a point: what a negation must touch to deny it."""
     text = normalise(point)
-    tokens = set(_WORD.findall(text))
+    tokens = set(_words(text))
     for run in CJK_RUN.findall(text):
         tokens.update(char_bigrams(run))
     return tokens
