@@ -37,3 +37,10 @@ def test_plural_and_membership_negations():
     assert contradiction_cue("广播、规约不属于集体通信。", "集体通信常见的操作包括广播、散射、规约。") is not None
     # Plurals that are not plurals stay whole, and 不仅 (an assertion) is no negation.
     assert contradiction_cue("不仅仅是点对点的通信。", "涉及多个节点，而不仅仅是点对点的通信。") is None
+
+
+def test_one_negation_read_as_two_words_still_denies():
+    # "并不会" is 并不 + 不会 overlapping: one negation, not a double one. Filler (任何) takes no window room.
+    assert contradiction_cue("预训练并不会学到任何语义知识。", "预训练从中学习语言的统计特征、语义知识和语言规律。") is not None
+    # A real double negation still asserts.
+    assert contradiction_cue("不是不需要同步参数。", "各个节点需要定期同步模型参数。") is None

@@ -105,11 +105,15 @@ def _objects(text: str, start: int, end: int, side: str, width: int = WINDOW) ->
 
     CJK bigrams (filler characters dropped) and ASCII words; English words also bring their
     glossary terms, so "gradients get larger" can meet "梯度" in a Chinese reference.
+
+    >>> sorted(_objects("并不会学到任何语义知识", 1, 3, "after"))
+    ['义知', '到语', '学到', '知识', '语义']
     """
-    part = (_CLAUSE.split(text[end:end + width])[0] if side == "after"
-            else _CLAUSE.split(text[max(0, start - width):start])[-1])
+    # Filler words take no room in the window: "并不会学到任何语义知识" reaches 语义 as "学到语义知识" would.
+    part = (_FILLER_WORDS.sub("", _CLAUSE.split(text[end:end + 2 * width])[0])[:width] if side == "after"
+            else _FILLER_WORDS.sub("", _CLAUSE.split(text[max(0, start - 2 * width):start])[-1])[-width:])
     tokens: set[str] = set()
-    for run in CJK_RUN.findall(_FILLER_WORDS.sub("", part)):
+    for run in CJK_RUN.findall(part):
         run = "".join(ch for ch in run if ch not in _FILLER)
         tokens.update(char_bigrams(run))
     words = _words(part)
@@ -175,9 +179,17 @@ def _cue_objects(text: str, verbs: tuple[str, ...], results: tuple[str, ...]) ->
 
 
 def _cancelled(text: str, start: int, end: int) -> bool:
-    """A negation next to another negation ("不能忽略", "不是不需要") asserts, it doesn't deny."""
-    near = text[max(0, start - 3):end + 3]
-    return sum(1 for w, _, _ in _occurrences(near, NEGATION)) >= 2
+    """A negation next to another negation ("不能忽略", "不是不需要") asserts, it doesn't deny.
+
+    Only a second negation that does not overlap this one counts: "并不会" is one negation read as two
+    words (并不, 不会), and it denies.
+
+    >>> _cancelled("不是不需要同步", 0, 2), _cancelled("并不会学到语义", 1, 3)
+    (True, False)
+    """
+    lo = max(0, start - 3)
+    near = text[lo:end + 3]
+    return any(e + lo <= start or s + lo >= end for _, s, e in _occurrences(near, NEGATION))
 
 
 def _same_object(a: set[str], b: set[str], generic: frozenset[str]) -> str | None:
