@@ -44,3 +44,12 @@ def test_one_negation_read_as_two_words_still_denies():
     assert contradiction_cue("预训练并不会学到任何语义知识。", "预训练从中学习语言的统计特征、语义知识和语言规律。") is not None
     # A real double negation still asserts.
     assert contradiction_cue("不是不需要同步参数。", "各个节点需要定期同步模型参数。") is None
+
+
+def test_not_only_is_no_negation():
+    # "不是只在两个节点之间" = not only between two nodes: it agrees with "不仅仅是点对点".
+    assert contradiction_cue("集体通信是一组节点参与的，而不是只在两个节点之间点对点地传。",
+                             "这种通信形式涉及到多个节点之间的集体参与，而不仅仅是点对点的通信。") is None
+    # A plain negation of the same words still clashes.
+    assert contradiction_cue("集体通信不是多个节点之间的集体参与。",
+                             "这种通信形式涉及到多个节点之间的集体参与，而不仅仅是点对点的通信。") is not None

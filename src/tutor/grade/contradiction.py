@@ -221,6 +221,12 @@ def _direction_flip(answer: str, reference: str, context: str, generic: frozense
     return None
 
 
+# "不是只在两个节点之间" (not only between two) says "more than that": it denies no object. A negation
+# followed by only/merely (只/仅/光/单), with or without 是, is such a "not only". Must NOT skip a negation
+# followed by anything else ("不是双向的", "不只" itself is not in NEGATION and needs nothing).
+_NOT_ONLY = re.compile(r"是?(?:只|仅|光|单单|单纯|一味)")
+
+
 def _negation_flip(answer: str, reference: str, context: str, generic: frozenset[str]) -> str | None:
     # What the reference itself (anywhere in the item) denies or prevents, the answer may deny too.
     whole = reference + "\n" + context
@@ -228,7 +234,7 @@ def _negation_flip(answer: str, reference: str, context: str, generic: frozenset
                   for w, s, e in _occurrences(whole, NEGATION + PREVENT) if not _cancelled(whole, s, e)]
     terms = point_terms(reference)
     for w, s, e in _occurrences(answer, NEGATION):
-        if _cancelled(answer, s, e):
+        if _cancelled(answer, s, e) or _NOT_ONLY.match(answer, e):
             continue
         objs = _objects(answer, s, e, "before" if w in NEGATION_RESULT else "after")
         if any(_same_object(objs, denied, generic) for denied in ref_denied):
