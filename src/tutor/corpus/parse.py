@@ -100,6 +100,22 @@ def key_points(answer: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(points))  # keep order, drop exact repeats
 
 
+def prose(answer: str) -> str:
+    """The answer without its list items (and their indented lines) and table rows: the prose around them.
+
+    >>> prose("文本嵌入是稠密向量。\\n\\n有两个变体：\\n1. Skip-Gram\\n    跳过一个词\\n| a | b |\\n结尾。")
+    '文本嵌入是稠密向量。\\n\\n有两个变体：\\n结尾。'
+    """
+    kept, in_item = [], False
+    for line in answer.splitlines():
+        if _LIST_ITEM.match(line) or _BOLD_NUMBERED.match(line) or _TABLE_ROW.match(line):
+            in_item = True
+        elif not (in_item and line[:1] in (" ", "\t")) and (line.strip() or not in_item):
+            in_item = False
+            kept.append(line)
+    return "\n".join(kept).strip()
+
+
 # A list item this short with no punctuation is a label, not a claim ("梯度消失", "Data parallel").
 # Must NOT take a short item that says something ("减少通信。", "剪枝：去掉权重"): punctuation ends it.
 BARE_LABEL = 16
