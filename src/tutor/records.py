@@ -165,7 +165,7 @@ class PointResult:
     source: str = ""  # corpus file of the item the point belongs to
     number: int | str | None = None  # that item's number
     credit: float = 0.0  # deterministic match strength in [0, 1] (0 once contradicted)
-    kind: str = "answer"  # "answer" (a key point) or "explanation" (a 解析 sentence, half weight)
+    kind: str = "answer"  # "answer" (a key point), "explanation" (a 解析 sentence) or "prose" (beside a list; both half weight)
     judge: str = ""  # the LLM judge's verdict for this point ("" when no judge ran)
     cue: str = ""  # the deterministic contradiction cue, e.g. "加重 ↔ 减少" (for an erratum: its why)
     erratum: Ref | None = None  # set when the evidence repeats a documented slip: the errata entry

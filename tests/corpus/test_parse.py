@@ -154,3 +154,21 @@ def test_real_corpus_has_140_items_107_canonical_plus_the_errata():
     assert {r.source for r in refs} | {"errata.md"} == {p.name for p in (ROOT / "corpus").glob("*.md")}
     assert all(it.answer and it.key_points and it.topics for it in items)
     assert all(len(it.code) > 0 for it in items if it.source == "llm-startup-challenges.md")
+
+
+def test_a_bare_label_list_item_takes_its_indented_body():
+    # "1. 梯度消失" alone is a label; its indented paragraph says what it is.
+    text = "1. 梯度消失\n    梯度越往前越小，前面的层学不动。\n\n2. 梯度爆炸\n    梯度不断累积变大。\n3. 权重矩阵的退化导致有效自由度减少。"
+    assert key_points(text) == ("梯度消失：梯度越往前越小，前面的层学不动。", "梯度爆炸：梯度不断累积变大。",
+                                "权重矩阵的退化导致有效自由度减少。")
+
+
+def test_a_list_item_that_says_something_keeps_its_own_words():
+    # Not a bare label (it has punctuation): a following indented line is not glued to it, and a
+    # line back at the margin ends a bare label's body.
+    assert key_points("- 剪枝：去掉权重\n    见下文\n- 蒸馏\n正文") == ("剪枝：去掉权重",)
+
+
+def test_table_rows_are_points_named_by_their_first_cell():
+    text = "| | RAG | SFT |\n| --- | --- | --- |\n| 数据 | 动态数据 | 静态数据 |\n| 透明度 | 可追溯 | 黑盒 |"
+    assert key_points(text) == ("数据：RAG：动态数据；SFT：静态数据", "透明度：RAG：可追溯；SFT：黑盒")

@@ -29,6 +29,15 @@ def test_another_item_needs_a_clear_margin():
     assert answers_another_item(0.80, 0.90) and not answers_another_item(0.85, 0.86)
 
 
+def test_meaning_alone_does_not_decide_when_the_words_are_the_items_own():
+    # A zh/en mix or a heading-only question puts the answer far from its own question in e5; its words
+    # still come from its own item's reference, so it is not another item's answer.
+    assert not answers_another_item(0.84, 0.90, 0.06, own_words=0.29, other_words=0.18)
+    # Words that side with the other item (or tie) leave meaning to decide, as before.
+    assert answers_another_item(0.84, 0.90, 0.06, own_words=0.1, other_words=0.9)
+    assert answers_another_item(0.84, 0.90, 0.06)
+
+
 def test_grader_applies_the_gates(items):  # noqa: F811
     g = make(items)
     full = g.grade("mini.md#2", FULL, use_llm=False)

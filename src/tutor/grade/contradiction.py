@@ -31,13 +31,16 @@ from tutor.text.normalise import CJK_RUN, char_bigrams, normalise
 # a result or comparative describes what precedes it ("模型变得更复杂", "通信开销可以忽略").
 UP_VERB = ("增加", "增大", "增多", "增强", "提高", "提升", "加大", "放大", "加重", "加剧", "扩大", "调大", "升高",
            "increase", "raise", "amplify", "worsen")
-UP_RESULT = ("变大", "更大", "更多", "更高", "更复杂", "变复杂", "更严重", "越大", "越多", "越高", "上升",
-             "larger", "bigger", "higher", "grows")
+# 较X is the written comparative ("所需的资源较少" = 更少): the same cue, or a reference that says 较少
+# would not agree with an answer that says 更少.
+UP_RESULT = ("变大", "更大", "更多", "更高", "较大", "较多", "较高", "更复杂", "变复杂", "更严重", "越大", "越多", "越高",
+             "上升", "larger", "bigger", "higher", "grows")
 DOWN_VERB = ("减少", "减小", "降低", "缩小", "缓解", "减轻", "减弱", "调小", "避免", "防止", "抑制", "节省", "消除",
              "限制", "约束", "decrease", "reduce", "lower", "mitigate", "prevent", "avoid", "limit", "shrink")
-DOWN_RESULT = ("变小", "更小", "更少", "更低", "下降", "越小", "越少", "越低", "smaller", "fewer")
+DOWN_RESULT = ("变小", "更小", "更少", "更低", "较小", "较少", "较低", "下降", "越小", "越少", "越低", "smaller", "fewer")
+# 不属于/不包括 deny membership like 不是 ("广播不属于集体通信"). Must NOT add 不仅/不只/不同/不断: they assert.
 NEGATION_VERB = ("不需要", "不用", "无需", "没必要", "不必", "不会", "不能", "无法", "没有", "不存在", "不要", "从不",
-                 "从来不", "并不", "不再", "不是", "不建议", "不应", "不可能", "毫无",
+                 "从来不", "并不", "不再", "不是", "不属于", "不包括", "不建议", "不应", "不可能", "毫无",
                  "never", "not", "no need", "don't", "doesn't", "isn't", "aren't", "without")
 NEGATION_RESULT = ("忽略", "无关", "irrelevant", "unnecessary")
 NEGATION = NEGATION_VERB + NEGATION_RESULT
@@ -48,6 +51,19 @@ GENERIC = frozenset("模型 训练 数据 学习 方法 性能 深度 过程 能
 WINDOW = 6  # characters either side of a cue word that can name its object (a short noun phrase)
 _CLAUSE = re.compile(r"[，,；;。！？!?：:\n]")
 _WORD = re.compile(r"[a-z][a-z0-9]+")
+# An English plural names the same object as its singular ("没有用什么 trick" denies "大量的 tricks").
+# Must NOT cut a word whose s is not a plural ending: -ss, -us, -is, -as (loss, status, analysis, bias)
+# and short words (has, is, gas).
+_PLURAL = re.compile(r"(?<=[a-z]{3})(?<![suia])s$")
+
+
+def _words(text: str) -> list[str]:
+    """ASCII words, plurals as their singular.
+
+    >>> _words("tricks loss bias layers analysis status has")
+    ['trick', 'loss', 'bias', 'layer', 'analysis', 'status', 'has']
+    """
+    return [_PLURAL.sub("", w) for w in _WORD.findall(text)]
 # Filler inside a cue's window that says nothing about its object.
 _FILLER = set("的了会是让使得把被都也就很更越还和与及或在对")
 _FILLER_WORDS = re.compile("任何|所有|一些|这些|那些|一个|进行|可以|直接|其实|基本")
@@ -89,14 +105,18 @@ def _objects(text: str, start: int, end: int, side: str, width: int = WINDOW) ->
 
     CJK bigrams (filler characters dropped) and ASCII words; English words also bring their
     glossary terms, so "gradients get larger" can meet "梯度" in a Chinese reference.
+
+    >>> sorted(_objects("并不会学到任何语义知识", 1, 3, "after"))
+    ['义知', '到语', '学到', '知识', '语义']
     """
-    part = (_CLAUSE.split(text[end:end + width])[0] if side == "after"
-            else _CLAUSE.split(text[max(0, start - width):start])[-1])
+    # Filler words take no room in the window: "并不会学到任何语义知识" reaches 语义 as "学到语义知识" would.
+    part = (_FILLER_WORDS.sub("", _CLAUSE.split(text[end:end + 2 * width])[0])[:width] if side == "after"
+            else _FILLER_WORDS.sub("", _CLAUSE.split(text[max(0, start - 2 * width):start])[-1])[-width:])
     tokens: set[str] = set()
-    for run in CJK_RUN.findall(_FILLER_WORDS.sub("", part)):
+    for run in CJK_RUN.findall(part):
         run = "".join(ch for ch in run if ch not in _FILLER)
         tokens.update(char_bigrams(run))
-    words = _WORD.findall(part)
+    words = _words(part)
     tokens.update(words)
     if words:
         for run in CJK_RUN.findall(normalise(expand_query(" ".join(words)))):
@@ -104,21 +124,72 @@ def _objects(text: str, start: int, end: int, side: str, width: int = WINDOW) ->
     return tokens
 
 
+def _governed(text: str, start: int, end: int, width: int = WINDOW) -> set[str]:
+    """A verb's object: what follows it in its clause, or, when nothing does, what precedes it.
+
+    A verb that ends its clause reports a result about its subject ("所需的迭代次数减少，", "利用率提高了。"),
+    like "下降" does; it governs nothing after the comma. Must NOT take the preceding words of a verb
+    that has an object ("显存占用减少通信" is about 通信), nor reach past its own clause (_objects).
+
+    >>> sorted(_governed("所需的迭代次数减少，要想达到", 7, 9)), sorted(_governed("减少通信开销", 0, 2))
+    (['代次', '次数', '迭代', '需迭'], ['信开', '开销', '通信'])
+    """
+    return _objects(text, start, end, "after", width) or _objects(text, start, end, "before", width)
+
+
+# "越X" (越X越Y, 越来越X) is a comparative whatever X is: more of X. X is one of the scalar adjectives
+# below (its pole gives the direction) or else a two-character property ("同步越频繁" = more 频繁).
+# Must NOT catch 越 inside a word (卓越, 超越, 跨越, 优越, 逾越), the 越来 of 越来越 (the second 越 is the
+# comparative), an evaluation ("越早越好": 好/早 name no property of the object), nor speed: "训练越快"
+# agrees with "减少训练时间", so 快/慢 cannot be set against up/down words.
+_YUE = re.compile(r"(?<![卓超跨优逾])越(?!来越)([\u4e00-\u9fff]{1,2})")
+_UP_ADJ, _DOWN_ADJ, _NOT_PROPERTY = "大多高长强重", "小少低短弱轻", "快慢好差早晚来越"
+
+
+def _yue(text: str, up: bool) -> list[tuple[str, int, int]]:
+    """The 越-comparatives of text going up (or down), as (word, start, end).
+
+    >>> _yue("同步越频繁越好，卡越少越好", True), _yue("卡越少越好", False), _yue("效果卓越，越快越好", True)
+    ([('越频繁', 2, 5)], [('越少', 1, 3)], [])
+    """
+    out = []
+    for m in _YUE.finditer(text):
+        x = m.group(1)
+        if x[0] in _NOT_PROPERTY:
+            continue
+        if x[0] in _UP_ADJ + _DOWN_ADJ:
+            if (x[0] in _UP_ADJ) == up:
+                out.append(("越" + x[0], m.start(), m.start() + 2))
+        elif up and len(x) == 2 and "越" not in x:
+            out.append(("越" + x, m.start(), m.end()))
+    return out
+
+
 def _cue_objects(text: str, verbs: tuple[str, ...], results: tuple[str, ...]) -> list[tuple[str, set[str], str]]:
     """(cue word, its object tokens, the property a comparative names or "") for every cue in text."""
-    found = [(w, _objects(text, s, e, "after"), "") for w, s, e in _occurrences(text, verbs)]
-    for w, s, e in _occurrences(text, results):
+    found = [(w, _governed(text, s, e), "") for w, s, e in _occurrences(text, verbs)]
+    seen = {(s, e) for w, s, e in _occurrences(text, results)}
+    yue = [o for o in _yue(text, results is UP_RESULT) if (o[1], o[2]) not in seen]
+    for w, s, e in _occurrences(text, results) + yue:
         # A comparative names its property: "更复杂" is about 复杂, which "防止过于复杂" prevents.
-        prop = w.lstrip("更变越")
+        prop = w.lstrip("更变越较")
         prop = prop if len(prop) == 2 and prop != w else ""
         found.append((w, _objects(text, s, e, "before") | ({prop} if prop else set()), prop))
     return found
 
 
 def _cancelled(text: str, start: int, end: int) -> bool:
-    """A negation next to another negation ("不能忽略", "不是不需要") asserts, it doesn't deny."""
-    near = text[max(0, start - 3):end + 3]
-    return sum(1 for w, _, _ in _occurrences(near, NEGATION)) >= 2
+    """A negation next to another negation ("不能忽略", "不是不需要") asserts, it doesn't deny.
+
+    Only a second negation that does not overlap this one counts: "并不会" is one negation read as two
+    words (并不, 不会), and it denies.
+
+    >>> _cancelled("不是不需要同步", 0, 2), _cancelled("并不会学到语义", 1, 3)
+    (True, False)
+    """
+    lo = max(0, start - 3)
+    near = text[lo:end + 3]
+    return any(e + lo <= start or s + lo >= end for _, s, e in _occurrences(near, NEGATION))
 
 
 def _same_object(a: set[str], b: set[str], generic: frozenset[str]) -> str | None:
@@ -150,6 +221,12 @@ def _direction_flip(answer: str, reference: str, context: str, generic: frozense
     return None
 
 
+# "不是只在两个节点之间" (not only between two) says "more than that": it denies no object. A negation
+# followed by only/merely (只/仅/光/单), with or without 是, is such a "not only". Must NOT skip a negation
+# followed by anything else ("不是双向的", "不只" itself is not in NEGATION and needs nothing).
+_NOT_ONLY = re.compile(r"是?(?:只|仅|光|单单|单纯|一味)")
+
+
 def _negation_flip(answer: str, reference: str, context: str, generic: frozenset[str]) -> str | None:
     # What the reference itself (anywhere in the item) denies or prevents, the answer may deny too.
     whole = reference + "\n" + context
@@ -157,7 +234,7 @@ def _negation_flip(answer: str, reference: str, context: str, generic: frozenset
                   for w, s, e in _occurrences(whole, NEGATION + PREVENT) if not _cancelled(whole, s, e)]
     terms = point_terms(reference)
     for w, s, e in _occurrences(answer, NEGATION):
-        if _cancelled(answer, s, e):
+        if _cancelled(answer, s, e) or _NOT_ONLY.match(answer, e):
             continue
         objs = _objects(answer, s, e, "before" if w in NEGATION_RESULT else "after")
         if any(_same_object(objs, denied, generic) for denied in ref_denied):
@@ -171,7 +248,7 @@ def _negation_flip(answer: str, reference: str, context: str, generic: frozenset
 def point_terms(point: str) -> set[str]:
     """The CJK bigrams and ASCII words of a point: what a negation must touch to deny it."""
     text = normalise(point)
-    tokens = set(_WORD.findall(text))
+    tokens = set(_words(text))
     for run in CJK_RUN.findall(text):
         tokens.update(char_bigrams(run))
     return tokens

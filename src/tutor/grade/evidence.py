@@ -34,7 +34,7 @@ from tutor.grade.calibrate import Calibration, status_of
 from tutor.grade.contradiction import contradiction_cue
 from tutor.grade.errata import errata_cues
 from tutor.grade.keypoints import (KeyPoint, answer_units, is_copy, lexical_match, ramp, relative_similarity,
-                                   token_set, unit_credits)
+                                   token_set, topical_rows, unit_credits)
 from tutor.records import Extra, PointResult, Ref
 
 # A token in this share of the items or more names nothing in particular (方法, 模型, 训练 in this corpus):
@@ -98,7 +98,9 @@ def measure(prep, answer: str, encoder, anchors: np.ndarray, generic: frozenset[
     label, body = lexical_match(prep.points, units, prep.terms)
     credits = unit_credits(rel, label, body, (c.dense_none, c.dense_full), c.label_credit, (c.body_none, c.body_full))
     # Being on topic needs no particular point: the question's own words count (before the support rule).
-    topical = max(ramp(float(rel.max()), c.topical_none, c.topical_full), float(credits.max()))
+    # Prose beside a list may be a bare intro ("原因如下：") that any text resembles: it shows nothing.
+    shown = topical_rows(prep.points)
+    topical = max(ramp(float(rel[shown].max()), c.topical_none, c.topical_full), float(credits[shown].max()))
     # No evidence, no "covered": a unit that does not support a point earns it less than partial credit.
     backed = supports(prep.specific, [u for u, _ in units], rel, c.dense_full)
     credits = np.where(backed, credits, np.minimum(credits, c.unsupported_max))

@@ -36,7 +36,7 @@ from tutor.corpus.parse import strip_md
 from tutor.grade.errata import NO_ERRATA, ErrataCheck, prepare_errata
 from tutor.grade.evidence import Evidence, extra_sentences, extras_of, measure, point_results, specific_terms
 from tutor.grade.judge import judge_claims, warm
-from tutor.grade.keypoints import KeyPoint, distinctive_terms, non_answer, reference_points, token_set
+from tutor.grade.keypoints import KeyPoint, distinctive_terms, non_answer, reference_points, token_set, topical_rows
 from tutor.grade.feedback import abstain_feedback, feedback, model_answer, unsure_note
 from tutor.grade.gates import cap, repetition, word_share
 from tutor.records import Grade, Item, PointResult, Ref
@@ -235,7 +235,7 @@ class Grader:
         ev = self._measure(prep, answer)
         # An answer that fully states one of this item's own points answers this item, however close its
         # wording sits to another topic's question (a point of the "trends" item names 量化 and 剪枝).
-        own_point = ev.credits.size > 0 and float(ev.credits.max()) >= self.c.covered_at
+        own_point = float(ev.credits[topical_rows(prep.points)].max(initial=0.0)) >= self.c.covered_at
         ev = dataclasses.replace(ev, cap=self._cap(item, answer, check_other=not own_point))
         wrong = {s: cue for s, (_, cue, _) in ev.cues.items()}
         return item, prep, ev, wrong, self._grade(question, answer, item, prep, ev, wrong, {}, "off", timings, t0)
@@ -275,7 +275,7 @@ class Grader:
         extra = extra_sentences(claims, wrong, results, ev.sentences)
         if extra:  # scored as if the extras were absent: no credit (only sub-partial credits move), no gate
             kept = ok & np.array([s not in extra for _, s in ev.units], dtype=bool)
-            own_point = bool((ev.credits[:, kept] >= c.covered_at).any())
+            own_point = bool((ev.credits[topical_rows(prep.points)][:, kept] >= c.covered_at).any())
             rest = "".join(x for s, x in enumerate(ev.sentences) if s not in extra)
             cap_ = self._cap(item, rest, not own_point) if rest else ev.cap
             results, score, net, cap_ = self._score(prep, ev, kept, cap_, contradicted, claims, ref)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tutor.corpus.parse import split_sentences, strip_md
+from tutor.corpus.parse import prose as answer_prose, split_sentences, strip_md
 from tutor.text.glossary import expand_query
 from tutor.text.normalise import char_bigrams
 from tutor.text.tokenise import tokenize
@@ -50,7 +50,9 @@ class KeyPoint:
 
     label: str
     body: str
-    kind: str = "answer"  # "answer" (the item's key points) or "explanation" (a 解析 sentence)
+    # "answer" (the item's key points), "explanation" (a 解析 sentence) or "prose" (a sentence of the answer's
+    # prose beside its list: it may be an intro such as "原因如下：", so it never shows the answer is on topic)
+    kind: str = "answer"
     weight: float = 1.0
 
     @property
@@ -86,11 +88,12 @@ def _split_point(point: str) -> tuple[str, str]:
 
 
 def reference_points(item: Item, redundant: float = 0.6) -> tuple[KeyPoint, ...]:
-    """The item's key points, same-label points merged, then 解析 sentences that add something.
+    """The item's key points, same-label points merged, then prose and 解析 sentences that add something.
 
     Several articles list each method twice (what it is, then 原理和效果); counting both would let
     one idea weigh double, so points sharing a label become one point whose body joins both.
-    A 解析 sentence is kept (at EXPLANATION_WEIGHT) unless its bigrams are mostly in the points already.
+    A 解析 sentence, or a sentence of the answer's prose beside its list, is kept (at EXPLANATION_WEIGHT)
+    unless its bigrams are mostly in the points already.
 
     Args:
         item: a canonical item (merged duplicates already contribute once).
@@ -109,12 +112,24 @@ def reference_points(item: Item, redundant: float = 0.6) -> tuple[KeyPoint, ...]
     if not points and item.answer:  # an item without list points: its sentences are the points
         points = [KeyPoint("", strip_md(s)) for s in split_sentences(item.answer) if len(strip_md(s)) >= 6]
     said = " ".join(p.text for p in points)
-    for sent in split_sentences(item.explanation):
-        sent = strip_md(sent)
-        if len(sent) >= 8 and containment(sent, said) < redundant:
-            points.append(KeyPoint("", sent, kind="explanation", weight=EXPLANATION_WEIGHT))
-            said += " " + sent
+    # Prose beside a list (a definition before "Word2vec有两个变体：") says what the list does not; its
+    # sentences count like 解析 ones, at half weight and only ever helping (see calibrate.net_coverage).
+    prose = split_sentences(answer_prose(item.answer)) if item.key_points and item.answer else []
+    for kind, sents in (("prose", prose), ("explanation", split_sentences(item.explanation))):
+        for sent in map(strip_md, sents):
+            if len(sent) >= 8 and containment(sent, said) < redundant:
+                points.append(KeyPoint("", sent, kind=kind, weight=EXPLANATION_WEIGHT))
+                said += " " + sent
     return tuple(points)
+
+
+def topical_rows(points: tuple[KeyPoint, ...]) -> np.ndarray:
+    """Which points can show that an answer is about the item: all but prose beside a list (an intro).
+
+    >>> topical_rows((KeyPoint("", "a"), KeyPoint("", "原因如下：", kind="prose"))).tolist()
+    [True, False]
+    """
+    return np.array([p.kind != "prose" for p in points], dtype=bool)
 
 
 def answer_units(answer: str, min_clause: int = 4) -> list[tuple[str, int]]:

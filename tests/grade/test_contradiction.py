@@ -1,0 +1,55 @@
+"""Contradiction cues: verbs that end their clause, 越-comparatives, 较-comparatives (and what they must not catch)."""
+from __future__ import annotations
+
+import pytest
+
+from tutor.grade.contradiction import contradiction_cue
+
+
+@pytest.mark.parametrize("sentence,point,expected", [
+    # "减少" ends its clause: it reports a result about what precedes it (迭代次数), like "下降" would.
+    ("batch 越大，每个 epoch 迭代次数越多。", "跑完一次 epoch 所需的迭代次数减少，要想达到相同的精度。", "越多 ↔ 减少"),
+    ("内存利用率会降低。", "内存利用率提高了，但是内存容量可能撑不住了。", "降低 ↔ 提高"),
+    # 越X is "more X" whatever X is.
+    ("同步越频繁越好。", "减少通信开销：采用高效的通信协议或减少同步频率。", "越频繁 ↔ 减少"),
+])
+def test_cues_fire(sentence, point, expected):
+    cue = contradiction_cue(sentence, point)
+    assert cue is not None and cue.startswith(expected)
+
+
+@pytest.mark.parametrize("sentence,point", [
+    ("迭代次数减少了。", "跑完一次 epoch 所需的迭代次数减少，要想达到相同的精度。"),  # same direction
+    ("显存占用会增加。", "显存占用减少通信开销。"),  # the reference's verb has an object of its own (通信开销)
+    ("所需的资源更少。", "这是因为数据类型所需的内存和计算资源较少。"),  # 较少 = 更少
+    ("同步越少越好。", "减少通信开销：采用高效的通信协议或减少同步频率。"),  # agrees
+    ("效果卓越，同步开销也可以接受。", "减少通信开销：减少同步频率。"),  # 卓越 is a word, not a comparative
+    ("训练越快越好。", "减少训练时间：使用混合精度。"),  # speed is not set against time
+    ("显存越来越大。", "增大显存：换更大的卡。"),  # 越来越 is one comparative, and it agrees
+])
+def test_cues_stay_quiet(sentence, point):
+    assert contradiction_cue(sentence, point) is None
+
+
+def test_plural_and_membership_negations():
+    # "trick" denies "tricks"; 不属于 denies membership like 不是.
+    assert contradiction_cue("它没有 trick。", "word2vec 里有大量的 tricks，对词向量至关重要。") is not None
+    assert contradiction_cue("广播、规约不属于集体通信。", "集体通信常见的操作包括广播、散射、规约。") is not None
+    # Plurals that are not plurals stay whole, and 不仅 (an assertion) is no negation.
+    assert contradiction_cue("不仅仅是点对点的通信。", "涉及多个节点，而不仅仅是点对点的通信。") is None
+
+
+def test_one_negation_read_as_two_words_still_denies():
+    # "并不会" is 并不 + 不会 overlapping: one negation, not a double one. Filler (任何) takes no window room.
+    assert contradiction_cue("预训练并不会学到任何语义知识。", "预训练从中学习语言的统计特征、语义知识和语言规律。") is not None
+    # A real double negation still asserts.
+    assert contradiction_cue("不是不需要同步参数。", "各个节点需要定期同步模型参数。") is None
+
+
+def test_not_only_is_no_negation():
+    # "不是只在两个节点之间" = not only between two nodes: it agrees with "不仅仅是点对点".
+    assert contradiction_cue("集体通信是一组节点参与的，而不是只在两个节点之间点对点地传。",
+                             "这种通信形式涉及到多个节点之间的集体参与，而不仅仅是点对点的通信。") is None
+    # A plain negation of the same words still clashes.
+    assert contradiction_cue("集体通信不是多个节点之间的集体参与。",
+                             "这种通信形式涉及到多个节点之间的集体参与，而不仅仅是点对点的通信。") is not None
