@@ -7,6 +7,10 @@ from tutor.grade.contradiction import contradiction_cue
 
 
 @pytest.mark.parametrize("sentence,point,expected", [
+    ("Dropout 会加重过拟合。", "Dropout：随机丢弃神经元，减少过拟合。", "加重 ↔ 减少"),
+    ("L2 正则会让模型变得更复杂。", "正则化：加入 L2 正则项，防止模型过于复杂。", "更复杂 ↔ 防止"),
+    ("训练中不需要同步参数。", "模型同步：节点需要定期同步模型参数。", "不需要"),
+    ("通信开销基本可以忽略。", "通信开销：需要考虑节点之间的通信开销。", "忽略"),
     # "减少" ends its clause: it reports a result about what precedes it (迭代次数), like "下降" would.
     ("batch 越大，每个 epoch 迭代次数越多。", "跑完一次 epoch 所需的迭代次数减少，要想达到相同的精度。", "越多 ↔ 减少"),
     ("内存利用率会降低。", "内存利用率提高了，但是内存容量可能撑不住了。", "降低 ↔ 提高"),
@@ -19,6 +23,12 @@ def test_cues_fire(sentence, point, expected):
 
 
 @pytest.mark.parametrize("sentence,point", [
+    ("Dropout 可以减少过拟合。", "Dropout：随机丢弃神经元，减少过拟合。"),
+    ("节点间的通信开销不能忽略。", "通信开销：需要考虑节点之间的通信开销。"),  # double negation asserts
+    ("异步训练不需要每次迭代后同步参数。", "异步训练：不需要在每次迭代后同步模型参数。"),  # the reference denies too
+    ("用数据增强来防止过拟合。", "防止过拟合：通过正则化、数据增强等技术防止过拟合。"),
+    ("减少临时内存分配。", "减小批量大小：以减少内存占用。"),
+    ("限制梯度的范数。", "批量归一化：提高梯度传播的稳定性。"),  # same word, different object
     ("迭代次数减少了。", "跑完一次 epoch 所需的迭代次数减少，要想达到相同的精度。"),  # same direction
     ("显存占用会增加。", "显存占用减少通信开销。"),  # the reference's verb has an object of its own (通信开销)
     ("所需的资源更少。", "这是因为数据类型所需的内存和计算资源较少。"),  # 较少 = 更少
