@@ -90,8 +90,9 @@ def key_points(answer: str) -> tuple[str, ...]:
             else:
                 bare = False
         elif bare and line[:1] in (" ", "\t") and (text := strip_md(line.strip(" \t\u200b"))):
-            points[-1] = f"{points[-1].rstrip('：:')}：{text}" if points[-1].endswith(("：", ":")) or \
-                "：" not in points[-1] else f"{points[-1]} {text}"
+            # "label：body"; a label that already holds a colon ("Q：K 相乘") just continues with a space.
+            head = points[-1].rstrip("：:")
+            points[-1] = f"{head}{'：' if head != points[-1] or '：' not in head else ' '}{text}"
         elif bare and line.strip():
             bare = False  # a line back at the margin ends the item
     points = [p for p in points if len(p) >= 4] + _table_points(answer)

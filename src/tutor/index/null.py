@@ -10,7 +10,8 @@ and the one the model was fitted at (retrieve.refusal), so the dense evidence ke
 The probes are everyday questions in Chinese and English. They must NOT touch computing, maths,
 hardware, training or any interview subject (they would stop being "null" for some corpus), and must
 not copy a question from eval/ (tests/index/test_null.py checks both the overlap and that the glossary
-leaves them unexpanded, so they embed exactly as asked).
+leaves them unexpanded, so they embed exactly as asked). Changing them changes every level: rebuild
+the index and refit (scripts/fit_refusal.py), so the model's saved level is measured with the same probes.
 
 Example:
     >>> import numpy as np

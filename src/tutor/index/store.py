@@ -189,26 +189,29 @@ def load_index(items: list[Item], encoder: Encoder, index_dir: Path) -> CorpusIn
     lexical = LexicalIndex.load(Path(index_dir) / "lexical")
     if lexical.ids != [it.id for it in items] or store._faiss_index.ntotal != len(items):
         raise ValueError("index does not match the corpus items")
-    try:
-        null_dense = json.loads((Path(index_dir) / "manifest.json").read_text(encoding="utf-8")).get("null_dense")
-    except (OSError, ValueError):
-        null_dense = None
+    manifest = _read_manifest(Path(index_dir))
+    null_dense = manifest.get("null_dense")
     if null_dense is None:  # an index built before the null level existed: measure it now (~0.3 s), no rebuild
         null_dense = _null_dense(items, encoder, store._faiss_index.reconstruct_n(0, len(items)))
-    return CorpusIndex(items, vector, lexical, encoder, profile=_saved_profile(Path(index_dir), encoder, store),
+    return CorpusIndex(items, vector, lexical, encoder, profile=_saved_profile(manifest, encoder, store),
                        null_dense=null_dense)
 
 
-def _saved_profile(index_dir: Path, encoder: Encoder, store) -> EmbedderProfile:
+def _read_manifest(index_dir: Path) -> dict:
+    """The saved manifest, or {} when it is missing or unreadable (callers fall back to measuring)."""
+    try:
+        return json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _saved_profile(manifest: dict, encoder: Encoder, store) -> EmbedderProfile:
     """The embedder's fitted profile (the code's numbers win: a refit must take effect); else the
     estimate saved when the index was built, so it doesn't drift between loads; else estimated again."""
     fitted = known_profile(encoder.model_id)
     if fitted:
         return fitted
-    try:
-        saved = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8")).get("profile")
-    except (OSError, ValueError):
-        saved = None
+    saved = manifest.get("profile")
     if saved and saved.get("embedder") == encoder.model_id:
         return EmbedderProfile.from_json(saved)
     return profile_for(encoder.model_id, store._faiss_index.reconstruct_n(0, store._faiss_index.ntotal))
