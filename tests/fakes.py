@@ -6,6 +6,14 @@ from tutor.retrieve.refusal import Thresholds
 FAKE_THRESHOLDS = Thresholds(dense_floor=0.17, dense_confident=0.27, coverage_floor=0.2)
 
 
+def slow_hash_encoder(seconds: float, dim: int = 64) -> HashEncoder:
+    """The fake embedder after a slow "model load" (built in a child process by models.child_encoder tests)."""
+    import time
+
+    time.sleep(seconds)
+    return HashEncoder(dim=dim)
+
+
 class CountingEncoder(HashEncoder):
     """The fake embedder, recording every passage text it is asked to embed (incremental indexing tests)."""
 

@@ -28,7 +28,7 @@ from tutor.settings import Settings
 
 def open_retriever(settings: Settings, encoder=None, force_rebuild: bool = False, mode: str = "hybrid",
                    show_progress: bool = True, progress: Callable[[str], None] = print,
-                   index_dir: Path | None = None) -> Retriever:
+                   index_dir: Path | None = None, encoder_in_child: bool = False) -> Retriever:
     """Load (or build) the index for settings and return a hybrid Retriever over it.
 
     Args:
@@ -38,11 +38,13 @@ def open_retriever(settings: Settings, encoder=None, force_rebuild: bool = False
         mode: "hybrid", "dense" or "lexical".
         index_dir: where the index lives; default settings.index_dir (an eval over an extra corpus
             passes its own, so the user's index is never overwritten).
+        encoder_in_child: load the default encoder in a child process (models.child_encoder): for a
+            one-shot build, whose parsing and BM25 then overlap the model load.
     """
     if encoder is None:
         from tutor.models.load import load_encoder
 
-        encoder = load_encoder(settings.embedder, settings.cache_dir, progress)
+        encoder = load_encoder(settings.embedder, settings.cache_dir, progress, in_child=encoder_in_child)
     items = load_corpus(settings.corpus_dir)
     index = load_or_build(items, encoder, index_dir or settings.index_dir, corpus_hash(settings.corpus_dir),
                           force=force_rebuild, show_progress=show_progress)
@@ -51,13 +53,14 @@ def open_retriever(settings: Settings, encoder=None, force_rebuild: bool = False
 
 
 def add_notes(settings: Settings, paths, encoder=None, show_progress: bool = False,
-              progress: Callable[[str], None] = print):
+              progress: Callable[[str], None] = print, encoder_in_child: bool = False):
     """Copy note files/folders into the corpus and reindex (only the new files' texts are embedded).
 
     Args:
         settings: paths and parameters (the corpus folder receives the files).
         paths: .md/.txt files or folders.
         encoder: an Encoder; default loads the configured embedder.
+        encoder_in_child: load that default in a child process (the command line's one-shot `tutor add`).
 
     Returns:
         (plan, retriever): the AddPlan, and a Retriever over the new index — None when the plan was
@@ -72,7 +75,7 @@ def add_notes(settings: Settings, paths, encoder=None, show_progress: bool = Fal
     if encoder is None:  # loaded before the lock: another addition need not wait for our model load
         from tutor.models.load import load_encoder
 
-        encoder = load_encoder(settings.embedder, settings.cache_dir, progress)
+        encoder = load_encoder(settings.embedder, settings.cache_dir, progress, in_child=encoder_in_child)
     # Check, copy and reindex under one lock: a concurrent addition waits, then sees these files.
     with corpus_lock(settings.corpus_dir):
         plan = plan_add(list(paths), settings.corpus_dir)

@@ -119,11 +119,11 @@ def settings_of(args) -> Settings:
                              no_llm=True if getattr(args, "no_llm", False) else None)
 
 
-def retriever_of(args, mode: str = "hybrid"):
+def retriever_of(args, mode: str = "hybrid", encoder_in_child: bool = False):
     from tutor.compose import open_retriever
 
     return open_retriever(settings_of(args), force_rebuild=getattr(args, "force", False), mode=mode,
-                          show_progress=sys.stderr.isatty(), progress=err)
+                          show_progress=sys.stderr.isatty(), progress=err, encoder_in_child=encoder_in_child)
 
 
 def run_batch(path: str, handle) -> int:

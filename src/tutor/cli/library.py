@@ -35,13 +35,14 @@ def add(args) -> int:
     t0 = time.perf_counter()
     settings = settings_of(args)
     plan, retriever = add_notes(settings, list(args.paths),
-                                show_progress=sys.stderr.isatty(), progress=err)
+                                show_progress=sys.stderr.isatty(), progress=err, encoder_in_child=True)
     if retriever is None:
         err("nothing was added:")
         for reason in plan.refused:
             err(f"  {reason}")
         return 1
     index = retriever.index
+    getattr(index.encoder, "close", lambda: None)()  # stop a child encoder (models.child_encoder): nothing embeds now
     print(f"added {len(plan.copy)} file{'s' * (len(plan.copy) != 1)} to {settings.corpus_dir}; index {index.status} "
           f"in {time.perf_counter() - t0:.1f} s; {len(index.items)} items in all")
     for line in report_lines(plan, file_report(index.items)):

@@ -30,8 +30,9 @@ def index(args) -> int:
     Only passages not embedded before are embedded (--force rebuilds all); then each file's items are listed.
     """
     t0 = time.perf_counter()
-    retriever = retriever_of(args)
+    retriever = retriever_of(args, encoder_in_child=True)  # one-shot: nothing queries the encoder afterwards
     idx = retriever.index
+    getattr(idx.encoder, "close", lambda: None)()  # stop a child encoder (models.child_encoder): nothing embeds now
     dups = sum(len(it.refs) for it in idx.items)
     print(f"index {idx.status}: {len(idx.items)} canonical items standing for {dups} corpus entries, "
           f"in {time.perf_counter() - t0:.1f} s → {settings_of(args).index_dir}")

@@ -131,6 +131,9 @@ def build_index(items: list[Item], encoder: Encoder, index_dir: Path, corpus_has
     tmp = index_dir.with_name(index_dir.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
+    # BM25 first: with an encoder loading in a child process (models.child_encoder) this work overlaps the load.
+    lexical = LexicalIndex.build([it.id for it in items], [lexical_text(it) for it in items])
+    lexical.save(tmp / "lexical")
     cache = VectorCache.load(index_dir / CACHE_DIR, encoder) if reuse_vectors else VectorCache()
     store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(encoder.dim))
     storage = StorageContext.from_defaults(vector_store=store)
@@ -139,8 +142,6 @@ def build_index(items: list[Item], encoder: Encoder, index_dir: Path, corpus_has
     vector = VectorStoreIndex(_nodes(items, encoder, cache, show_progress), storage_context=storage,
                               embed_model=as_llama_embedding(encoder), transformations=[])
     vector.storage_context.persist(persist_dir=str(tmp / "vector"))
-    lexical = LexicalIndex.build([it.id for it in items], [lexical_text(it) for it in items])
-    lexical.save(tmp / "lexical")
     cache.save(tmp / CACHE_DIR, encoder, keep=[v for it in items for v in item_views(it)])
     vectors = store._faiss_index.reconstruct_n(0, len(items))
     profile = profile_for(encoder.model_id, vectors)

