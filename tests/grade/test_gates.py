@@ -102,3 +102,25 @@ def test_word_share_gap_alone_is_not_enough_when_the_meaning_is_ours():
     assert answers_another_item(0.80, 0.81, None, own_words=0.0, other_words=WORD_SHARE_MARGIN)
     assert not answers_another_item(0.81, 0.80, None, own_words=0.0, other_words=1.0)
     assert not answers_another_item(0.80, 0.81, None, own_words=0.5, other_words=0.5 + WORD_SHARE_MARGIN - 0.01)
+
+
+def test_a_siblings_answer_needs_the_wider_word_gap():
+    from tutor.grade.gates import SIBLING_WORD_MARGIN, WORD_SHARE_MARGIN
+
+    gap = (WORD_SHARE_MARGIN + SIBLING_WORD_MARGIN) / 2  # enough against another topic, not against a sibling
+    assert answers_another_item(0.80, 0.81, None, own_words=0.1, other_words=0.1 + gap)
+    assert not answers_another_item(0.80, 0.81, None, 0.1, 0.1 + gap, word_margin=SIBLING_WORD_MARGIN)
+    assert answers_another_item(0.80, 0.81, None, 0.1, 0.1 + SIBLING_WORD_MARGIN, word_margin=SIBLING_WORD_MARGIN)
+
+
+def test_a_copied_answer_of_the_same_topic_scores_below_15(items):  # noqa: F811
+    # Every item shares one topic: the distributed item is the overfitting item's sibling, and its
+    # copied reference is still another item's answer. The item's own full answer is untouched.
+    from dataclasses import replace
+
+    same = [replace(it, topics=("training",)) for it in items]
+    g = make(same)
+    copied = g.grade("mini.md#2", same[0].answer.replace("**", ""), use_llm=False)
+    own = g.grade("mini.md#2", FULL, use_llm=False)
+    assert (copied.reason, copied.score < 15) == ("other_item", True)
+    assert own.reason == "" and own.score > 74

@@ -244,16 +244,18 @@ class Grader:
         return measure(prep, answer, self.encoder, self.anchors(), self.generic(), self.c)
 
     def _cap(self, item: Item, answer: str, check_other: bool = True) -> tuple[int, str]:
-        """The gates (grade.gates.cap). "Another topic" needs topic tags on both items (tiny test corpora have none)."""
-        others = [i for i, it in enumerate(self.items) if it.topics and not set(it.topics) & set(item.topics)]
-        others = others if check_other and item.topics else []
+        """The gates (grade.gates.cap). Topics split the other items into other topics and siblings; an item
+        without topic tags (tiny test corpora) has only siblings."""
         own = [i for i, it in enumerate(self.items) if set(it.refs) & set(item.refs)]
-        sims = self.anchors() @ self.encoder.encode_queries([answer[:1000]])[0] if others else None
+        others = [i for i, it in enumerate(self.items)
+                  if it.topics and item.topics and not set(it.topics) & set(item.topics)] if check_other else []
+        siblings = sorted(set(range(len(self.items))) - set(own) - set(others)) if check_other else []
+        sims = self.anchors() @ self.encoder.encode_queries([answer[:1000]])[0] if others or siblings else None
         words = token_set(answer)
-        shares = np.array([word_share(words, w) for w in self.words()]) if others else None
+        shares = np.array([word_share(words, w) for w in self.words()]) if others or siblings else None
         profile = getattr(getattr(self.retriever, "index", None), "profile", None)
         margin = getattr(self, "other_item_margin", None) or getattr(profile, "other_item_margin", None)
-        return cap(answer, own, others, sims, shares, margin)
+        return cap(answer, own, others, sims, shares, margin, siblings)
 
     def _grade(self, question, answer, item, prep, ev: Evidence, wrong: dict[int, str], claims: dict[int, str],
                judge_status: str, timings: dict, t0: float) -> Grade:
