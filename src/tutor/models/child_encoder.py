@@ -1,8 +1,8 @@
 """An Encoder whose model loads and runs in a child process, started at once, for one-shot commands.
 
-`tutor add` and `tutor index` spent most of their time before the first vector: importing
-sentence-transformers (torch, transformers, scikit-learn: ~4.5 s here) and loading the weights
-(~1 s). Python imports hold the GIL, so a thread can't overlap them with anything; a process can. The
+`tutor add` and `tutor index` spent most of their time before the first vector: importing torch and
+loading the weights (~1.5 s with models/lean_encoder.py; ~6 s for a folder only sentence-transformers
+can load). Python imports hold the GIL, so a thread can't overlap them with anything; a process can. The
 child imports and loads while the parent parses the notes, imports llama-index and builds BM25 (~2 s),
 and the parent never imports torch at all, so it also skips torch's ~1.5 s of interpreter teardown.
 Measured in bench/add_notes_bench.py. The app keeps its encoder in-process: a query must not pay a pipe.
