@@ -65,3 +65,22 @@ def test_plain_torch_gives_the_sentence_transformers_vectors(real_encoder, proje
                          (real_encoder.encode_queries(texts), st.encode_queries(texts))):
         assert mine.shape == theirs.shape == (4, real_encoder.dim)
         assert np.allclose(mine, theirs, atol=1e-5)
+
+
+def test_a_checkpoint_missing_layer_tensors_is_refused_at_load(tmp_path):
+    # Found now, not halfway through an index build: the caller then falls back to sentence-transformers.
+    import torch
+    from safetensors.torch import save_file
+    from tokenizers import Tokenizer, models
+
+    from tutor.models.lean_encoder import LeanSentenceModel
+
+    folder = _folder(tmp_path, files=())
+    (folder / "config.json").write_text(json.dumps({"model_type": "bert", "hidden_size": 4, "num_hidden_layers": 1,
+                                                    "num_attention_heads": 1, "pad_token_id": 0}))
+    Tokenizer(models.WordLevel({"[UNK]": 0, "a": 1}, unk_token="[UNK]")).save(str(folder / "tokenizer.json"))
+    save_file({f"embeddings.{n}.weight": torch.zeros(2, 4)
+               for n in ("word_embeddings", "position_embeddings", "token_type_embeddings")},
+              str(folder / "model.safetensors"))
+    with pytest.raises(ValueError, match="lacks"):
+        LeanSentenceModel(folder)

@@ -5,8 +5,9 @@ pulls in transformers' model zoo, scikit-learn and scipy (~4.3 s here, torch its
 weights load. The encoder those commands need is twelve identical blocks and a mean: torch, `tokenizers`
 and `safetensors` (all already installed) cover it, so the child is ready in ~1.5 s. Same weights, same
 tokenizer file, same truncation and pooling as sentence-transformers: the integration test compares the
-vectors with the app's in-process encoder. A folder this module does not recognise (another pooling, a
-model type it doesn't implement, missing files) is reported by `unsupported` and loads through
+vectors with sentence-transformers' (packaged e5: max difference 1.5e-8; checked once by hand on
+all-MiniLM-L6-v2, a BERT: 1.2e-7). A folder this module does not recognise (another pooling, a
+model type it doesn't implement, missing files or tensors) is reported and loads through
 sentence-transformers as before, so no embedder setting loses anything.
 
 Example (what decides; no weights read):
@@ -29,6 +30,8 @@ from pathlib import Path
 import numpy as np
 
 _TYPES = {"xlm-roberta", "roberta", "bert"}
+_LAYER = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
+          "attention.output.LayerNorm", "intermediate.dense", "output.dense", "output.LayerNorm")
 _POOL_FLAGS = ("pooling_mode_cls_token", "pooling_mode_max_tokens", "pooling_mode_mean_sqrt_len_tokens",
                "pooling_mode_weightedmean_tokens", "pooling_mode_lasttoken")
 
@@ -99,6 +102,13 @@ class LeanSentenceModel:
                        if f"{p}embeddings.word_embeddings.weight" in w), "")
         self.w = {k[len(prefix):]: v for k, v in w.items() if k.startswith(prefix)}
         self.layers = int(self.conf["num_hidden_layers"])
+        # Every tensor the forward pass reads, checked now: a surprise layout falls back at load, never mid-index.
+        need = [f"embeddings.{n}.weight" for n in ("word_embeddings", "position_embeddings", "token_type_embeddings")]
+        need += [f"{m}.{t}" for m in ["embeddings.LayerNorm"] + [f"encoder.layer.{i}.{n}" for i in range(self.layers)
+                 for n in _LAYER] for t in ("weight", "bias")]
+        missing = [k for k in need if k not in self.w]
+        if missing:
+            raise ValueError(f"{path / 'model.safetensors'} lacks {len(missing)} tensors, e.g. {missing[0]}")
         self.heads = int(self.conf["num_attention_heads"])
         self.eps = float(self.conf.get("layer_norm_eps", 1e-12))
         # RoBERTa numbers positions after its padding index (ids pad+1, pad+2, …); BERT from 0.
