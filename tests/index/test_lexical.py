@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from tutor.index.lexical import LexicalIndex
+from tutor.text.tokenise import tokenize
 
 
 def test_bm25_scores_and_coverage(tmp_path):
@@ -13,3 +14,11 @@ def test_bm25_scores_and_coverage(tmp_path):
     idx.save(tmp_path / "lex")
     again = LexicalIndex.load(tmp_path / "lex")
     assert again.ids == ["a", "b"] and again.scores("量化")[0].keys() == {"b"}
+
+
+def test_a_term_the_note_writes_as_one_word_is_found_from_two():
+    idx = LexicalIndex.build(["a", "b"], ["Numpy实现Focalloss的计算", "focal 相机的 loss 函数"])
+    scores, coverage = idx.scores("focal loss 怎么写")
+    assert scores["a"] > 0  # only through the joined form: the note never writes "focal" or "loss" apart
+    assert coverage == idx.coverage(tokenize("focal loss 怎么写"))  # the joined form does not add coverage
+    assert idx.scores("loss，focal")[0].get("a", 0.0) == 0.0  # not joined across punctuation

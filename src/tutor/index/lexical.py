@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tutor.text.tokenise import silence_jieba, tokenize
+from tutor.text.tokenise import joined_forms, silence_jieba, tokenize
 
 
 @dataclass
@@ -35,7 +35,8 @@ class LexicalIndex:
     def scores(self, query: str) -> tuple[dict[str, float], float]:
         """BM25 score of every document with a non-zero score, and the query's vocabulary coverage."""
         tokens = tokenize(query)
-        known = [t for t in tokens if t in self.bm25.vocab_dict]
+        # Joined spellings count only for matching; coverage (a refusal feature) stays on the query's own tokens.
+        known = [t for t in tokens + joined_forms(query) if t in self.bm25.vocab_dict]
         if not known:
             return {}, 0.0
         raw = np.asarray(self.bm25.get_scores(known))

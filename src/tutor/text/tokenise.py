@@ -43,6 +43,28 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+def joined_forms(text: str) -> list[str]:
+    """Adjacent ASCII words written as one ("focal loss" → "focalloss"), and compounds without their
+    separators ("focal-loss" → "focalloss"): how notes often spell a term their reader types apart.
+
+    The caller keeps a form only when the corpus vocabulary holds it, so a join means that a document writes
+    the term as one word (Focalloss, DataParallel, ResNet). Must not catch: words across a CJK run or
+    punctuation ("focal loss 用 numpy": no "lossnumpy"; "loss，focal" is not joined), or more than two
+    words at once (a sentence is not a name).
+
+    >>> joined_forms("Focal Loss 用 numpy 怎么写"), joined_forms("focal_loss 和 soft-nms")
+    (['focalloss'], ['focalloss', 'softnms'])
+    >>> joined_forms("loss，focal")
+    []
+    """
+    out: list[str] = []
+    for run in re.findall(r"[a-z0-9][a-z0-9 _.+-]*", normalise(text)):
+        words = _WORD.findall(run)
+        out.extend(a + b for a, b in zip(words, words[1:]))
+        out.extend(re.sub(r"[-_.+]", "", w) for w in words if re.search(r"[-_.+]", w))
+    return out
+
+
 _READY = False
 
 
