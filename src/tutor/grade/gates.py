@@ -57,10 +57,10 @@ WORD_SHARE_MARGIN = 0.3
 # siblings legitimately share vocabulary. On the dev splits a partial answer's word gap to a sibling
 # reached 0.40, a copied sibling's reference (eval/grading_siblings_dev.jsonl and its foreign twin, made
 # by scripts/make_sibling_answers.py) sat at 0.63-0.97; 0.5 caught 25 of 60 seed and 17 of 24 foreign
-# copies (the other-topic test alone: 2 and 6) and capped no partial or excellent answer. The rest state
-# one of the graded item's points in full (siblings overlap), which rightly skips the gate. Must not catch: an answer to "数据并行的优缺点" that explains
-# data parallelism in the words of the sibling "什么是数据并行" (a word gap below 0.5, or a point of its own
-# stated in full, which skips the gate).
+# copies (the other-topic test alone: 2 and 6) and capped no partial or excellent answer. Must not catch:
+# an answer to "数据并行的优缺点" that explains data parallelism in the words of the sibling "什么是数据并行"
+# (a word gap below 0.5). An answer that states one of the graded item's own points in full never reaches
+# the gate (Grader._cap), which is why the remaining copies keep their credit: siblings overlap.
 SIBLING_WORD_MARGIN = 0.5
 
 
@@ -84,14 +84,14 @@ def is_term_list(answer: str) -> bool:
 def answers_another_item(own: float, other: float, margin: float | None = OTHER_ITEM_MARGIN,
                          own_words: float = 0.0, other_words: float = 0.0,
                          word_margin: float = WORD_SHARE_MARGIN) -> bool:
-    """True when the answer belongs to another topic's item: by meaning clearly, or by words and meaning.
+    """True when the answer belongs to another item: by meaning clearly, or by words and meaning.
 
     Args:
         own: the best cosine of the answer to the graded item (or a duplicate of it) — its question.
-        other: the best cosine of the answer to any item sharing no topic with the graded one.
+        other: the best cosine of the answer to any item of the group compared (other topics, or siblings).
         margin: the cosine gap that decides alone (None: no margin fitted for this embedder).
         own_words: the share of the answer's words found in the graded item's reference (word_share).
-        other_words: the largest such share among the items sharing no topic with it.
+        other_words: the largest such share among the items of that group.
         word_margin: the word-share gap that decides with meaning (wider for the item's siblings).
 
     >>> answers_another_item(0.80, 0.88), answers_another_item(0.84, 0.85)

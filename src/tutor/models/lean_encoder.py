@@ -1,9 +1,10 @@
-"""A BERT / XLM-RoBERTa sentence encoder in plain torch, for the one-shot child process (`tutor add`).
+"""A BERT / XLM-RoBERTa sentence encoder in plain torch: the embedder every process loads (models/load.py).
 
-The child of models/child_encoder.py spent ~6 s before its first vector: importing sentence-transformers
-pulls in transformers' model zoo, scikit-learn and scipy (~4.3 s here, torch itself ~0.9 s), then the
-weights load. The encoder those commands need is twelve identical blocks and a mean: torch, `tokenizers`
-and `safetensors` (all already installed) cover it, so the child is ready in ~1.5 s. Same weights, same
+Loading through sentence-transformers took ~6 s before the first vector: importing it pulls in
+transformers' model zoo, scikit-learn and scipy (~4.3 s here, torch itself ~0.9 s), then the weights
+load. The encoder the tutor needs is twelve identical blocks and a mean: torch, `tokenizers` and
+`safetensors` (all already installed) cover it, so it is ready in ~1.5 s (`tutor add`'s child, the app,
+every CLI command). Same weights, same
 tokenizer file, same truncation and pooling as sentence-transformers: the integration test compares the
 vectors with sentence-transformers' (packaged e5: max difference 1.5e-8; checked once by hand on
 all-MiniLM-L6-v2, a BERT: 1.2e-7). A folder this module does not recognise (another pooling, a
@@ -34,6 +35,10 @@ _LAYER = ("attention.self.query", "attention.self.key", "attention.self.value", 
           "attention.output.LayerNorm", "intermediate.dense", "output.dense", "output.LayerNorm")
 _POOL_FLAGS = ("pooling_mode_cls_token", "pooling_mode_max_tokens", "pooling_mode_mean_sqrt_len_tokens",
                "pooling_mode_weightedmean_tokens", "pooling_mode_lasttoken")
+
+
+class Unsupported(ValueError):
+    """The folder needs sentence-transformers (the reason is the message); not a failure."""
 
 
 def _json(path: Path) -> dict | list | None:
@@ -117,7 +122,7 @@ class LeanSentenceModel:
         path = Path(path)
         why = unsupported(path)
         if why:
-            raise ValueError(f"{path} can't load without sentence-transformers: {why}")
+            raise Unsupported(f"{path} can't load without sentence-transformers: {why}")
         self.conf = _json(path / "config.json")
         st = _json(path / "sentence_bert_config.json") or {}
         self.max_seq_length = int(st.get("max_seq_length") or self.conf.get("max_position_embeddings", 512))

@@ -36,15 +36,15 @@ def st_encoder(path: str, model_id: str):
 def encoder_at(path: str, model_id: str):
     """The embedder at path: in plain torch when models.lean_encoder can run the folder (same vectors,
     ~3.5 s less to load: no sentence-transformers import), else through sentence-transformers."""
-    from tutor.models.lean_encoder import LeanSentenceModel, unsupported
+    from tutor.index.embed import SentenceTransformerEncoder
+    from tutor.models.lean_encoder import LeanSentenceModel, Unsupported
 
-    if unsupported(path) is None:
-        from tutor.index.embed import SentenceTransformerEncoder
-
-        try:
-            return SentenceTransformerEncoder(LeanSentenceModel(path), model_id)
-        except Exception as exc:  # a damaged or unexpected file: sentence-transformers gets its say
-            log.warning("plain-torch load of %s failed (%s); loading it with sentence-transformers", path, exc)
+    try:
+        return SentenceTransformerEncoder(LeanSentenceModel(path), model_id)
+    except Unsupported:  # another pooling or model type, or a hub id: sentence-transformers' job, as before
+        pass
+    except Exception as exc:  # a damaged or unexpected file: sentence-transformers gets its say
+        log.warning("plain-torch load of %s failed (%s); loading it with sentence-transformers", path, exc)
     return st_encoder(path, model_id)
 
 
