@@ -28,10 +28,28 @@ class Ref:
 
     The number is an int for plainly numbered documents (the seeds), else the document's own dotted
     number as a string ("1.21"), so a citation reads as the notes do: "notes.md#1.21".
+
+    A note with dotted numbers keeps its plain ones as strings too ("4" beside "6.1"), while a typed
+    reference ("notes.md#4") or a JSON file may carry 4: two refs are equal when they name the same
+    place, whatever the number's type.
+
+    >>> Ref("notes.md", 4) == Ref("notes.md", "4"), len({Ref("notes.md", 4), Ref("notes.md", "4")})
+    (True, 1)
+    >>> Ref("notes.md", 4) == Ref("notes.md", "4.1"), Ref("a.md", None) == Ref("a.md", "None")
+    (False, False)
     """
 
     source: str
     number: int | str | None
+
+    def _same(self) -> tuple[str, str | None]:
+        return self.source, None if self.number is None else str(self.number)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Ref) and self._same() == other._same()
+
+    def __hash__(self) -> int:
+        return hash(self._same())
 
     @property
     def key(self) -> str:

@@ -127,6 +127,17 @@ def test_dotted_numbers_are_citable():
     assert items[0].id == "t.md#1.21"
 
 
+def test_a_plain_number_in_a_dotted_note_is_citable_as_typed():
+    """In a note numbered "2", "3.1", the plain numbers are strings; a typed "llm.md#2" reads as 2."""
+    from tutor.grade.grader import parse_ref
+
+    doc = "# LLM\n### 2.什么是前缀语言模型？\n\n前缀双向。\n\n### 3.复读机\n\n#### 3.1 什么是复读机问题？\n\n重复生成。\n"
+    items = parse_document(doc, "llm.md")
+    assert items[0].number == "2" and parse_ref("llm.md#2").number == 2
+    assert find_item(items, parse_ref("llm.md#2")).question == "什么是前缀语言模型？"
+    assert find_item(items, parse_ref("llm.md#3")) is None
+
+
 def test_sub_headings_of_a_question_are_its_answer_not_more_items():
     doc = "# LLM\n### 2.prefix LM 和 causal LM 区别是什么？\n\n两者注意力掩码不同。\n\n#### 2.1 Prefix LM\n\n前缀双向。\n\n" \
           "#### 2.2 Causal LM\n\n只看左侧。\n\n### 3.LLMs复读机问题\n\n#### 3.1 什么是复读机问题？\n\n重复生成。\n"
