@@ -150,3 +150,13 @@ def test_sub_headings_of_a_question_are_its_answer_not_more_items():
 def test_one_rhetorical_bold_question_in_an_essay_does_not_swallow_it():
     essay = "# 随笔\n\n今天聊聊显存。\n\n**为什么显存总是不够？**\n\n因为模型越来越大。\n\n后面还有很多段落。\n"
     assert parse_document(essay, "essay.md") == []
+
+
+def test_a_link_with_a_title_keeps_only_its_text():
+    """`[text](url "title (site)")`: the title's parenthesis once cut the link short, leaving '")' in a point."""
+    doc = ("# LLM\n### 4. 涌现能力是啥原因？\n\n[涌现能力：现象与解释 - 知乎 (zhihu.com)](https://zhuanlan.zhihu.com/p/1 "
+           "\"涌现能力：现象与解释 - 知乎 (zhihu.com)\")\n\n1. **评价指标不够平滑**：一字不错才算对。\n2. **复杂任务**：由多个子任务构成。\n")
+    item = parse_document(doc, "llm.md")[0]
+    assert "zhihu.com)\"" not in item.answer and "https://" not in item.answer
+    assert "涌现能力：现象与解释 - 知乎 (zhihu.com)" in item.answer
+    assert not any('")' in p or "http" in p for p in item.key_points)

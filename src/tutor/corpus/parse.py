@@ -32,10 +32,13 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*$")
 _DETAILS = re.compile(r"</?details[^>]*>|<summary>(.*?)</summary>", re.I)
 # Markdown images: the alt text carries meaning unless it is a placeholder ("image", "图片", a file name).
 # Must NOT catch links: `[text](url)` keeps its text (see _LINK).
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+# The target: a URL (no spaces), then an optional title in "", '' or () — a title may hold parentheses
+# ("知乎 (zhihu.com)"), which "[^)]*" cut short and left as '")' in the text.
+_TARGET = r"\(\s*(?:<[^>\n]*>|[^)\s]*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?\s*\)"
+_IMAGE = re.compile(r"!\[([^\]]*)\]" + _TARGET)
 _PLACEHOLDER_ALT = re.compile(r"^(image|img|图片|图|pic|picture|screenshot)?[\w\-.]*\.(png|jpe?g|gif|svg)$|^(image|img|图片|图)[\w\-]*$|^$", re.I)
 _SUB_HEADING = re.compile(r"^#{1,6}\s+")  # only at line start: "C# 代码" or "#include" keep their "#"
-_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\([^)]*\)")
+_LINK = re.compile(r"(?<!!)\[([^\]]+)\]" + _TARGET)
 _CODE_CAPTION = re.compile(r"^\s*\*\*\s*(代码示例|示例代码|代码实现|源代码)")
 _OUTRO = re.compile(r"^\s*(以上是|以上就是|综上所述|通过上述|通过以上|希望对您有所帮助)")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.、)])\s+(.*\S)\s*$")
@@ -163,7 +166,15 @@ def doc_title(lines: list[str]) -> str:
 
 
 def _clean_line(line: str) -> str:
-    """Images keep a meaningful alt text, links their text; everything else is left as written."""
+    """Images keep a meaningful alt text, links their text; everything else is left as written.
+
+    >>> _clean_line('[涌现能力 - 知乎 (zhihu.com)](https://zhuanlan.zhihu.com/p/62 "涌现能力 - 知乎 (zhihu.com)")')
+    '涌现能力 - 知乎 (zhihu.com)'
+    >>> _clean_line("见 [论文](https://arxiv.org/abs/1 'Paper') 与 ![架构图](a.png) ![image](b.png)。")
+    '见 论文 与 架构图 。'
+    >>> _clean_line("[文档](<https://a.io/x y>) 里的 f(x) 与 a[0] (见下)")  # code-like brackets are not links
+    '文档 里的 f(x) 与 a[0] (见下)'
+    """
     if "](" not in line:
         return line
     line = _IMAGE.sub(lambda m: "" if _PLACEHOLDER_ALT.match(m.group(1).strip()) else m.group(1), line)
