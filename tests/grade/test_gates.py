@@ -124,3 +124,26 @@ def test_a_copied_answer_of_the_same_topic_scores_below_15(items):  # noqa: F811
     own = g.grade("mini.md#2", FULL, use_llm=False)
     assert (copied.reason, copied.score < 15) == ("other_item", True)
     assert own.reason == "" and own.score > 74
+
+
+def test_items_of_one_numbered_section_are_siblings_whatever_their_topics(monkeypatch):
+    """6.2 and 6.3 of "6. 复读机问题" got different topics from their content; the other-item gate still
+    judges them as siblings (the wider word margin), never as another topic's answer."""
+    import tutor.grade.grader as grader_mod
+    from tutor.grade.grader import Grader
+    from tutor.index.embed import HashEncoder
+    from tutor.records import Item
+
+    items = [Item("n.md", "6.2", "", "为什么会出现复读机问题？", answer="数据偏差；训练目标。", topics=("architectures",)),
+             Item("n.md", "6.3", "", "如何缓解复读机问题？", answer="数据多样性；惩罚重复。", topics=("data",)),
+             Item("n.md", "7", "", "输入可以无限长吗？", answer="受位置编码限制。", topics=("data",)),
+             Item("x.md", 1, "", "数据偏差如何解决？", answer="重采样；数据增强。", topics=("data",))]
+    seen = {}
+
+    def spy(answer, own, others, sims, shares, margin, siblings=()):
+        seen.update(own=own, others=others, siblings=list(siblings))
+        return 100, ""
+
+    monkeypatch.setattr(grader_mod, "cap", spy)
+    Grader(None, encoder=HashEncoder(), items=items)._cap(items[0], "数据偏差和训练目标导致")
+    assert seen == {"own": [0], "others": [2, 3], "siblings": [1]}

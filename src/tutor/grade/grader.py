@@ -63,6 +63,18 @@ class _Prepared:
     errata: ErrataCheck = NO_ERRATA  # the item's documented slips, tied to the points they corrected
 
 
+def sections(item: Item) -> set[tuple[str, str]]:
+    """The numbered sections an item sits in: (file, number without its last part) for a dotted number.
+
+    Items of one section answer neighbouring questions about one subject (siblings), even when their
+    content put them under different topics. A plain number (the seeds' "3") names no section.
+
+    >>> sections(Item("n.md", "6.2", "", "为什么会复读？")), sections(Item("a.md", 3, "", "Q？"))
+    ({('n.md', '6')}, set())
+    """
+    return {(r.source, str(r.number).rsplit(".", 1)[0]) for r in item.refs if "." in str(r.number or "")}
+
+
 def parse_ref(text: str) -> Ref | None:
     """An item given by reference: "file.md#3" or "file.md 3".
 
@@ -245,10 +257,13 @@ class Grader:
 
     def _cap(self, item: Item, answer: str, check_other: bool = True) -> tuple[int, str]:
         """The gates (grade.gates.cap). Topics split the other items into other topics and siblings; an item
-        without topic tags (tiny test corpora) has only siblings."""
+        without topic tags (tiny test corpora) has only siblings, and so has an item under the same numbered
+        section of the same note (6.2 and 6.3 of "6. 复读机问题"), whatever topics its content was given."""
         own = [i for i, it in enumerate(self.items) if set(it.refs) & set(item.refs)]
+        near = sections(item)
         others = [i for i, it in enumerate(self.items)
-                  if it.topics and item.topics and not set(it.topics) & set(item.topics)] if check_other else []
+                  if it.topics and item.topics and not set(it.topics) & set(item.topics)
+                  and not sections(it) & near] if check_other else []
         siblings = sorted(set(range(len(self.items))) - set(own) - set(others)) if check_other else []
         sims = self.anchors() @ self.encoder.encode_queries([answer[:1000]])[0] if others or siblings else None
         words = token_set(answer)
