@@ -14,12 +14,12 @@ from dataclasses import asdict, dataclass, field
 
 
 def cite(source: str, number) -> str:
-    """How a place is shown to a user: "notes.md #1.21", or just "notes.md" for a free-text chunk.
+    """How a place is shown to a user: "notes.md §1.21", or just "notes.md" for a free-text chunk.
 
     >>> cite("notes.md", "1.21"), cite("notes.md", None)
-    ('notes.md #1.21', 'notes.md')
+    ('notes.md §1.21', 'notes.md')
     """
-    return f"{source} #{number}" if number is not None else source
+    return f"{source} §{number}" if number is not None else source
 
 
 @dataclass(frozen=True, order=True)
@@ -66,7 +66,7 @@ class Correction:
     wrong: str  # the item's wrong statement, quoted verbatim (markdown marks removed)
     correction: str  # the corrected statement; it reads correctly in place of `wrong`
     why: str  # one line on why the original is wrong
-    erratum: Ref  # the errata entry that documents it ("errata.md #3")
+    erratum: Ref  # the errata entry that documents it ("errata.md §3")
 
     def to_json(self) -> dict:
         return {"wrong": self.wrong, "correction": self.correction, "why": self.why,

@@ -22,7 +22,7 @@ def test_the_reference_card_shows_the_correction_under_the_affected_sentence(tut
     assert (ref["source"], ref["number"]) == (TARGET.source, TARGET.number)
     lines = ref["text"].split("\n")
     at = next(i for i, line in enumerate(lines) if "整个数据集的平均梯度" in line)
-    assert lines[at + 1].strip().startswith("> 勘误 Correction（errata.md #1）：每次迭代只用一个小批量")
+    assert lines[at + 1].strip().startswith("> 勘误 Correction（errata.md §1）：每次迭代只用一个小批量")
     assert [c["erratum"] for c in ref["corrections"]] == [SLIP.to_json()]
 
 
@@ -56,17 +56,17 @@ def test_the_ui_card_and_sources_show_the_note(tutor):
 
     chat, _, _, sources = list(ask_ui.ask_turn(tutor, QUESTION, [], [], False))[-1]
     card = next(m["content"] for m in chat if m["content"].startswith("**参考答案"))
-    assert "> 勘误 Correction（errata.md #1）" in card
-    assert "errata.md #1" in sources and "勘误" in sources  # the cited erratum is listed with the item
+    assert "> 勘误 Correction（errata.md §1）" in card
+    assert "errata.md §1" in sources and "勘误" in sources  # the cited erratum is listed with the item
 
 
 def test_the_library_lists_the_errata_entries_and_notes_the_corrected_item(tutor):
     from tutor.ui.library import ALL_TOPICS, library_search
 
     browse = library_search(tutor.retriever, "", ALL_TOPICS)
-    assert "errata.md #1" in browse and "勘误：SGD 每次迭代用多少样本的梯度？" in browse
+    assert "errata.md §1" in browse and "勘误：SGD 每次迭代用多少样本的梯度？" in browse
     found = library_search(tutor.retriever, "SGD 优化器", ALL_TOPICS)
-    assert "⚠️ 勘误 Correction（errata.md #1）" in found
+    assert "⚠️ 勘误 Correction（errata.md §1）" in found
     assert "勘误：SGD 每次迭代用多少样本的梯度？" in library_search(tutor.retriever, "勘误 SGD 批量梯度下降", ALL_TOPICS)
 
 

@@ -47,7 +47,7 @@ def test_parse_reads_every_field_and_reports_an_incomplete_entry():
     from tutor.corpus.parse import parse_document
 
     errata, problems = errata_of(parse_document(broken, ERRATA_FILE))
-    assert errata == [] and problems == ["errata.md #1: missing 原文 Wrong"]
+    assert errata == [] and problems == ["errata.md §1: missing 原文 Wrong"]
 
 
 def test_an_entry_that_no_longer_matches_is_reported_and_not_applied():
@@ -56,7 +56,7 @@ def test_an_entry_that_no_longer_matches_is_reported_and_not_applied():
     fixed, problems = apply_errata([item], [e])
     assert fixed == [item] and len(problems) == 1 and "not found" in problems[0]
     fixed, problems = apply_errata([item], [e.__class__(1, Ref("gone.md", 9), "x", "y", "z")])
-    assert fixed == [item] and problems == ["errata.md #1 → gone.md #9: no such item"]
+    assert fixed == [item] and problems == ["errata.md §1 → gone.md §9: no such item"]
 
 
 def test_a_duplicate_number_finds_the_canonical_item():
@@ -74,7 +74,7 @@ def test_annotate_puts_the_note_under_the_affected_line_or_at_the_end():
     text = "- **SGD：** 随机梯度下降，每次迭代使用整个数据集的平均梯度。\n- **Adam：** 自适应。"
     lines = annotate(text, (c,)).split("\n")
     assert lines[0].startswith("- **SGD") and lines[2].startswith("- **Adam")
-    assert lines[1].strip().startswith("> 勘误 Correction（errata.md #1）：每次迭代只用一个小批量")
+    assert lines[1].strip().startswith("> 勘误 Correction（errata.md §1）：每次迭代只用一个小批量")
     assert annotate("别的内容。", (c,)).split("\n")[-1].strip().startswith("> 勘误 Correction")
     assert annotate(text, ()) == text
 
@@ -86,3 +86,10 @@ def test_errata_entries_load_as_citable_items_and_correct_their_target(errata_co
     target = find_item(items, Ref("opt.md", 1))
     assert [c.erratum for c in target.corrections] == [Ref("errata.md", 1)]
     assert target.key_points[0] == "SGD： 随机梯度下降，每次迭代只用一个小批量样本的梯度来近似整体梯度。"
+
+
+def test_an_entry_may_name_its_item_as_citations_show_it():
+    """Citations read "opt.md §1"; an entry written that way targets the same item as "opt.md #1"."""
+    (hash_form,) = parse_errata(ERRATA_DOC)
+    (cited_form,) = parse_errata(ERRATA_DOC.replace("opt.md #1", "opt.md §1"))
+    assert cited_form.target == hash_form.target

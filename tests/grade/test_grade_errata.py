@@ -50,7 +50,7 @@ def test_repeating_the_slip_earns_nothing_and_the_feedback_cites_the_erratum(gra
     assert p.evidence == "SGD 每次迭代使用整个数据集的平均梯度。" and p.cue.startswith("用整个数据集")
     (wrong,) = g.wrong
     assert wrong["erratum"] == {"source": "errata.md", "number": 1}
-    assert "errata.md #1" in g.feedback
+    assert "errata.md §1" in g.feedback
     right = grader.grade("opt.md#1", "SGD 每次迭代只用一个小批量样本的梯度来近似整体梯度。Adam 结合了 Momentum 和 RMSprop。",
                          use_llm=False)
     assert g.score < right.score
@@ -70,7 +70,7 @@ def test_the_model_answer_shows_the_correction_under_the_slip(grader):
     g = grader.grade("opt.md#1", "SGD 每次迭代使用整个数据集的平均梯度。", use_llm=False)
     lines = g.model_answer.split("\n")
     at = next(i for i, line in enumerate(lines) if "整个数据集" in line)
-    assert "勘误 Correction（errata.md #1）" in lines[at + 1]
+    assert "勘误 Correction（errata.md §1）" in lines[at + 1]
 
 
 def test_closer_to_wrong_needs_both_the_words_and_the_embedding():

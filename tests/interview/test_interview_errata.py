@@ -55,7 +55,7 @@ def test_repeating_the_slip_is_marked_and_the_report_shows_the_correction(rig):
     _to_opt(iv, session)
     msgs = iv.respond(session, "SGD 每次迭代使用整个数据集的平均梯度。")
     grade = next(m for m in msgs if m["kind"] == "grade")
-    assert "勘误（errata.md #1）" in grade["text"] and "errata.md #1" in grade["data"]["feedback"]
+    assert "勘误（errata.md §1）" in grade["text"] and "errata.md §1" in grade["data"]["feedback"]
     # The follow-up probes the corrected point (it may quote the candidate's own words back).
     followup = next(m for m in msgs if m["kind"] == "followup")
     assert FIX in followup["data"]["point"] and SLIP not in followup["data"]["point"]
@@ -73,4 +73,4 @@ def test_the_report_html_lists_the_correction(rig):
     _to_opt(iv, session)
     iv.respond(session, "/skip")
     html = report_html(iv.respond(session, "/end"))
-    assert "勘误 Corrections" in html and "errata.md #1" in html
+    assert "勘误 Corrections" in html and "errata.md §1" in html

@@ -21,7 +21,7 @@ def test_ask_turn_streams_reference_then_answer_then_sources(ui_tutor):
     assert chat[1]["content"].startswith("**参考答案 Reference**")
     assert "[1]" in chat[2]["content"] and "▌" not in chat[2]["content"]
     assert any("▌" in s[0][-1]["content"] for s in steps[:-1])  # streamed while generating
-    assert "mini.md #1" in sources and "共 total" in status
+    assert "mini.md §1" in sources and "共 total" in status
     assert [m["role"] for m in convo] == ["user", "assistant"]
 
 
@@ -60,7 +60,7 @@ def test_grade_tab_grades_records_and_escapes(services):
     assert [c[1] for c in grade_ui.bank_choices(services.tutor.items, "模型压缩与量化")] == ["mini.md#3"]
     summary, points, model = grade_ui.grade_answer(services, "mini.md#2", "", "<b>正则化</b>：加入 L2 正则项。",
                                                    True, "amy")
-    assert "/100" in summary and "mini.md #2" in summary
+    assert "/100" in summary and "mini.md §2" in summary
     assert "<b>正则化</b>" not in points and "<b>" not in summary  # escaped, never raw
     assert "参考答案" in model
     assert services.store.latest_scores("amy").keys() == {"mini.md#2"}

@@ -1,10 +1,10 @@
 """corpus/errata.md → corrections attached to the items they correct, their key points rewritten.
 
 errata.md is an ordinary corpus document (each entry is a numbered question heading, so the corpus
-parser indexes it as items: citable as "errata.md #3", shown in the Library). This module reads the
+parser indexes it as items: citable as "errata.md §3", shown in the Library). This module reads the
 entries back from those parsed items — no second parser — and applies them:
 
-    ## 3. 勘误：什么是对称量化？                 ← the entry's question (errata.md #3)
+    ## 3. 勘误：什么是对称量化？                 ← the entry's question (errata.md §3)
     - **条目 Item：** ai2-compute-infra.md #4   ← the item it corrects (prompt part, before any label)
     - **原文 Wrong：** “将权重和激活值……”        ← the wrong words, verbatim (markdown marks removed)
     **答案：** 关于 0 对称地映射……              ← the correction; it replaces the quote in the key point
@@ -25,7 +25,7 @@ Example:
     (('GFLOPS： 每秒十亿次浮点运算',), [])
     >>> print(annotate(it.answer, fixed[0].corrections))
     - **GFLOPS：** 每秒亿亿次浮点运算
-       > 勘误 Correction（errata.md #1）：每秒十亿次。G 是 10^9。
+       > 勘误 Correction（errata.md §1）：每秒十亿次。G 是 10^9。
 """
 from __future__ import annotations
 
@@ -39,9 +39,10 @@ from tutor.records import Correction, Item, Ref, cite
 log = logging.getLogger(__name__)
 
 ERRATA_FILE = "errata.md"
-# "- 条目 Item： notes.md #1.21" in an entry's prompt part. Only read inside errata.md entries, so it
-# must NOT catch anything else there: the file name needs .md/.txt, the number digits (dotted allowed).
-_TARGET = re.compile(r"条目[^：:\n]*[：:]\s*(\S+?\.(?:md|txt))\s*#\s*(\d{1,4}(?:\.\d{1,4})*(?:-\d{1,2})?)", re.I)
+# "- 条目 Item： notes.md #1.21" (or "§1.21", as citations show it) in an entry's prompt part. Only read
+# inside errata.md entries, so it must NOT catch anything else there: the file name needs .md/.txt, the
+# number digits (dotted allowed).
+_TARGET = re.compile(r"条目[^：:\n]*[：:]\s*(\S+?\.(?:md|txt))\s*[#§]\s*(\d{1,4}(?:\.\d{1,4})*(?:-\d{1,2})?)", re.I)
 # "- 原文 Wrong： “……”" — the quote is what stands between the outer quotation marks of that line.
 _WRONG = re.compile(r"原文[^：:\n]*[：:]\s*[“\"「](.+)[”\"」]\s*$", re.M)
 
@@ -78,7 +79,7 @@ def errata_of(items: list[Item]) -> tuple[list[Erratum], list[str]]:
     """The errata entries among parsed items, and a message for every entry that lacks a field.
 
     Returns:
-        (errata in file order, problems such as "errata.md #4: no “原文 Wrong” quote").
+        (errata in file order, problems such as "errata.md §4: no “原文 Wrong” quote").
     """
     errata, problems = [], []
     for it in (i for i in items if is_errata(i)):

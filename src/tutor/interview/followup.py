@@ -6,9 +6,9 @@ reference for the point and says how the turn's score moved.
 
 Example:
     >>> reply_text("covered", "数据并行：把数据切分到多卡", "a.md", 3, 50, 75)
-    '这次答到了「数据并行」。参考（a.md #3）：数据并行：把数据切分到多卡。本题得分 50 → 75。'
+    '这次答到了「数据并行」。参考（a.md §3）：数据并行：把数据切分到多卡。本题得分 50 → 75。'
     >>> reply_text("skipped", "Overfitting: the model memorises noise", "b.md", 2, 40, 40, english=True)
-    'Follow-up skipped. Reference (b.md #2): Overfitting: the model memorises noise. Score stays at 40.'
+    'Follow-up skipped. Reference (b.md §2): Overfitting: the model memorises noise. Score stays at 40.'
 """
 from __future__ import annotations
 

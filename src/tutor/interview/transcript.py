@@ -16,7 +16,7 @@ Example:
     >>> md = to_markdown(rep)
     >>> print(md.split("## 1. ")[1].split("\\n\\n")[0])
     什么是过拟合？ — 70/100（部分正确）
-    >>> "- ✓ 过拟合 — “模型记住了噪声。”（a.md #1）" in md, "**面试官：** 这次答到了「早停」。" in md
+    >>> "- ✓ 过拟合 — “模型记住了噪声。”（a.md §1）" in md, "**面试官：** 这次答到了「早停」。" in md
     (True, True)
 """
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Example:
     >>> points_html([{"point": "<b>x</b>", "evidence": "", "source": "a.md", "number": 1}], "遗漏 Missed")
-    '<h4>遗漏 Missed</h4><ul><li>&lt;b&gt;x&lt;/b&gt; <small>(a.md #1)</small></li></ul>'
+    '<h4>遗漏 Missed</h4><ul><li>&lt;b&gt;x&lt;/b&gt; <small>(a.md §1)</small></li></ul>'
 """
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def extras_html(extras, answer: str) -> str:
 
     >>> from tutor.records import Extra
     >>> extras_html((Extra("早停也有用。", "a.md", 1),), "加 Dropout。早停也有用。")
-    '<h4>✓ 正确的补充（参考答案未涉及）</h4><ul><li>“早停也有用。” <small>(a.md #1)</small></li></ul>'
+    '<h4>✓ 正确的补充（参考答案未涉及）</h4><ul><li>“早停也有用。” <small>(a.md §1)</small></li></ul>'
     """
     if not extras:
         return ""
