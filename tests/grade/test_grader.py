@@ -331,6 +331,17 @@ def test_real_grader_bands_on_clear_cases(real_retriever):
 
 
 @pytest.mark.integration
+def test_real_grader_keeps_a_list_written_as_a_sentence_in_partial(real_retriever):
+    """Issue 13: "a one-line answer that only names four techniques scores 76, excellent"."""
+    g = Grader(real_retriever)
+    listed = g.grade(EVAL_ITEM, "可以加 L2 正则化和 Dropout，再配合早停和数据增强。", use_llm=False)
+    assert listed.band == "partial" and listed.reason == "term_list"
+    explained = g.grade(EVAL_ITEM, "加 L2 正则化，约束权重不要过大，模型就不会过于复杂。用 Dropout，训练时随机丢弃一部分"
+                                   "神经元，防止它们互相依赖。再做数据增强，让训练数据更多样。", use_llm=False)
+    assert explained.reason != "term_list" and explained.score > listed.score
+
+
+@pytest.mark.integration
 def test_real_grader_abstains_on_questions_the_documents_do_not_cover(real_retriever):
     g = Grader(real_retriever)
     for q in ("今天天气怎么样", "H100 的 NVLink 带宽是多少"):

@@ -81,6 +81,37 @@ def is_term_list(answer: str) -> bool:
                for p in parts)
 
 
+def enumeration(points: list[tuple[str, str]]) -> bool:
+    """True when one short sentence is the whole evidence for three or more points and states none in full.
+
+    is_term_list sees "Dropout、L2、早停"; the same list written as a sentence ("可以加 L2 正则化和
+    Dropout，再配合早停和数据增强。") is still a list: a sentence that is the evidence of every point it
+    touches explains none of them. Must NOT catch: an answer that states a point in full ("covered": a
+    one-sentence answer explaining five measures in a clause each, on the hand-written dev set), one whose
+    points are touched by different sentences (a short answer that explains as it goes), or a sentence
+    longer than a list of that many terms. It misses a list whose short labels count as stating their
+    points ("主要是精度和召回率，还有F1分数": is_term_list catches it only when written with 、).
+
+    Args:
+        points: per key point, (status, evidence sentence) as the grader reports them.
+
+    >>> s = "可以加 L2 正则化和 Dropout，再配合早停和数据增强。"
+    >>> enumeration([("partial", s), ("partial", s), ("partial", s), ("missed", "")])
+    True
+    >>> enumeration([("covered", s), ("partial", s), ("partial", s)]), enumeration([("partial", s), ("partial", s)])
+    (False, False)
+    >>> enumeration([("partial", "加 L2 正则约束权重。"), ("partial", s), ("partial", s)])
+    False
+    >>> long = "Like pipeline parallelism it splits the model across GPUs, but it splits the tensors inside a layer."
+    >>> enumeration([("partial", long)] * 3)
+    False
+    """
+    credited = [(status, evidence) for status, evidence in points if status in ("covered", "partial") and evidence]
+    sentences = {evidence for _, evidence in credited}
+    return (len(credited) >= 3 and len(sentences) == 1 and all(status == "partial" for status, _ in credited)
+            and len(next(iter(sentences))) <= TERM_CHARS * len(credited))
+
+
 def answers_another_item(own: float, other: float, margin: float | None = OTHER_ITEM_MARGIN,
                          own_words: float = 0.0, other_words: float = 0.0,
                          word_margin: float = WORD_SHARE_MARGIN) -> bool:

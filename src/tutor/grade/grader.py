@@ -38,7 +38,7 @@ from tutor.grade.evidence import Evidence, extra_sentences, extras_of, measure, 
 from tutor.grade.judge import judge_claims, warm
 from tutor.grade.keypoints import KeyPoint, distinctive_terms, non_answer, reference_points, token_set, topical_rows
 from tutor.grade.feedback import abstain_feedback, feedback, model_answer, unsure_note
-from tutor.grade.gates import cap, repetition, word_share
+from tutor.grade.gates import TERM_LIST_CAP, cap, enumeration, repetition, word_share
 from tutor.records import Grade, Item, PointResult, Ref
 
 # "file.md#3", "file.md 3", "笔记.md#1.21", "notes.md#3.4.12-2". Must NOT catch a question that merely
@@ -312,6 +312,8 @@ class Grader:
                                 ref, c)
         net = net_coverage([r.credit for r in results], [p.weight for p in prep.points], [r.kind for r in results],
                            [r.status == "contradicted" for r in results], c)
+        if cap_[0] > TERM_LIST_CAP and enumeration([(r.status, r.evidence) for r in results]):
+            cap_ = (TERM_LIST_CAP, "term_list")  # a list written as a sentence is still a list
         score = min(cap_[0], cap_for_contradictions(to_score(net, ev.topical, c), len(contradicted),
                                                     sum(r.status == "covered" for r in results)))
         return results, score, net, cap_
