@@ -27,7 +27,7 @@ class Ref:
     """One place in the corpus: a document file and an item number (None for a free-text chunk).
 
     The number is an int for plainly numbered documents (the seeds), else the document's own dotted
-    number as a string ("1.21"), so a citation reads as the notes do: "notes.md#1.21".
+    number as a string ("1.21"), so a citation reads as the notes do: "notes.md §1.21" (see cite).
 
     A note with dotted numbers keeps its plain ones as strings too ("4" beside "6.1"), while a typed
     reference ("notes.md#4") or a JSON file may carry 4: two refs are equal when they name the same

@@ -68,6 +68,18 @@ def find_item(items: list[Item], ref: Ref) -> Item | None:
     return next((it for it in items if ref in it.refs), None)
 
 
+def sections(item: Item) -> set[tuple[str, str]]:
+    """The numbered sections an item sits in: (file, number without its last part) for a dotted number.
+
+    Items of one section answer neighbouring questions about one subject (siblings), even when their
+    content put them under different topics. A plain number (the seeds' "3") names no section.
+
+    >>> sections(Item("n.md", "6.2", "", "为什么会复读？")), sections(Item("a.md", 3, "", "Q？"))
+    ({('n.md', '6')}, set())
+    """
+    return {(r.source, str(r.number).rsplit(".", 1)[0]) for r in item.refs if "." in str(r.number or "")}
+
+
 def file_report(items: list[Item]) -> dict[str, dict[str, int]]:
     """Per corpus file: questions parsed, plain-text chunks, and questions with no reference answer.
 

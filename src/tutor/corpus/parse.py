@@ -30,10 +30,10 @@ _NUMBERED = re.compile(r"^(#{1,6})\s+(?:\*\*)?\s*(\d{1,3})\s*[.、．)]\s*(.+?)\
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*$")
 # `<details>`/`<summary>` wrap answers in GitHub notes. Must NOT catch other HTML: that is kept as text.
 _DETAILS = re.compile(r"</?details[^>]*>|<summary>(.*?)</summary>", re.I)
+# A link's or image's target: a URL (no spaces), then an optional title in "", '' or () — a title may hold
+# parentheses ("知乎 (zhihu.com)"), which "[^)]*" cut short and left as '")' in the text.
 # Markdown images: the alt text carries meaning unless it is a placeholder ("image", "图片", a file name).
 # Must NOT catch links: `[text](url)` keeps its text (see _LINK).
-# The target: a URL (no spaces), then an optional title in "", '' or () — a title may hold parentheses
-# ("知乎 (zhihu.com)"), which "[^)]*" cut short and left as '")' in the text.
 _TARGET = r"\(\s*(?:<[^>\n]*>|[^)\s]*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?\s*\)"
 _IMAGE = re.compile(r"!\[([^\]]*)\]" + _TARGET)
 _PLACEHOLDER_ALT = re.compile(r"^(image|img|图片|图|pic|picture|screenshot)?[\w\-.]*\.(png|jpe?g|gif|svg)$|^(image|img|图片|图)[\w\-]*$|^$", re.I)

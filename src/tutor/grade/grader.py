@@ -31,7 +31,7 @@ import numpy as np
 
 from tutor.grade.calibrate import Calibration, band, cap_for_contradictions, net_coverage, to_score, uncertainty
 from tutor.grade.contradiction import GENERIC, point_terms
-from tutor.corpus.load import find_item
+from tutor.corpus.load import find_item, sections
 from tutor.corpus.parse import strip_md
 from tutor.grade.errata import NO_ERRATA, ErrataCheck, prepare_errata
 from tutor.grade.evidence import Evidence, extra_sentences, extras_of, measure, point_results, specific_terms
@@ -61,18 +61,6 @@ class _Prepared:
     terms: list[set[str]]  # per point, its distinctive terms (see keypoints.distinctive_terms)
     specific: list[set[str]]  # per point, the terms that show an answer says it (see evidence.specific_terms)
     errata: ErrataCheck = NO_ERRATA  # the item's documented slips, tied to the points they corrected
-
-
-def sections(item: Item) -> set[tuple[str, str]]:
-    """The numbered sections an item sits in: (file, number without its last part) for a dotted number.
-
-    Items of one section answer neighbouring questions about one subject (siblings), even when their
-    content put them under different topics. A plain number (the seeds' "3") names no section.
-
-    >>> sections(Item("n.md", "6.2", "", "为什么会复读？")), sections(Item("a.md", 3, "", "Q？"))
-    ({('n.md', '6')}, set())
-    """
-    return {(r.source, str(r.number).rsplit(".", 1)[0]) for r in item.refs if "." in str(r.number or "")}
 
 
 def parse_ref(text: str) -> Ref | None:
