@@ -181,8 +181,7 @@ class Tutor:
 
             p = self.retriever.index.profile
             calibration = Calibration(dense_none=p.grade_dense_none, dense_full=p.grade_dense_full,
-                                      topical_none=p.topical_none, topical_full=p.topical_full,
-                                      cross_lingual=p.grade_cross_lingual)
+                                      topical_none=p.topical_none, topical_full=p.topical_full)
             self._graders[no_llm] = Grader(self.retriever, generator=None if no_llm else self.generator,
                                            calibration=calibration, thresholds=self.thresholds)
         return self._graders[no_llm]

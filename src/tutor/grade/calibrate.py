@@ -65,10 +65,6 @@ class Calibration:
     # certainly about the question. Fitted between off-topic (≤ 0.03) and on-topic (≥ 0.04) answers.
     topical_none: float = E5_SMALL.topical_none  # 0.02
     topical_full: float = E5_SMALL.topical_full  # 0.045
-    # Added to the relative cosine of a point and an answer unit in different languages, in proportion to how
-    # far apart their scripts are (keypoints.language_gap): an English answer to a Chinese reference sits
-    # lower than its Chinese translation would. Fitted per embedder on translated dev answers.
-    cross_lingual: float = E5_SMALL.grade_cross_lingual
     # Only the best k answer points count toward coverage: an item listing nine measures is answered
     # excellently by six of them. Fixed.
     max_points: int = 6

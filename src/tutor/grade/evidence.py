@@ -33,8 +33,8 @@ from tutor.corpus.parse import split_sentences
 from tutor.grade.calibrate import Calibration, status_of
 from tutor.grade.contradiction import contradiction_cue
 from tutor.grade.errata import errata_cues
-from tutor.grade.keypoints import (KeyPoint, answer_units, is_copy, language_gap, lexical_match, ramp,
-                                   relative_similarity, token_set, topical_rows, unit_credits)
+from tutor.grade.keypoints import (KeyPoint, answer_units, is_copy, lexical_match, ramp, relative_similarity,
+                                   token_set, topical_rows, unit_credits)
 from tutor.records import Extra, PointResult, Ref
 
 # A token in this share of the items or more names nothing in particular (方法, 模型, 训练 in this corpus):
@@ -95,8 +95,6 @@ def measure(prep, answer: str, encoder, anchors: np.ndarray, generic: frozenset[
     sentences = split_sentences(answer)
     uvec = encoder.encode_queries([u for u, _ in units])
     rel = relative_similarity(prep.vectors, uvec, anchors)
-    if c.cross_lingual:  # an English unit against a Chinese point: e5's cross-lingual cosines sit lower
-        rel = rel + c.cross_lingual * language_gap([p.text for p in prep.points], [u for u, _ in units])
     label, body = lexical_match(prep.points, units, prep.terms)
     credits = unit_credits(rel, label, body, (c.dense_none, c.dense_full), c.label_credit, (c.body_none, c.body_full))
     # Being on topic needs no particular point: the question's own words count (before the support rule).

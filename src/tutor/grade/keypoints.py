@@ -25,7 +25,7 @@ import numpy as np
 
 from tutor.corpus.parse import prose as answer_prose, split_sentences, strip_md
 from tutor.text.glossary import expand_query
-from tutor.text.normalise import char_bigrams, cjk_share
+from tutor.text.normalise import char_bigrams
 from tutor.text.tokenise import tokenize
 from tutor.records import Item
 
@@ -243,17 +243,6 @@ def relative_similarity(points: np.ndarray, units: np.ndarray, anchors: np.ndarr
     """
     base = np.median(units @ anchors.T, axis=1)
     return points @ units.T - base[None, :]
-
-
-def language_gap(points: list[str], units: list[str]) -> np.ndarray:
-    """(P, U) how far apart each point's and each unit's scripts are: 0 same language, 1 Chinese vs English.
-
-    >>> language_gap(["用 Dropout 防止过拟合"], ["Use dropout.", "用 Dropout 丢弃神经元"]).round(2).tolist()
-    [[0.75, 0.0]]
-    """
-    p = np.array([cjk_share(t) for t in points], dtype=float)
-    u = np.array([cjk_share(t) for t in units], dtype=float)
-    return np.abs(p[:, None] - u[None, :])
 
 
 def ramp(x, lo: float, hi: float):

@@ -78,10 +78,6 @@ class EmbedderProfile:
     # grade/gates: the cosine gap to another topic's question that caps an answer by itself (None: that
     # half of the gate is off; the word-share half needs no cosine and always runs).
     other_item_margin: float | None = None
-    # grade/keypoints: what a point and an answer unit in different languages get added to their relative
-    # cosine (e5 puts an English sentence further from a Chinese point than its Chinese translation, by
-    # more than the anchors' baseline corrects). 0: no correction (a manifest saved before it existed).
-    grade_cross_lingual: float = 0.0
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -95,18 +91,15 @@ class EmbedderProfile:
 # Fitted with multilingual-e5-small on the seed corpus; each number's reason sits at its use in the
 # stage that uses it (fuse.DENSE_SCALE, refusal.Thresholds, support.SEMANTIC_SUPPORT, calibrate.Calibration).
 # reference_*: `cosine_spread` of the seed corpus's 107 item vectors with e5 (median 0.888, p90−p10 0.065).
-# Fitted by scripts/fit_cross_lingual.py on English translations of the dev answers (see calibrate).
-CROSS_LINGUAL_E5 = 0.0
 E5_SMALL = EmbedderProfile(
     embedder="intfloat/multilingual-e5-small", source="fitted", dense_scale=0.08, dense_floor=0.845,
     dense_confident=0.875, semantic_support=0.86, cross_lingual_support=0.82, grade_dense_none=0.045,
     grade_dense_full=0.10, topical_none=0.02, topical_full=0.045, reference_median=0.888, reference_spread=0.065,
-    other_item_margin=0.06, grade_cross_lingual=CROSS_LINGUAL_E5)
+    other_item_margin=0.06)
 
 PROFILES = {E5_SMALL.embedder: E5_SMALL}
 ABSOLUTE = ("dense_floor", "dense_confident", "semantic_support", "cross_lingual_support")
-RELATIVE = ("dense_scale", "grade_dense_none", "grade_dense_full", "topical_none", "topical_full",
-            "grade_cross_lingual")
+RELATIVE = ("dense_scale", "grade_dense_none", "grade_dense_full", "topical_none", "topical_full")
 
 
 def known_profile(embedder: str) -> EmbedderProfile | None:

@@ -7,8 +7,6 @@ Example:
     ['用', '训练模型']
     >>> is_english("What is ZeRO?"), is_english("ZeRO 是什么？"), is_english("用 Dropout")
     (True, False, False)
-    >>> cjk_share("用 Dropout 防止过拟合"), cjk_share("Use dropout."), cjk_share("3.14")
-    (0.75, 0.0, 1.0)
 """
 from __future__ import annotations
 
@@ -41,19 +39,3 @@ def normalise(text: str) -> str:
 def is_english(text: str) -> bool:
     """Mostly Latin letters and no CJK: answer and refuse in English."""
     return not CJK_RUN.search(text) and bool(re.search(r"[A-Za-z]", text))
-
-
-_LATIN_WORD = re.compile(r"[A-Za-z]+")
-# An English word carries about as much as two Chinese characters ("dropout" / "丢弃"): counted so, a
-# Chinese sentence naming one English term stays mostly Chinese.
-LATIN_WORD_CHARS = 2
-
-
-def cjk_share(text: str) -> float:
-    """How Chinese a text is, in [0, 1]: Chinese characters over characters plus weighted Latin words.
-
-    A text with neither (digits, symbols) counts as Chinese: it has no language to differ by.
-    """
-    cjk = sum(len(run) for run in CJK_RUN.findall(text))
-    latin = LATIN_WORD_CHARS * len(_LATIN_WORD.findall(text))
-    return cjk / (cjk + latin) if cjk + latin else 1.0
