@@ -63,3 +63,25 @@ def test_not_only_is_no_negation():
     # A plain negation of the same words still clashes.
     assert contradiction_cue("集体通信不是多个节点之间的集体参与。",
                              "这种通信形式涉及到多个节点之间的集体参与，而不仅仅是点对点的通信。") is not None
+
+
+@pytest.mark.parametrize("sentence,point", [
+    # English cue windows are measured in words: a character window reached one truncated word ("reall").
+    ("Data parallelism does not need to synchronise parameters.", "模型同步：各个节点需要定期同步模型参数。"),
+    ("In practice mixed precision never really uses FP16.", "混合精度训练：结合 FP32 和 FP16，提高计算速度。"),
+    ("Vanishing gradients are not something deep networks suffer from.", "梯度消失：深层网络中梯度会越来越小，前面层学习很慢。"),
+])
+def test_english_negations_reach_their_object(sentence, point):
+    assert contradiction_cue(sentence, point) is not None
+
+
+@pytest.mark.parametrize("sentence,point", [
+    ("It doesn't saturate like sigmoid does.", "sigmoid 激活函数：输出在 0 到 1 之间，两端会饱和。"),  # compared with, not denied
+    ("It is not just about memory, it also cuts communication.", "显存 memory：减少显存 memory 占用。"),  # not just = also
+    ("Without monitoring data, scheduling is blind.", "资源监控：实时收集监控数据。"),  # a condition, not a denial
+    ("The gradient gets smaller and smaller in early layers.",  # the item itself says 越来越小 of 梯度
+     "梯度爆炸：梯度在网络更新的过程中累积，变成非常大的梯度。"),
+])
+def test_english_cues_stay_quiet(sentence, point):
+    context = "梯度消失：梯度会变的越来越小，前面层的学习会显著慢于后面层。"
+    assert contradiction_cue(sentence, point, context=context) is None

@@ -100,6 +100,71 @@ def _occurrences(text: str, words: tuple[str, ...]) -> list[tuple[str, int, int]
     return out
 
 
+# One piece of a window: an ASCII word, or any other single character (a Chinese character, a space).
+_PIECE = re.compile(r"[a-z][a-z0-9]*|.", re.S)
+ASCII_WORD_COST = 2  # an English word names about as much as two Chinese characters ("gradient" / "梯度")
+# English function words take no room, as 的/了 take little: "is not really a problem" reaches "problem".
+# Must NOT hold content words (a cue's object): only articles, copulas, auxiliaries and degree adverbs.
+_EN_FILLER = frozenset("a an the is are was were be been being it its this that these those of to for "
+                       "really very quite just so too also any all some much more most".split())
+
+
+# What follows a comparison is what the object is compared with, not the object: "it doesn't saturate like
+# sigmoid" denies saturation, not sigmoid. Must NOT hold "as" ("no need for tricks such as X" denies X).
+_EN_COMPARE = frozenset(("like", "unlike", "than"))
+
+
+def _cost(piece: str) -> int:
+    if piece[0].isascii() and piece[0].isalpha():
+        return 0 if piece in _EN_FILLER else ASCII_WORD_COST
+    return 0 if piece.isspace() else 1
+
+
+def _window(text: str, start: int, end: int, side: str, width: int) -> str:
+    """The text on one side of a cue that can name its object: `width` units inside its clause. For an
+    English cue (not, doesn't, reduce …) a Chinese character is one unit and an English word two, English
+    function words none; measured in characters, as for a Chinese cue, it reached one truncated word
+    ("not really a problem" → "reall").
+
+    >>> _window("并不会学到任何语义知识", 1, 3, "after", 6), _window("are not really a problem here", 4, 7, "after", 6)
+    ('学到语义知识', '   problem here')
+    >>> _window("it doesn't saturate like sigmoid", 3, 10, "after", 6)
+    ' saturate '
+
+    """
+    if not text[start:end].isascii():
+        # A Chinese cue keeps its window in characters, as it was fitted: whole English words would let
+        # "不会像 sigmoid 那样饱和" or "不再需要 AlexNet 那种归一化" reach a name that only qualifies the object.
+        return (_FILLER_WORDS.sub("", _CLAUSE.split(text[end:end + 2 * width])[0])[:width] if side == "after"
+                else _FILLER_WORDS.sub("", _CLAUSE.split(text[max(0, start - 2 * width):start])[-1])[-width:])
+    pieces = _PIECE.findall(text[end:] if side == "after" else text[:start])
+    if side == "before":
+        pieces.reverse()
+    raw, cost = [], 0
+    for piece in pieces:  # the span the window is cut from: twice its width, inside the clause
+        if _CLAUSE.match(piece) or cost >= 2 * width or (side == "after" and piece in _EN_COMPARE):
+            break
+        raw.append(piece)
+        cost += _cost(piece)
+    if side == "before":
+        raw.reverse()
+    # Filler words take no room in the window: "并不会学到任何语义知识" reaches 语义 as "学到语义知识" would.
+    pieces = _PIECE.findall(_FILLER_WORDS.sub("", "".join(raw)))
+    if side == "before":
+        pieces.reverse()
+    out, cost = [], 0
+    for piece in pieces:
+        if cost >= width:
+            break
+        if piece in _EN_FILLER:  # no room and no say: "really" is not what "not really X" denies
+            continue
+        out.append(piece)
+        cost += _cost(piece)
+    if side == "before":
+        out.reverse()
+    return "".join(out)
+
+
 def _objects(text: str, start: int, end: int, side: str, width: int = WINDOW) -> set[str]:
     """Content tokens within WINDOW characters on one side of a cue, inside its clause.
 
@@ -109,9 +174,7 @@ def _objects(text: str, start: int, end: int, side: str, width: int = WINDOW) ->
     >>> sorted(_objects("并不会学到任何语义知识", 1, 3, "after"))
     ['义知', '到语', '学到', '知识', '语义']
     """
-    # Filler words take no room in the window: "并不会学到任何语义知识" reaches 语义 as "学到语义知识" would.
-    part = (_FILLER_WORDS.sub("", _CLAUSE.split(text[end:end + 2 * width])[0])[:width] if side == "after"
-            else _FILLER_WORDS.sub("", _CLAUSE.split(text[max(0, start - 2 * width):start])[-1])[-width:])
+    part = _window(text, start, end, side, width)
     tokens: set[str] = set()
     for run in CJK_RUN.findall(part):
         run = "".join(ch for ch in run if ch not in _FILLER)
@@ -151,17 +214,21 @@ def _yue(text: str, up: bool) -> list[tuple[str, int, int]]:
 
     >>> _yue("同步越频繁越好，卡越少越好", True), _yue("卡越少越好", False), _yue("效果卓越，越快越好", True)
     ([('越频繁', 2, 5)], [('越少', 1, 3)], [])
+    >>> _yue("梯度越来越小", False)
+    [('越小', 2, 6)]
     """
     out = []
     for m in _YUE.finditer(text):
         x = m.group(1)
         if x[0] in _NOT_PROPERTY:
             continue
+        # 越来越X starts at its first 越: the object precedes the whole phrase ("梯度会变得越来越小").
+        start = m.start() - 2 if text[max(0, m.start() - 2):m.start()] == "越来" else m.start()
         if x[0] in _UP_ADJ + _DOWN_ADJ:
             if (x[0] in _UP_ADJ) == up:
-                out.append(("越" + x[0], m.start(), m.start() + 2))
+                out.append(("越" + x[0], start, m.start() + 2))
         elif up and len(x) == 2 and "越" not in x:
-            out.append(("越" + x, m.start(), m.end()))
+            out.append(("越" + x, start, m.end()))
     return out
 
 
@@ -196,8 +263,19 @@ def _same_object(a: set[str], b: set[str], generic: frozenset[str]) -> str | Non
     """A shared token when two cue objects name the same thing: most of the smaller one is in the other.
 
     Overlap, not any shared bigram: "限制梯度的范数" and "提高梯度传播的稳定性" share 梯度 but not their object.
+    English words can only be shared with a side that has English words: against an all-Chinese side they
+    are left out of the count (their glossary terms stand for them), or "need synchronise parameters"
+    would never be mostly in "需要定期同步模型参数".
+
+    >>> _same_object({"need", "synchronise", "同步"}, {"需要", "同步", "定期"}, frozenset())
+    '同步'
     """
     a, b = a - generic, b - generic
+    ascii_a, ascii_b = {t for t in a if t.isascii()}, {t for t in b if t.isascii()}
+    if not ascii_b:
+        a -= ascii_a
+    if not ascii_a:
+        b -= ascii_b
     shared = a & b
     if shared and len(shared) >= 0.5 * min(len(a), len(b)):
         return sorted(shared)[0]
@@ -224,7 +302,18 @@ def _direction_flip(answer: str, reference: str, context: str, generic: frozense
 # "不是只在两个节点之间" (not only between two) says "more than that": it denies no object. A negation
 # followed by only/merely (只/仅/光/单), with or without 是, is such a "not only". Must NOT skip a negation
 # followed by anything else ("不是双向的", "不只" itself is not in NEGATION and needs nothing).
-_NOT_ONLY = re.compile(r"是?(?:只|仅|光|单单|单纯|一味)")
+# English the same: "not only / not just / not merely X". Must NOT skip "not X only" (it denies X).
+_NOT_ONLY = re.compile(r"是?(?:只|仅|光|单单|单纯|一味)|\s+(?:only|just|merely|simply|solely)\b")
+
+
+def _condition(text: str, word: str, start: int) -> bool:
+    """"Without X, …" at the head of its clause states a condition ("without monitoring data, scheduling is
+    blind"): it denies nothing. Must NOT skip "without" inside a clause ("each node trains without syncing").
+
+    >>> _condition("without monitoring, it fails", "without", 0), _condition("it runs without sync", "without", 8)
+    (True, False)
+    """
+    return word == "without" and not _CLAUSE.split(text[:start])[-1].strip()
 
 
 def _negation_flip(answer: str, reference: str, context: str, generic: frozenset[str]) -> str | None:
@@ -234,7 +323,7 @@ def _negation_flip(answer: str, reference: str, context: str, generic: frozenset
                   for w, s, e in _occurrences(whole, NEGATION + PREVENT) if not _cancelled(whole, s, e)]
     terms = point_terms(reference)
     for w, s, e in _occurrences(answer, NEGATION):
-        if _cancelled(answer, s, e) or _NOT_ONLY.match(answer, e):
+        if _cancelled(answer, s, e) or _NOT_ONLY.match(answer, e) or _condition(answer, w, s):
             continue
         objs = _objects(answer, s, e, "before" if w in NEGATION_RESULT else "after")
         if any(_same_object(objs, denied, generic) for denied in ref_denied):
