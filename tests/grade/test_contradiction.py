@@ -85,3 +85,16 @@ def test_english_negations_reach_their_object(sentence, point):
 def test_english_cues_stay_quiet(sentence, point):
     context = "梯度消失：梯度会变的越来越小，前面层的学习会显著慢于后面层。"
     assert contradiction_cue(sentence, point, context=context) is None
+
+
+def test_english_negation_words_are_whole_words():
+    # "no" denies what follows; "has nothing to do with" is a denial too (与…无关).
+    assert contradiction_cue("There are no dead neurons at all.", "Dead ReLU：负半轴梯度为 0，部分神经元永远不会被激活 dead neurons。")
+    assert contradiction_cue("It has nothing to do with the activation function.",
+                             "梯度消失的原因：激活函数 activation function 的导数小于 1。") is not None
+    # ... but a cue word inside another word is none: "nothing" holds "not", "node" holds "no".
+    assert contradiction_cue("Each node keeps a full copy of the model.", "数据并行：每个节点 node 保存完整的模型 model 副本。") is None
+    assert contradiction_cue("The model learns nothing new here, only the optimizer state changes.",
+                             "模型 model 学习新的知识 new。") is None
+    # "no matter how large" asserts.
+    assert contradiction_cue("No matter how large the batch, memory stays bounded.", "显存 memory：batch 越大显存占用越多。") is None
