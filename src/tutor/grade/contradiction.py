@@ -71,7 +71,7 @@ def _mask_names(texts: tuple[str, ...], labels_from: str) -> tuple[str, ...]:
     return texts
 
 
-_INFLECTIONS = ("", "s", "es", "d", "ed", "ing")
+_INFLECTION = re.compile(r"(?:s|es|d|ed|ing)?(?![a-z])")  # what may end an ASCII cue word's own word
 
 
 def _occurrences(text: str, words: tuple[str, ...]) -> list[tuple[str, int, int]]:
@@ -88,8 +88,7 @@ def _occurrences(text: str, words: tuple[str, ...]) -> list[tuple[str, int, int]
                 # in "notebook" or "nothing", "no" not in "node", "lower" not in "flower".
                 if m.start() > 0 and text[m.start() - 1].isalpha():
                     continue
-                tail = re.match(r"[a-z]*", text[m.end():]).group(0)
-                if tail not in _INFLECTIONS:
+                if not _INFLECTION.match(text, m.end()):
                     continue
             out.append((w, m.start(), m.end()))
     return out
