@@ -41,10 +41,10 @@ DOWN_RESULT = ("变小", "更小", "更少", "更低", "较小", "较少", "较�
 # 不属于/不包括 deny membership like 不是 ("广播不属于集体通信"). Must NOT add 不仅/不只/不同/不断: they assert.
 NEGATION_VERB = ("不需要", "不用", "无需", "没必要", "不必", "不会", "不能", "无法", "没有", "不存在", "不要", "从不",
                  "从来不", "并不", "不再", "不是", "不属于", "不包括", "不建议", "不应", "不可能", "毫无",
-                 "never", "not", "no", "none", "no need", "don't", "doesn't", "isn't", "aren't", "without")
-# "has nothing to do with X" = 与 X 无关, but its object follows; listed with the verbs. Must NOT add "no matter"
-# (it asserts): a "no" followed by "matter" is skipped where negations are read (_NOT_ONLY).
-NEGATION_VERB += ("nothing to do with", "no effect on")
+                 "never", "not", "no", "none", "no need", "don't", "doesn't", "isn't", "aren't", "without",
+                 # "has nothing to do with X" = 与 X 无关, but its object follows. Must NOT add "no matter" (it
+                 # asserts): a "no" followed by "matter" is skipped where negations are read (_NOT_ONLY).
+                 "nothing to do with", "no effect on")
 NEGATION_RESULT = ("忽略", "无关", "irrelevant", "unnecessary")
 NEGATION = NEGATION_VERB + NEGATION_RESULT
 PREVENT = ("避免", "防止", "抑制", "消除", "prevent", "avoid")  # deny what follows, like a negation
@@ -198,7 +198,7 @@ def _direction_flip(answer: str, reference: str, context: str, generic: frozense
 # followed by only/merely (只/仅/光/单), with or without 是, is such a "not only". Must NOT skip a negation
 # followed by anything else ("不是双向的", "不只" itself is not in NEGATION and needs nothing).
 # English the same: "not only / not just / not merely X". Must NOT skip "not X only" (it denies X).
-_NOT_ONLY = re.compile(r"是?(?:只|仅|光|单单|单纯|一味)|\s+(?:only|just|merely|simply|solely|matter|longer only)\b")
+_NOT_ONLY = re.compile(r"是?(?:只|仅|光|单单|单纯|一味)|\s+(?:only|just|merely|simply|solely|matter)\b")
 
 
 def _condition(text: str, word: str, start: int) -> bool:

@@ -30,12 +30,11 @@ def _words(text: str) -> list[str]:
     ['trick', 'loss', 'bias', 'layer', 'analysis', 'status', 'has']
     """
     return [_PLURAL.sub("", w) for w in _WORD.findall(text)]
+
+
 # Filler inside a cue's window that says nothing about its object.
 _FILLER = set("的了会是让使得把被都也就很更越还和与及或在对")
 _FILLER_WORDS = re.compile("任何|所有|一些|这些|那些|一个|进行|可以|直接|其实|基本")
-
-
-
 # One piece of a window: an ASCII word, or any other single character (a Chinese character, a space).
 _PIECE = re.compile(r"[a-z][a-z0-9]*|.", re.S)
 ASCII_WORD_COST = 2  # an English word names about as much as two Chinese characters ("gradient" / "梯度")
@@ -43,8 +42,6 @@ ASCII_WORD_COST = 2  # an English word names about as much as two Chinese charac
 # Must NOT hold content words (a cue's object): only articles, copulas, auxiliaries and degree adverbs.
 _EN_FILLER = frozenset("a an the is are was were be been being it its this that these those of to for "
                        "really very quite just so too also any all some much more most".split())
-
-
 # What follows a comparison is what the object is compared with, not the object: "it doesn't saturate like
 # sigmoid" denies saturation, not sigmoid. Must NOT hold "as" ("no need for tricks such as X" denies X).
 _EN_COMPARE = frozenset(("like", "unlike", "than"))
@@ -66,39 +63,36 @@ def _window(text: str, start: int, end: int, side: str, width: int) -> str:
     ('学到语义知识', '   problem here')
     >>> _window("it doesn't saturate like sigmoid", 3, 10, "after", 6)
     ' saturate '
-
     """
     if not text[start:end].isascii():
         # A Chinese cue keeps its window in characters, as it was fitted: whole English words would let
         # "不会像 sigmoid 那样饱和" or "不再需要 AlexNet 那种归一化" reach a name that only qualifies the object.
         return (_FILLER_WORDS.sub("", _CLAUSE.split(text[end:end + 2 * width])[0])[:width] if side == "after"
                 else _FILLER_WORDS.sub("", _CLAUSE.split(text[max(0, start - 2 * width):start])[-1])[-width:])
-    pieces = _PIECE.findall(text[end:] if side == "after" else text[:start])
-    if side == "before":
-        pieces.reverse()
-    raw, cost = [], 0
-    for piece in pieces:  # the span the window is cut from: twice its width, inside the clause
-        if _CLAUSE.match(piece) or cost >= 2 * width or (side == "after" and piece in _EN_COMPARE):
-            break
-        raw.append(piece)
-        cost += _cost(piece)
-    if side == "before":
-        raw.reverse()
+    # Pieces are read outward from the cue (reversed before it) and put back in text order at the end.
+    outward = (lambda xs: xs) if side == "after" else (lambda xs: xs[::-1])
+    stop = _EN_COMPARE if side == "after" else frozenset()
+    # The span the window is cut from: twice its width, inside the clause, up to a comparison.
+    raw = _take(outward(_PIECE.findall(text[end:] if side == "after" else text[:start])), 2 * width, stop)
     # Filler words take no room in the window: "并不会学到任何语义知识" reaches 语义 as "学到语义知识" would.
-    pieces = _PIECE.findall(_FILLER_WORDS.sub("", "".join(raw)))
-    if side == "before":
-        pieces.reverse()
+    pieces = outward(_PIECE.findall(_FILLER_WORDS.sub("", "".join(outward(raw)))))
+    return "".join(outward(_take(pieces, width, frozenset(), skip=_EN_FILLER)))
+
+
+def _take(pieces: list[str], budget: int, stop: frozenset[str], skip: frozenset[str] = frozenset()) -> list[str]:
+    """Pieces in order until their cost reaches budget, a clause ends or a stop word comes; `skip` ones dropped.
+
+    >>> _take(["a", " ", "big", " ", "loss", "，", "x"], 4, frozenset(), skip=frozenset({"a"}))
+    [' ', 'big', ' ', 'loss']
+    """
     out, cost = [], 0
     for piece in pieces:
-        if cost >= width:
+        if cost >= budget or _CLAUSE.match(piece) or piece in stop:
             break
-        if piece in _EN_FILLER:  # no room and no say: "really" is not what "not really X" denies
-            continue
-        out.append(piece)
-        cost += _cost(piece)
-    if side == "before":
-        out.reverse()
-    return "".join(out)
+        if piece not in skip:
+            out.append(piece)
+            cost += _cost(piece)
+    return out
 
 
 def _objects(text: str, start: int, end: int, side: str, width: int = WINDOW) -> set[str]:
