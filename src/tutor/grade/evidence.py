@@ -33,6 +33,7 @@ from tutor.corpus.parse import split_sentences
 from tutor.grade.calibrate import Calibration, status_of
 from tutor.grade.contradiction import contradiction_cue
 from tutor.grade.errata import errata_cues
+from tutor.grade.swap import swapped
 from tutor.grade.keypoints import (KeyPoint, answer_units, is_copy, lexical_match, ramp, relative_similarity,
                                    token_set, topical_rows, unit_credits)
 from tutor.records import Extra, PointResult, Ref
@@ -101,13 +102,15 @@ class Evidence:
     cap: tuple[int, str] = (100, "")  # (highest score the gates allow, why) — see grade.gates
 
 
-def measure(prep, answer: str, encoder, anchors: np.ndarray, generic: frozenset[str], c: Calibration) -> Evidence:
+def measure(prep, answer: str, encoder, anchors: np.ndarray, generic: frozenset[str], c: Calibration,
+            df: dict[str, int] | None = None, n_items: int = 1) -> Evidence:
     """Credit per (point, unit), topicality per unit, and the contradiction cues, for one answer.
 
     Args:
         prep: the item as the grader prepared it (points, vectors, terms, specific, reference, errata).
         anchors: every item's question, embedded (keypoints.relative_similarity).
         generic: bigrams too common to tie a contradiction cue to a point.
+        df, n_items: how many items use each token, of how many (a swap's rare words weigh more).
     """
     units = answer_units(answer)
     sentences = split_sentences(answer)
@@ -133,6 +136,11 @@ def measure(prep, answer: str, encoder, anchors: np.ndarray, generic: frozenset[
         if found:
             _, i, cue = max(found, key=lambda f: f[0])
             cues[s] = (i, cue, None)
+    # Two named things given each other's descriptions (grade.swap): each sentence saying so contradicts the
+    # point of the name it misdescribes (of that name's points, the one the sentence earns most for).
+    for s, rows, cue in swapped(prep.points, answer, df, n_items):
+        cols = [j for j, (_, si) in enumerate(units) if si == s]
+        cues.setdefault(s, (max(rows, key=lambda i: float(credits[i, cols].max(initial=0.0))), cue, None))
     cues.update(errata_cues(prep.errata, units, uvec, prep.vectors))  # a repeated slip outranks a cue
     return Evidence(units, sentences, credits, topical, cues, is_copy(answer, prep.reference))
 

@@ -241,7 +241,8 @@ class Grader:
         return item, prep, ev, wrong, self._grade(question, answer, item, prep, ev, wrong, {}, "off", timings, t0)
 
     def _measure(self, prep: _Prepared, answer: str) -> Evidence:
-        return measure(prep, answer, self.encoder, self.anchors(), self.generic(), self.c)
+        return measure(prep, answer, self.encoder, self.anchors(), self.generic(), self.c, self.frequencies(),
+                       len(self.items))
 
     def _cap(self, item: Item, answer: str, check_other: bool = True) -> tuple[int, str]:
         """The gates (grade.gates.cap). Topics split the other items into other topics and siblings; an item

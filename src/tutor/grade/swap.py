@@ -1,0 +1,181 @@
+"""Swapped attributions: the answer says of one named thing what the reference says of its sibling.
+
+A reference often describes parallel things side by side: 同步训练 / 异步训练, 生成器 / 判别器, Sigmoid / Tanh,
+a table's RAG / SFT columns. A confidently wrong answer swaps them. It names both and says of each what the
+reference says of the other, in the reference's own words, so every word-level check credits it (the swapped
+answers of the dev sets scored 66–96). No word list reads that; structure does:
+- the *names* are the reference's own labels (a point's label, or the labels inside a table row's cells);
+- what an answer says of a name is the content of the clauses from that name to the next name (or line);
+- a swap is a *crossing*: for two names at once, what the answer says of each shares more of the other's
+  distinguishing words (those in one description and not the other) than of its own.
+Requiring the crossing both ways keeps a one-sided slip, a loose paraphrase or a comparison ("不像同步训练
+那样等待", a clause naming both is skipped) from reading as a swap. A negated clause ("异步训练不需要同步") says
+what a name is not, so it counts for neither side.
+
+Example:
+    >>> pts = [KeyPoint("Sigmoid", "将输入映射到(0, 1)区间。"), KeyPoint("Tanh", "将输入映射到(-1, 1)区间。")]
+    >>> [(s, cue) for s, _, cue in swapped(pts, "Sigmoid 把输入映射到 (-1, 1)。Tanh 映射到 (0, 1)。")]
+    [(0, 'Sigmoid ↔ Tanh'), (1, 'Tanh ↔ Sigmoid')]
+    >>> swapped(pts, "Sigmoid 把输入映射到 (0, 1)。Tanh 映射到 (-1, 1)。")
+    []
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from tutor.corpus.parse import split_sentences
+from tutor.grade.contradiction import NEGATION, _occurrences
+from tutor.grade.keypoints import KeyPoint, token_set
+from tutor.text.glossary import english_terms
+from tutor.text.normalise import normalise
+
+# A cell label inside a table row's body: "RAG：动态数据。；SFT：静态数据". Must NOT catch a colon inside
+# prose ("原因：" after a long clause): the label opens its cell and is short.
+_CELL = re.compile(r"(?:^|[；;]\s*)([^：:，。；;\s][^：:，。；;]{0,15})[：:]")
+_ALIAS = re.compile(r"[（(]([^）)]{1,30})[）)]")
+# Numbers carry meaning here ("(0, 1)" vs "(-1, 1)"), and the lexical tokens drop them. Must NOT catch the
+# digits of a name (FP16, L2, int8): a number stands alone.
+_NUMBER = re.compile(r"(?<![A-Za-z0-9.])-?\d+(?:\.\d+)?(?![A-Za-z0-9])")
+_CLAUSE = re.compile(r"[^，,：:、。；;！？!?\n]+")
+_ENGLISH_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_ENGLISH_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[ -][A-Za-z][A-Za-z0-9]*)+")
+# An English acronym or word opening a mixed label ("SFT传统方法", "RAG系统"). Must NOT catch a label that
+# is English throughout (that is its own name) or a lone letter ("K折交叉验证": "K" names nothing).
+_ENGLISH_HEAD = re.compile(r"[A-Za-z][A-Za-z0-9+\-]+(?=\s*[\u4e00-\u9fff])")
+
+
+@dataclass
+class _Entity:
+    names: set[str]
+    shown: str = ""  # the label as the reference writes it
+    body: str = ""
+    points: list[int] = field(default_factory=list)
+
+
+def _names(label: str) -> set[str]:
+    """A label's names: itself without its gloss, the gloss, the glossary's Chinese for English names, the
+    initials of a name of several English words (Continuous Bag of Words = CBOW), and the English head of a
+    mixed label ("SFT传统方法" is what the answer calls SFT).
+
+    >>> sorted(_names("生成器（Generator）")), sorted(_names("Cross Entropy")), sorted(_names("SFT传统方法"))
+    (['generator', '生成器'], ['ce', 'cross entropy', '交叉熵'], ['sft', 'sft传统方法'])
+    """
+    core = _ALIAS.sub("", label).strip()
+    names = {core} | {a.strip() for a in _ALIAS.findall(label)}
+    names |= {t for n in list(names) for t in english_terms(n)}
+    for n in list(names):
+        words = _ENGLISH_WORDS.findall(n)
+        if len(words) >= 2 and _ENGLISH_NAME.fullmatch(n):
+            names.add("".join(w[0] for w in words))
+        if (head := _ENGLISH_HEAD.match(n)) and head.end() < len(n):
+            names.add(head.group(0).strip())
+    return {normalise(n).lower() for n in names if len(n.strip()) >= 2}
+
+
+def entities(points: tuple[KeyPoint, ...] | list[KeyPoint]) -> dict[str, _Entity]:
+    """The reference's named things (labels of its answer points, or of a row's cells) and what it says of each."""
+    out: dict[str, _Entity] = {}
+    for i, p in enumerate(points):
+        if p.kind != "answer" or not p.label:
+            continue
+        cells = list(_CELL.finditer(p.body))
+        parts = [(m.group(1), p.body[m.end():cells[k + 1].start() if k + 1 < len(cells) else len(p.body)])
+                 for k, m in enumerate(cells)] if len(cells) >= 2 else [(p.label, p.body)]
+        for label, body in parts:
+            names = _names(label)
+            if not names:
+                continue
+            key = min(names, key=lambda n: (len(n), n))
+            e = out.setdefault(key, _Entity(set(), _ALIAS.sub("", label).strip()))
+            e.names |= names
+            e.body += " " + body
+            e.points.append(i)
+    return out
+
+
+def _tokens(text: str) -> set[str]:
+    return token_set(text) | {"#" + n for n in _NUMBER.findall(text)}
+
+
+def _asserted(text: str) -> set[str]:
+    """The tokens of the clauses that say what a thing is or does: not of those saying what it is not.
+
+    >>> sorted(_asserted("RAG 查询外部源，而无需重新训练。"))
+    ['rag', '外部', '查询', '询外', '部源']
+    """
+    return set().union(*(_tokens(c) for c in _CLAUSE.findall(text) if not _occurrences(c, NEGATION)))
+
+
+def _mentions(clause: str, names: list[tuple[str, str]]) -> tuple[set[str], str]:
+    """(keys of the names in the clause, the clause with them blanked), longest name first."""
+    found, low = set(), normalise(clause).lower()
+    for name, key in names:
+        hits = [m for m in re.finditer(re.escape(name), low)
+                if not (name.isascii() and ((m.start() and low[m.start() - 1].isalnum())
+                                            or (m.end() < len(low) and low[m.end()].isalnum())))]
+        for m in hits:
+            found.add(key)
+            low = low[:m.start()] + " " * len(name) + low[m.end():]
+    return found, low
+
+
+def said_of(answer: str, ents: dict[str, _Entity]) -> dict[str, list[tuple[int, set[str]]]]:
+    """Per name, (sentence, content tokens) of each clause the answer says of it (see the module docstring)."""
+    names = sorted(((n, k) for k, e in ents.items() for n in e.names), key=lambda nk: -len(nk[0]))
+    out: dict[str, list[tuple[int, set[str]]]] = {}
+    current, at = None, 0
+    for s, sentence in enumerate(split_sentences(answer)):
+        start = answer.find(sentence, at)
+        if start < 0 or "\n" in answer[at:start]:
+            current = None  # a new line is a new list item or paragraph: its subject is stated afresh
+        at = max(at, start + len(sentence))
+        for clause in _CLAUSE.findall(sentence):
+            found, rest = _mentions(clause, names)
+            if len(found) > 1:
+                current = None  # a clause naming two things compares them: say nothing of either
+                continue
+            if found:
+                current = next(iter(found))
+            if current is None or _occurrences(rest, NEGATION):
+                continue
+            out.setdefault(current, []).append((s, _tokens(rest)))
+    return out
+
+
+def swapped(points, answer: str, df: dict[str, int] | None = None, n_items: int = 1) -> list[tuple[int, list[int], str]]:
+    """(sentence, the points of the name, cue) for each sentence that says of a name what the reference says of its sibling.
+
+    Args:
+        points: the item's key points (reference_points).
+        df, n_items: how many items use each token: a rare distinguishing word weighs more.
+    """
+    ents = entities(points)
+    if len(ents) < 2:
+        return []
+    df = df or {}
+    named = set().union(*(_tokens(n) for e in ents.values() for n in e.names))
+    bodies = {k: _asserted(e.body) - named for k, e in ents.items()}
+    said = said_of(answer, ents)
+
+    def weight(tokens: set[str]) -> float:
+        return sum(math.log((n_items + 1) / (df.get(t, 0) + 1)) + 1 for t in tokens)
+
+    out: dict[int, tuple[str, str]] = {}
+    keys = sorted(said)
+    for a in keys:
+        for b in keys:
+            if a >= b:
+                continue
+            only_a, only_b = bodies[a] - bodies[b], bodies[b] - bodies[a]
+            words_a = set().union(*(t for _, t in said[a])) - named
+            words_b = set().union(*(t for _, t in said[b])) - named
+            if weight(words_a & only_b) > weight(words_a & only_a) and \
+                    weight(words_b & only_a) > weight(words_b & only_b):
+                for key, other, mine, theirs in ((a, b, only_a, only_b), (b, a, only_b, only_a)):
+                    for s, t in said[key]:
+                        if weight(t & theirs) > weight(t & mine):
+                            out.setdefault(s, (key, f"{ents[key].shown} ↔ {ents[other].shown}"))
+    return [(s, ents[key].points, cue) for s, (key, cue) in sorted(out.items())]
+

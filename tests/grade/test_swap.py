@@ -1,0 +1,54 @@
+"""Swapped attributions (grade.swap): two named things given each other's descriptions, and what must not read so."""
+from __future__ import annotations
+
+import pytest
+
+from tutor.grade.keypoints import KeyPoint
+from tutor.grade.swap import entities, swapped
+
+SYNC = (KeyPoint("异步训练", "各个节点独立进行模型训练，不需要在每次迭代后同步模型参数，各自更新自己的模型参数。"),
+        KeyPoint("同步训练", "各个节点在每个迭代后同步模型参数，所有节点使用相同的模型参数，保证全局一致性。"),
+        KeyPoint("", "异步训练减少了节点之间的通信开销。", kind="explanation", weight=0.5))
+GAN = (KeyPoint("生成器（Generator）", "学习从随机噪声生成逼真的数据。"),
+       KeyPoint("判别器（Discriminator）", "学习区分真实数据和生成数据。"))
+TABLE = (KeyPoint("数据", "RAG：动态数据，不断查询外部源。；SFT传统方法：静态数据，可能很快过时。"),
+         KeyPoint("风格", "RAG：主要关注信息检索，可能无法定制写作风格。；SFT传统方法：可以调整语气和写作风格。"))
+LOSS = (KeyPoint("Mean Squared Error", "适用于回归问题，最小化预测值与真实值之间的平方差。"),
+        KeyPoint("Cross Entropy", "适用于分类问题，最小化预测概率与真实概率之间的差异。"))
+
+
+@pytest.mark.parametrize("points,answer,flagged", [
+    (SYNC, "同步训练就是各个节点独立训练，各自更新；异步训练要求所有节点使用相同的参数，保证一致性。", [0, 1]),
+    (GAN, "判别器负责从随机噪声生成逼真的数据，生成器负责区分真实数据和生成数据。", [0]),
+    # a table's cell labels are the names; the answer calls "SFT传统方法" SFT
+    (TABLE, "RAG 适合静态数据，很快会过时；SFT 适合动态数据，可以查询外部源。", [0, 1]),
+    # initials name a several-word English label, and the glossary's Chinese names an English one
+    (LOSS, "MSE 适用于分类问题，比较预测概率；交叉熵适用于回归问题，算平方差。", [0, 1]),
+])
+def test_swaps_are_flagged(points, answer, flagged):
+    assert [s for s, _, _ in swapped(points, answer)] == flagged
+
+
+@pytest.mark.parametrize("points,answer", [
+    (SYNC, "同步训练要求所有节点每次迭代后同步参数，保证一致；异步训练各节点独立更新。"),  # right way round
+    (SYNC, "异步训练不像同步训练那样要等所有节点同步参数。"),  # one clause naming both compares them
+    (SYNC, "同步训练不是各节点独立更新；异步训练不保证全局一致。"),  # negated clauses say what a thing is not
+    (SYNC, "同步训练各节点独立更新。"),  # one-sided: a slip or loose wording, not a crossing
+    (GAN, "生成器从随机噪声生成数据，判别器区分真实和生成的数据。"),
+    (TABLE, "RAG 查询外部源，数据是动态的；SFT 的数据是静态的，但可以调整语气。"),
+    (LOSS, "回归用 MSE，分类用交叉熵。"),  # too little said of either to cross
+])
+def test_right_answers_are_not_swaps(points, answer):
+    assert swapped(points, answer) == []
+
+
+def test_entities_come_from_labels_and_cells():
+    ents = entities(TABLE + GAN)
+    assert {"rag", "sft", "生成器", "判别器"} <= set(ents)
+    assert "数据" not in ents  # a row whose body holds cells names its row, not a thing described
+    assert ents["rag"].points == [0, 1] and ents["生成器"].points == [2]
+    assert "generator" in ents["生成器"].names
+
+
+def test_prose_points_name_nothing():
+    assert entities((KeyPoint("", "同步训练需要同步。"), KeyPoint("方法", "x", kind="prose"))) == {}
