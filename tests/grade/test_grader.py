@@ -417,3 +417,18 @@ def test_an_ambiguous_question_is_graded_against_the_reading_the_answer_fits(tmp
     g = grader.grade("过拟合问题怎么处理？", answer, use_llm=False)
     assert g.item == Ref("b.md", 1) and g.band == "excellent"
     assert grader.grade("a.md#1", answer, use_llm=False).score < g.score  # an explicit item is never swapped
+
+
+def test_a_swapped_answer_contradicts_both_named_points():
+    it = Item("s.md", 1, "", "请解释异步训练和同步训练的区别。", answer="",
+              key_points=("异步训练：各个节点独立进行模型训练，各自更新自己的模型参数，不用等待。",
+                          "同步训练：各个节点在每个迭代后同步模型参数，所有节点使用相同的模型参数，保证全局一致性。"))
+    grader = make([it])
+    right = grader.grade("s.md#1", "异步训练里各个节点独立训练，各自更新自己的模型参数；"
+                                   "同步训练每个迭代后同步模型参数，所有节点使用相同的参数，保证全局一致性。", use_llm=False)
+    wrong = grader.grade("s.md#1", "同步训练里各个节点独立训练，各自更新自己的模型参数；"
+                                   "异步训练每个迭代后同步模型参数，所有节点使用相同的参数，保证全局一致性。", use_llm=False)
+    assert [p.status for p in wrong.points] == ["contradicted", "contradicted"]
+    assert all("⇄" in p.cue for p in wrong.points)
+    assert "弄反" in wrong.feedback
+    assert wrong.score < 35 <= right.score

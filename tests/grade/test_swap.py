@@ -52,3 +52,26 @@ def test_entities_come_from_labels_and_cells():
 
 def test_prose_points_name_nothing():
     assert entities((KeyPoint("", "同步训练需要同步。"), KeyPoint("方法", "x", kind="prose"))) == {}
+
+
+class _Meaning:
+    """A fake embedder that knows two meanings: independent updates (0) and waiting for everyone (1)."""
+
+    def encode_queries(self, texts):
+        import numpy as np
+
+        def vec(t):
+            v = np.array([sum(w in t for w in ("独立", "independent", "own pace")),
+                          sum(w in t for w in ("同步模型参数", "相同", "wait", "everyone"))], dtype=float) + 0.01
+            return v / np.linalg.norm(v)
+        return np.array([vec(t) for t in texts])
+
+
+def test_english_answers_cross_by_meaning():
+    swapped_en = ("Synchronous training lets each node update independently at its own pace. "
+                  "Asynchronous training makes every node wait for everyone.")
+    right_en = ("Synchronous training makes every node wait for everyone. "
+                "Asynchronous training lets each node update independently at its own pace.")
+    assert [s for s, _, _ in swapped(SYNC, swapped_en, encoder=_Meaning())] == [0, 1]
+    assert swapped(SYNC, right_en, encoder=_Meaning()) == []
+    assert swapped(SYNC, swapped_en) == []  # no embedder: English shares no words with the notes to cross on

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from tutor.corpus.errata import annotate
 from tutor.corpus.parse import strip_md
+from tutor.grade.swap import SWAP
 from tutor.records import Extra, Item, PointResult, cite
 from tutor.text.clause import label
 from tutor.text.normalise import is_english
@@ -77,12 +78,21 @@ def feedback(points: tuple[PointResult, ...], band_: str | None, reason: str, an
         said = [f"{name(p.point)} (you said: “{quote(p.evidence)}”)" if en else f"{name(p.point)}（你说：“{quote(p.evidence)}”）"
                 for p in covered[:4]]
         parts.append(f"You covered {_join(said, en)}." if en else f"你讲到了{'；'.join(said)}。")
+    pairs: list[set[str]] = []
     for p in wrong[:2]:
         if p.erratum is not None:  # the candidate repeated the document's own slip: say so, and where it is fixed
             where = cite(p.erratum.source, p.erratum.number)
             parts.append(f"Correct this: “{p.evidence}” repeats a known error in the documents (erratum {where}): "
                          f"{p.point} {p.cue}" if en else
                          f"需要纠正：“{p.evidence}”重复了资料原文中已勘误的错误（勘误 {where}）：{p.point} {p.cue}")
+            continue
+        if SWAP in p.cue:  # two named things described each other's way (grade.swap): said once per pair
+            a, b = (x.strip() for x in p.cue.split(SWAP, 1))
+            if {a, b} in pairs:
+                continue
+            pairs.append({a, b})
+            parts.append(f"Correct this: you mixed up {a} and {b} (“{p.evidence}”); the reference says: {p.point}"
+                         if en else f"需要纠正：你把{a}和{b}的说法弄反了（“{p.evidence}”），参考答案是：{p.point}")
             continue
         parts.append(f"Correct this: you said “{p.evidence}”, but the reference says: {p.point}" if en
                      else f"需要纠正：你说“{p.evidence}”，但参考答案是：{p.point}")

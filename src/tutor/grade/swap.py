@@ -15,7 +15,7 @@ what a name is not, so it counts for neither side.
 Example:
     >>> pts = [KeyPoint("Sigmoid", "将输入映射到(0, 1)区间。"), KeyPoint("Tanh", "将输入映射到(-1, 1)区间。")]
     >>> [(s, cue) for s, _, cue in swapped(pts, "Sigmoid 把输入映射到 (-1, 1)。Tanh 映射到 (0, 1)。")]
-    [(0, 'Sigmoid ↔ Tanh'), (1, 'Tanh ↔ Sigmoid')]
+    [(0, 'Sigmoid ⇄ Tanh'), (1, 'Tanh ⇄ Sigmoid')]
     >>> swapped(pts, "Sigmoid 把输入映射到 (0, 1)。Tanh 映射到 (-1, 1)。")
     []
 """
@@ -28,11 +28,12 @@ from dataclasses import dataclass, field
 from tutor.corpus.parse import split_sentences
 from tutor.grade.contradiction import NEGATION, _occurrences
 from tutor.grade.keypoints import KeyPoint, token_set
-from tutor.text.glossary import english_terms
-from tutor.text.normalise import normalise
+from tutor.text.glossary import english_spans, english_terms
+from tutor.text.normalise import has_cjk, is_english, normalise
 
 # A cell label inside a table row's body: "RAG：动态数据。；SFT：静态数据". Must NOT catch a colon inside
 # prose ("原因：" after a long clause): the label opens its cell and is short.
+SWAP = "⇄"  # marks a swap cue ("同步训练 ⇄ 异步训练"): feedback says the two were mixed up
 _CELL = re.compile(r"(?:^|[；;]\s*)([^：:，。；;\s][^：:，。；;]{0,15})[：:]")
 _ALIAS = re.compile(r"[（(]([^）)]{1,30})[）)]")
 # Numbers carry meaning here ("(0, 1)" vs "(-1, 1)"), and the lexical tokens drop them. Must NOT catch the
@@ -118,13 +119,20 @@ def _mentions(clause: str, names: list[tuple[str, str]]) -> tuple[set[str], str]
         for m in hits:
             found.add(key)
             low = low[:m.start()] + " " * len(name) + low[m.end():]
+    # An English answer names a Chinese label in English ("synchronous training" = 同步训练): the glossary says so.
+    keys = dict((n, k) for n, k in names)
+    for start, end, zh in english_spans(low):
+        if hit := [keys[t] for t in zh.split() if t in keys]:
+            end = re.match(r"[a-z]*", low[end:]).end() + end  # the rest of the word ("synchronous" from "synchron")
+            found.update(hit)
+            low = low[:start] + " " * (end - start) + low[end:]
     return found, low
 
 
-def said_of(answer: str, ents: dict[str, _Entity]) -> dict[str, list[tuple[int, set[str]]]]:
-    """Per name, (sentence, content tokens) of each clause the answer says of it (see the module docstring)."""
+def said_of(answer: str, ents: dict[str, _Entity]) -> dict[str, list[tuple[int, str]]]:
+    """Per name, (sentence, content) of each clause the answer says of it, names blanked (see the module docstring)."""
     names = sorted(((n, k) for k, e in ents.items() for n in e.names), key=lambda nk: -len(nk[0]))
-    out: dict[str, list[tuple[int, set[str]]]] = {}
+    out: dict[str, list[tuple[int, str]]] = {}
     current, at = None, 0
     for s, sentence in enumerate(split_sentences(answer)):
         start = answer.find(sentence, at)
@@ -138,44 +146,73 @@ def said_of(answer: str, ents: dict[str, _Entity]) -> dict[str, list[tuple[int, 
                 continue
             if found:
                 current = next(iter(found))
-            if current is None or _occurrences(rest, NEGATION):
+            if current is None or _occurrences(rest, NEGATION) or not rest.strip():
                 continue
-            out.setdefault(current, []).append((s, _tokens(rest)))
+            out.setdefault(current, []).append((s, " ".join(rest.split())))
     return out
 
 
-def swapped(points, answer: str, df: dict[str, int] | None = None, n_items: int = 1) -> list[tuple[int, list[int], str]]:
-    """(sentence, the points of the name, cue) for each sentence that says of a name what the reference says of its sibling.
+def swapped(points, answer: str, df: dict[str, int] | None = None, n_items: int = 1,
+            encoder=None) -> list[tuple[int, list[int], str]]:
+    """(sentence, the points of the name, cue) for each sentence that says of a name what the reference says
+    of its sibling.
 
     Args:
         points: the item's key points (reference_points).
         df, n_items: how many items use each token: a rare distinguishing word weighs more.
+        encoder: the embedder, for English answers to a Chinese reference: they share few words with it, so
+            what they say of each name is compared with the descriptions by meaning (the same crossing).
     """
     ents = entities(points)
     if len(ents) < 2:
         return []
+    said = said_of(answer, ents)
+    if len(said) < 2:
+        return []
     df = df or {}
     named = set().union(*(_tokens(n) for e in ents.values() for n in e.names))
     bodies = {k: _asserted(e.body) - named for k, e in ents.items()}
-    said = said_of(answer, ents)
+    tokens = {k: [(s, _tokens(t) - named) for s, t in v] for k, v in said.items()}
+    english = {k for k, v in said.items() if is_english(" ".join(t for _, t in v)) and has_cjk(ents[k].body)}
+    dense = _dense_fits(encoder, ents, said, english) if encoder is not None and len(english) >= 2 else {}
 
-    def weight(tokens: set[str]) -> float:
-        return sum(math.log((n_items + 1) / (df.get(t, 0) + 1)) + 1 for t in tokens)
+    def weight(words: set[str]) -> float:
+        return sum(math.log((n_items + 1) / (df.get(t, 0) + 1)) + 1 for t in words)
+
+    def fit(key: str, other: str, k: int | None = None) -> tuple[float, float]:
+        """How well what the answer says of key (its clause k, or all) fits key's description, and other's."""
+        if key in english and other in english and dense:
+            rows = dense[key] if k is None else dense[key][k:k + 1]
+            return float(rows[:, _index(ents, key)].mean()), float(rows[:, _index(ents, other)].mean())
+        words = set().union(*(t for _, t in tokens[key])) if k is None else tokens[key][k][1]
+        return weight(words & (bodies[key] - bodies[other])), weight(words & (bodies[other] - bodies[key]))
 
     out: dict[int, tuple[str, str]] = {}
-    keys = sorted(said)
-    for a in keys:
-        for b in keys:
-            if a >= b:
+    for a in sorted(said):
+        for b in sorted(said):
+            if a >= b or not all(own < theirs for own, theirs in (fit(a, b), fit(b, a))):
                 continue
-            only_a, only_b = bodies[a] - bodies[b], bodies[b] - bodies[a]
-            words_a = set().union(*(t for _, t in said[a])) - named
-            words_b = set().union(*(t for _, t in said[b])) - named
-            if weight(words_a & only_b) > weight(words_a & only_a) and \
-                    weight(words_b & only_a) > weight(words_b & only_b):
-                for key, other, mine, theirs in ((a, b, only_a, only_b), (b, a, only_b, only_a)):
-                    for s, t in said[key]:
-                        if weight(t & theirs) > weight(t & mine):
-                            out.setdefault(s, (key, f"{ents[key].shown} ↔ {ents[other].shown}"))
+            for key, other in ((a, b), (b, a)):
+                for k, (s, _) in enumerate(said[key]):
+                    own, theirs = fit(key, other, k)
+                    if own < theirs:
+                        out.setdefault(s, (key, f"{ents[key].shown} {SWAP} {ents[other].shown}"))
     return [(s, ents[key].points, cue) for s, (key, cue) in sorted(out.items())]
 
+
+def _index(ents: dict[str, _Entity], key: str) -> int:
+    return list(ents).index(key)
+
+
+def _dense_fits(encoder, ents: dict[str, _Entity], said: dict[str, list[tuple[int, str]]], english: set[str]):
+    """Per English-described name, (its clauses, every description) cosines."""
+    bodies = ["，".join(c for c in _CLAUSE.findall(e.body) if not _occurrences(c, NEGATION)) or e.body
+              for e in ents.values()]
+    clauses = [t for k in sorted(english) for _, t in said[k]]
+    vecs = encoder.encode_queries(bodies + clauses)
+    sims = vecs[len(bodies):] @ vecs[:len(bodies)].T
+    out, at = {}, 0
+    for k in sorted(english):
+        out[k] = sims[at:at + len(said[k])]
+        at += len(said[k])
+    return out

@@ -99,20 +99,27 @@ _STEMS = sorted(GLOSSARY, key=len, reverse=True)
 _PATTERNS = [(s, re.compile(r"(?<![a-z0-9])" + re.escape(s), re.IGNORECASE)) for s in _STEMS]
 
 
+def english_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, Chinese rendering) of each glossary stem in text, longest stems first, in text order.
+
+    >>> english_spans("Synchronous training waits")
+    [(0, 11, '同步训练'), (12, 17, '训练')]
+    """
+    if not re.search(r"[A-Za-z]", text):
+        return []
+    found: list[tuple[int, int, str]] = []
+    for stem, pat in _PATTERNS:
+        for m in pat.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b, _ in found):
+                continue  # part of a longer phrase already matched
+            found.append((m.start(), m.end(), GLOSSARY[stem]))
+    return sorted(found)
+
+
 def english_terms(query: str) -> list[str]:
     """Chinese renderings of the glossary stems found in query, in order of first appearance, no repeats."""
-    if not re.search(r"[A-Za-z]", query):
-        return []
-    taken: list[tuple[int, int]] = []
-    found: list[tuple[int, str]] = []
-    for stem, pat in _PATTERNS:
-        for m in pat.finditer(query):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue  # part of a longer phrase already matched
-            taken.append((m.start(), m.end()))
-            found.append((m.start(), GLOSSARY[stem]))
     out: list[str] = []
-    for _, zh in sorted(found):
+    for _, _, zh in english_spans(query):
         for term in zh.split():
             if term not in out and term not in query:
                 out.append(term)
