@@ -103,7 +103,7 @@ class Evidence:
 
 
 def measure(prep, answer: str, encoder, anchors: np.ndarray, generic: frozenset[str], c: Calibration,
-            df: dict[str, int] | None = None, n_items: int = 1) -> Evidence:
+            df: dict[str, int] | None = None, n_items: int = 1, everyday: np.ndarray | None = None) -> Evidence:
     """Credit per (point, unit), topicality per unit, and the contradiction cues, for one answer.
 
     Args:
@@ -115,7 +115,7 @@ def measure(prep, answer: str, encoder, anchors: np.ndarray, generic: frozenset[
     units = answer_units(answer)
     sentences = split_sentences(answer)
     uvec = encoder.encode_queries([u for u, _ in units])
-    rel = relative_similarity(prep.vectors, uvec, anchors)
+    rel = relative_similarity(prep.vectors, uvec, anchors, everyday)
     label, body = lexical_match(prep.points, units, prep.terms)
     credits = unit_credits(rel, label, body, (c.dense_none, c.dense_full), c.label_credit, (c.body_none, c.body_full))
     # Being on topic needs no particular point: the question's own words count (before the support rule).

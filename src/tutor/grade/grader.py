@@ -39,7 +39,9 @@ from tutor.grade.judge import judge_claims, warm
 from tutor.grade.keypoints import KeyPoint, distinctive_terms, non_answer, reference_points, token_set, topical_rows
 from tutor.grade.feedback import abstain_feedback, feedback, model_answer, unsure_note
 from tutor.grade.gates import TERM_LIST_CAP, cap, enumeration, repetition, word_share
+from tutor.index.null import NULL_PROBES
 from tutor.records import Grade, Item, PointResult, Ref
+from tutor.text.normalise import has_cjk
 
 # "file.md#3", "file.md 3", "笔记.md#1.21", "notes.md#3.4.12-2". Must NOT catch a question that merely
 # names a file ("notes.md 里讲了什么"): the whole text must be a file name and a number.
@@ -98,6 +100,7 @@ class Grader:
         self.thresholds = thresholds
         self._prepared: dict[str, _Prepared] = {}
         self._anchors: np.ndarray | None = None
+        self._everyday: np.ndarray | None = None
         self._generic: frozenset[str] | None = None
         self._df: dict[str, int] | None = None
         self._words: list[set[str]] | None = None
@@ -140,6 +143,14 @@ class Grader:
         if self._anchors is None:
             self._anchors = self.encoder.encode_queries([it.question for it in self.items])
         return self._anchors
+
+    def everyday(self) -> np.ndarray:
+        """Everyday questions (the index's Chinese null probes), embedded: see keypoints.relative_similarity."""
+        if self._everyday is None:
+            # Chinese ones only: the items are Chinese, so an English answer's cosines to both anchor sets
+            # drop alike; English probes would sit closer to any English answer than the field does.
+            self._everyday = self.encoder.encode_queries([p for p in NULL_PROBES if has_cjk(p)])
+        return self._everyday
 
     def frequencies(self) -> dict[str, int]:
         """How many items use each lexical token (code included: identifiers are terms too)."""
@@ -242,7 +253,7 @@ class Grader:
 
     def _measure(self, prep: _Prepared, answer: str) -> Evidence:
         return measure(prep, answer, self.encoder, self.anchors(), self.generic(), self.c, self.frequencies(),
-                       len(self.items))
+                       len(self.items), self.everyday())
 
     def _cap(self, item: Item, answer: str, check_other: bool = True) -> tuple[int, str]:
         """The gates (grade.gates.cap). Topics split the other items into other topics and siblings; an item

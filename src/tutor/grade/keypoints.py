@@ -221,18 +221,24 @@ def is_copy(answer: str, reference: str, threshold: float = 0.85) -> bool:
     return len(bigrams(answer)) >= 20 and containment(answer, reference) >= threshold
 
 
-def relative_similarity(points: np.ndarray, units: np.ndarray, anchors: np.ndarray) -> np.ndarray:
+def relative_similarity(points: np.ndarray, units: np.ndarray, anchors: np.ndarray,
+                        everyday: np.ndarray | None = None) -> np.ndarray:
     """Cosine of each point with each unit, minus the unit's median cosine to unrelated anchor texts.
 
     e5's cosines sit high and shift with language: an English sentence scores ~0.08 lower against a
     Chinese point than its Chinese translation does, and "I don't know" still scores 0.75. The
     anchors (every item's question) measure the unit's own baseline, so what remains is how much
-    more the unit is about this point than about the field in general.
+    more the unit is about this point than about the field in general. A text from outside the field
+    ("去云南旅游可以先到昆明") sits far from every anchor, so that baseline is low and a vague point still
+    cleared it: off-topic answers were "on topic" and scored 15–29. Everyday questions (`everyday`) give
+    such a text a baseline of its own, and the higher of the two counts; a text of the field sits closer
+    to the field's questions than to everyday ones, so its baseline does not move.
 
     Args:
         points: (P, d) unit vectors of the key points.
         units: (U, d) unit vectors of the answer's sentences and clauses.
         anchors: (A, d) unit vectors of unrelated texts of the same domain.
+        everyday: (E, d) unit vectors of everyday questions (index.null.NULL_PROBES), or None.
 
     Returns:
         (P, U) array.
@@ -240,8 +246,12 @@ def relative_similarity(points: np.ndarray, units: np.ndarray, anchors: np.ndarr
     >>> p = np.array([[1.0, 0.0]]); u = np.array([[0.8, 0.6]]); a = np.array([[0.6, 0.8], [0.0, 1.0]])
     >>> relative_similarity(p, u, a).round(2).tolist()
     [[0.02]]
+    >>> relative_similarity(p, u, a, everyday=np.array([[0.8, 0.6]])).round(2).tolist()  # closer to everyday talk
+    [[-0.2]]
     """
     base = np.median(units @ anchors.T, axis=1)
+    if everyday is not None and len(everyday):
+        base = np.maximum(base, np.median(units @ everyday.T, axis=1))
     return points @ units.T - base[None, :]
 
 
