@@ -75,3 +75,17 @@ def test_english_answers_cross_by_meaning():
     assert [s for s, _, _ in swapped(SYNC, swapped_en, encoder=_Meaning())] == [0, 1]
     assert swapped(SYNC, right_en, encoder=_Meaning()) == []
     assert swapped(SYNC, swapped_en) == []  # no embedder: English shares no words with the notes to cross on
+
+
+PROSE = (KeyPoint("", "数据并行把训练数据切分到多个设备上，每个设备保存完整的模型副本。"),
+         KeyPoint("", "模型并行把模型按层切开放到多个设备上，每个设备只保存模型的一部分层。"))
+
+
+def test_a_comparison_question_names_the_things_of_an_unlabelled_reference():
+    q = "数据并行和模型并行有什么区别？"
+    wrong = "数据并行是把模型按层切开，每个设备只存一部分层；模型并行是切分训练数据，每个设备都有完整副本。"
+    right = "数据并行切分训练数据，每个设备有完整副本；模型并行按层切开，每个设备只存一部分层。"
+    assert [s for s, _, _ in swapped(PROSE, wrong, question=q)] == [0, 1]
+    assert swapped(PROSE, right, question=q) == []
+    assert swapped(PROSE, wrong) == []  # without the question nothing names them
+    assert swapped(PROSE, wrong, question="什么是并行训练？") == []  # not a comparison

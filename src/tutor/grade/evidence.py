@@ -41,7 +41,7 @@ from tutor.text.normalise import has_cjk, is_english
 
 # A token in this share of the items or more names nothing in particular (方法, 模型, 训练 in this corpus):
 # sharing it with a point is no sign of saying that point. Must NOT catch a point's own method names,
-# which few items use. The same share the contradiction cues use for "generic" (grader.GENERIC_SHARE).
+# which few items use. The same share the contradiction cues use for "generic" (stats.GENERIC_SHARE).
 COMMON_SHARE = 0.25
 MIN_ITEMS = 20  # below this, document frequencies say nothing about which words are common
 
@@ -138,7 +138,7 @@ def measure(prep, answer: str, encoder, anchors: np.ndarray, generic: frozenset[
             cues[s] = (i, cue, None)
     # Two named things given each other's descriptions (grade.swap): each sentence saying so contradicts the
     # point of the name it misdescribes (of that name's points, the one the sentence earns most for).
-    for s, rows, cue in swapped(prep.points, answer, df, n_items, encoder):
+    for s, rows, cue in swapped(prep.points, answer, df, n_items, encoder, getattr(prep, "question", "")):
         cols = [j for j, (_, si) in enumerate(units) if si == s]
         cues.setdefault(s, (max(rows, key=lambda i: float(credits[i, cols].max(initial=0.0))), cue, None))
     cues.update(errata_cues(prep.errata, units, uvec, prep.vectors))  # a repeated slip outranks a cue

@@ -23,14 +23,13 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
-from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator
 
 import numpy as np
 
+from tutor.grade.stats import CorpusStats
 from tutor.grade.calibrate import Calibration, band, cap_for_contradictions, net_coverage, to_score, uncertainty
-from tutor.grade.contradiction import GENERIC, point_terms
 from tutor.corpus.load import find_item, sections
 from tutor.corpus.parse import strip_md
 from tutor.grade.errata import NO_ERRATA, ErrataCheck, prepare_errata
@@ -39,9 +38,7 @@ from tutor.grade.judge import judge_claims, warm
 from tutor.grade.keypoints import KeyPoint, distinctive_terms, non_answer, reference_points, token_set, topical_rows
 from tutor.grade.feedback import abstain_feedback, feedback, model_answer, unsure_note
 from tutor.grade.gates import TERM_LIST_CAP, cap, enumeration, repetition, word_share
-from tutor.index.null import NULL_PROBES
 from tutor.records import Grade, Item, PointResult, Ref
-from tutor.text.normalise import has_cjk
 
 # "file.md#3", "file.md 3", "笔记.md#1.21", "notes.md#3.4.12-2". Must NOT catch a question that merely
 # names a file ("notes.md 里讲了什么"): the whole text must be a file name and a number.
@@ -50,7 +47,6 @@ _REF = re.compile(r"^\s*([\w.\-（）()]+\.(?:md|txt))\s*(?:#|§|\s)\s*(\d{1,4}(
 # reading of a free-text question ("speed up inference" = 推理速度 or 推理性能); the answer is graded
 # against both and kept where it fits best. Not fitted: "within 10%".
 ALTERNATIVE_SHARE = 0.9
-GENERIC_SHARE = 0.25  # a bigram in this share of the items names no particular object (see contradiction)
 
 
 @dataclass
@@ -63,6 +59,7 @@ class _Prepared:
     terms: list[set[str]]  # per point, its distinctive terms (see keypoints.distinctive_terms)
     specific: list[set[str]]  # per point, the terms that show an answer says it (see evidence.specific_terms)
     errata: ErrataCheck = NO_ERRATA  # the item's documented slips, tied to the points they corrected
+    question: str = ""  # the item's question (a comparison question names what grade.swap compares)
 
 
 def parse_ref(text: str) -> Ref | None:
@@ -78,7 +75,7 @@ def parse_ref(text: str) -> Ref | None:
     return Ref(m.group(1), int(n) if n.isdigit() else n)
 
 
-class Grader:
+class Grader(CorpusStats):
     """Grades answers against the corpus items.
 
     Args:
@@ -99,11 +96,7 @@ class Grader:
         self.c = calibration
         self.thresholds = thresholds
         self._prepared: dict[str, _Prepared] = {}
-        self._anchors: np.ndarray | None = None
-        self._everyday: np.ndarray | None = None
-        self._generic: frozenset[str] | None = None
-        self._df: dict[str, int] | None = None
-        self._words: list[set[str]] | None = None
+        CorpusStats.__init__(self)
 
     def candidates(self, question: str) -> tuple[list[Item], str]:
         """(items, how): the best item and any equally good reading of the question, or ([], why not)."""
@@ -135,46 +128,8 @@ class Grader:
             specific = [specific_terms(p.text, question, o, self.frequencies(), len(self.items))
                         for p, o in zip(points, others)]
             self._prepared[item.id] = _Prepared(points, vectors, model_answer(item), terms, specific,
-                                                prepare_errata(item, points, self.encoder))
+                                                prepare_errata(item, points, self.encoder), item.question)
         return self._prepared[item.id]
-
-    def anchors(self) -> np.ndarray:
-        """Every item's question, embedded: the baseline an answer unit's similarity is measured against."""
-        if self._anchors is None:
-            self._anchors = self.encoder.encode_queries([it.question for it in self.items])
-        return self._anchors
-
-    def everyday(self) -> np.ndarray:
-        """Everyday questions (the index's Chinese null probes), embedded: see keypoints.relative_similarity."""
-        if self._everyday is None:
-            # Chinese ones only: the items are Chinese, so an English answer's cosines to both anchor sets
-            # drop alike; English probes would sit closer to any English answer than the field does.
-            self._everyday = self.encoder.encode_queries([p for p in NULL_PROBES if has_cjk(p)])
-        return self._everyday
-
-    def frequencies(self) -> dict[str, int]:
-        """How many items use each lexical token (code included: identifiers are terms too)."""
-        if self._df is None:
-            self._df = dict(Counter(t for words in self.words() for t in words))
-        return self._df
-
-    def words(self) -> list[set[str]]:
-        """Each item's lexical tokens, text and code, in item order (gates.word_share compares them)."""
-        if self._words is None:
-            self._words = [token_set("\n".join((it.text(), *it.code))) for it in self.items]
-        return self._words
-
-    def generic(self) -> frozenset[str]:
-        """Bigrams in GENERIC_SHARE of the items or more: too common to identify what a cue is about."""
-        if self._generic is None:
-            df: dict[str, int] = {}
-            for it in self.items:
-                for t in point_terms(it.text()):
-                    df[t] = df.get(t, 0) + 1
-            common = {t for t, n in df.items() if n >= GENERIC_SHARE * len(self.items)}
-            # A handful of items says nothing about which words are common: use the built-in list.
-            self._generic = frozenset(common) if len(self.items) >= 20 else GENERIC
-        return self._generic
 
     def warm_judge(self, items: list[Item] | None = None, progress: bool = False) -> int:
         """Compute the judge's per-item prefix states ahead of time (kept on disk by the llama.cpp backend).

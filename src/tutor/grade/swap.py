@@ -40,6 +40,9 @@ _ALIAS = re.compile(r"[（(]([^）)]{1,30})[）)]")
 # digits of a name (FP16, L2, int8): a number stands alone.
 _NUMBER = re.compile(r"(?<![A-Za-z0-9.])-?\d+(?:\.\d+)?(?![A-Za-z0-9])")
 _CLAUSE = re.compile(r"[^，,：:、。；;！？!?\n]+")
+# What joins the things a comparison question names. Must NOT split a name: "and" and "vs" are whole words.
+_JOIN = re.compile(r"和|与|跟|以及|及|、|对比|相比|比较|(?<![a-z])(?:vs\.?|versus|and)(?![a-z])")
+_NAME = re.compile(r"[\w][\w .+\-]*")  # a name holds no punctuation ("上，INT8" is not one)
 _ENGLISH_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _ENGLISH_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[ -][A-Za-z][A-Za-z0-9]*)+")
 # An English acronym or word opening a mixed label ("SFT传统方法", "RAG系统"). Must NOT catch a label that
@@ -94,6 +97,52 @@ def entities(points: tuple[KeyPoint, ...] | list[KeyPoint]) -> dict[str, _Entity
             e.body += " " + body
             e.points.append(i)
     return out
+
+
+def question_names(question: str, reference: str) -> list[str]:
+    """The things a comparison question joins ("A和B的区别", "A vs B"), each as the reference writes it: of
+    the first part its longest ending found in the reference, of the last its longest beginning, of a middle
+    part its longest piece. Must NOT name a question's framing ("请解释", "的区别"): only text the reference
+    also holds is a name, and a part with none gives nothing.
+
+    >>> question_names("请解释异步训练和同步训练的区别。", "异步训练：各自更新。同步训练：统一更新。")
+    ['异步训练', '同步训练']
+    >>> question_names("对比BERT、GPT、ELMo架构之间的差异", "BERT 双向。GPT 单向。ELMo 用 LSTM。")
+    ['bert', 'gpt', 'elmo']
+    >>> question_names("什么是过拟合？", "过拟合是……")
+    []
+    """
+    ref = normalise(reference).lower()
+    parts = [p.strip(" \t，,。？?！!：:") for p in _JOIN.split(normalise(question).lower())]
+    parts = [p for p in parts if p]
+    names: list[str] = []
+    for k, part in enumerate(parts):
+        first, last = k == 0, k == len(parts) - 1
+        spans = [(i, j) for i in range(len(part)) for j in range(i + 2, len(part) + 1)
+                 if (not first or j == len(part)) and (not last or i == 0) and part[i:j].strip() == part[i:j]]
+        found = [part[i:j] for i, j in spans if part[i:j] in ref and _whole(part, i, j) and _NAME.fullmatch(part[i:j])]
+        if found:
+            names.append(max(found, key=len).rstrip("的之等"))
+    names = [n for n in names if len(n) >= 2]
+    return names if len(set(names)) == len(names) >= 2 else []
+
+
+def _whole(text: str, i: int, j: int) -> bool:
+    """An English piece of text[i:j] does not start or end inside a word."""
+    cut = lambda a, b: a.isascii() and a.isalnum() and b.isascii() and b.isalnum()
+    return not ((i > 0 and cut(text[i - 1], text[i])) or (j < len(text) and cut(text[j - 1], text[j])))
+
+
+def _named_by_question(points, question: str) -> dict[str, _Entity]:
+    """Entities named by a comparison question, described by the reference clauses that follow each name."""
+    answer = [(i, p) for i, p in enumerate(points) if p.kind == "answer"]
+    names = question_names(question, "\n".join(p.text for _, p in answer))
+    ents = {n: _Entity(_names(n) | {n}, n) for n in names}
+    for i, p in answer:
+        for key, clauses in said_of(p.text, ents).items():
+            ents[key].body += " " + "，".join(t for _, t in clauses)
+            ents[key].points.append(i)
+    return {k: e for k, e in ents.items() if e.points}
 
 
 def _tokens(text: str) -> set[str]:
@@ -153,17 +202,21 @@ def said_of(answer: str, ents: dict[str, _Entity]) -> dict[str, list[tuple[int, 
 
 
 def swapped(points, answer: str, df: dict[str, int] | None = None, n_items: int = 1,
-            encoder=None) -> list[tuple[int, list[int], str]]:
+            encoder=None, question: str = "") -> list[tuple[int, list[int], str]]:
     """(sentence, the points of the name, cue) for each sentence that says of a name what the reference says
     of its sibling.
 
     Args:
         points: the item's key points (reference_points).
         df, n_items: how many items use each token: a rare distinguishing word weighs more.
+        question: the item's question: when the points have no labels, a comparison question ("A和B的区别")
+            names the things, and the reference's clauses after each name describe it.
         encoder: the embedder, for English answers to a Chinese reference: they share few words with it, so
             what they say of each name is compared with the descriptions by meaning (the same crossing).
     """
     ents = entities(points)
+    if len(ents) < 2 and question:
+        ents = _named_by_question(points, question)
     if len(ents) < 2:
         return []
     said = said_of(answer, ents)
