@@ -109,3 +109,20 @@ def test_injection_inside_a_document_stays_data_in_the_user_turn(mini_corpus, tm
     system, user = gen.history[-1]
     assert system == {"role": "system", "content": ANSWER_SYSTEM}
     assert "海盗" in user["content"] and "海盗" not in system["content"]
+
+
+def test_an_echoed_prompt_is_not_the_answer(mini_corpus, tmp_path):
+    def tutor_saying(text):
+        s = Settings(home=tmp_path, corpus_dir=mini_corpus)
+        return open_tutor(s, encoder=HashEncoder(), generator=ScriptedGenerator(default=text), show_progress=False,
+                          progress=lambda m: None)
+
+    q = "数据并行和模型并行的区别是什么？"
+    asked = next(e for e in Asker(tutor_saying("x")).ask(q) if e["type"] == "reference")["reference"]
+    echo = f"问题：{q}[1]\n（用中文回答，3到5句，每句末尾用[1]或[2]标注依据。）"
+    answer = [e for e in Asker(tutor_saying(echo)).ask(q)][-1]["answer"]
+    assert q not in answer.text and "用中文回答" not in answer.text
+    assert answer.text == f"{asked['text']} [1]"  # nothing of its own was said: the reference stands
+    mixed = "数据并行把训练数据切分到多个 GPU[1]。\n" + echo
+    answer = [e for e in Asker(tutor_saying(mixed)).ask(q)][-1]["answer"]
+    assert answer.text.startswith("数据并行把训练数据切分到多个 GPU") and "用中文回答" not in answer.text

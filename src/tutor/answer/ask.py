@@ -14,10 +14,10 @@ from typing import Iterator
 from tutor.retrieve.condense import condense
 from tutor.retrieve.refusal import E5_THRESHOLDS, Thresholds, retrieve_or_refuse
 from tutor.llm.base import timed_stream
-from tutor.llm.prompts import answer_messages, answer_prefix, clip
+from tutor.llm.prompts import answer_messages, answer_prefix, clip, scaffold
 from tutor.records import Answer, Hit
 from tutor.text.normalise import is_english
-from tutor.answer.support import attribute
+from tutor.answer.support import attribute, drop_echo
 from tutor.corpus.errata import annotate, correction_text, errata_refs
 from tutor.corpus.topics import topic_label
 
@@ -150,11 +150,14 @@ class Asker:
         # What the user waits for is prefix restore/compute plus the stream's own first token.
         if "first_token_s" in timings:
             timings["first_token_s"] = round(timings["first_token_s"] + timings["prefix_s"], 3)
-        raw = "".join(parts).strip()
+        # A small model sometimes answers with its own prompt (headers, the question, the reminder): that is
+        # not an answer. Nothing left → the reference stands alone, as when generation fails.
+        raw = drop_echo("".join(parts).strip(), scaffold(top.item, asked, second))
         t_check = time.perf_counter()
         # The corrections are part of what the answer was given, so a sentence stating one is supported.
         text, numbers, unsupported = attribute(raw, [p.text() + correction_text(p) for p in passages],
-                                               self.tutor.encoder, self.tutor.retriever.index.profile)
+                                               self.tutor.encoder, self.tutor.retriever.index.profile) \
+            if raw else (f"{reference['text']} [1]", [1], [])
         timings["support_check_s"] = round(time.perf_counter() - t_check, 3)
         timings["total_s"] = round(time.perf_counter() - t0, 3)
         citations = cited(tuple(dict.fromkeys(passages[n - 1].ref for n in numbers)), passages)

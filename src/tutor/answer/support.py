@@ -73,6 +73,43 @@ def claim_sentences(text: str) -> list[str]:
     return out
 
 
+# The prompt's own labels (PASSAGE_TEMPLATE, QUESTION_TEMPLATE) opening an echoed line. Must NOT catch a
+# label inside a sentence ("答案是…" is not "答：").
+_LABEL = re.compile(r"^\s*(?:资料)?(?:\[\d\]\s*)?(?:问题|问|答)\s*[：:]\s*")
+# A sentence with the citations that follow it ("…数据。[1]"), or the rest of the line.
+_PIECE = re.compile(r".*?(?:[。！？!?；;）)](?:\s*\[\d{1,2}\])*|$)")
+ECHO_SHARE = 0.8  # a sentence this much made of one prompt line repeats the prompt (not "mostly similar")
+
+
+def drop_echo(text: str, scaffold: list[str]) -> str:
+    """The generated text without the prompt's scaffolding it repeats: a sentence whose words (citations and
+    labels aside) mostly come from one instruction, passage header or question line of the prompt is dropped,
+    and an echoed "答：" label leaves its answer behind. Passage content stays: restating the documents is the
+    point, the support check judges it. Must NOT drop a sentence that only shares a term with the question.
+
+    >>> lines = ["资料[1]（分布式，第3题）", "问：什么是数据并行？", "问题：数据并行是啥", "（用中文回答，3到5句。）"]
+    >>> drop_echo("[1]（分布式，第3题）\\n问：什么是数据并行？[1]\\n答：数据并行切分数据。[1]\\n问题：数据并行是啥[1]", lines)
+    '数据并行切分数据。[1]'
+    >>> drop_echo("数据并行是把数据切分到多卡上。[1]（用中文回答，3到5句。）", lines)
+    '数据并行是把数据切分到多卡上。[1]'
+    """
+    said = [_bigrams(_LABEL.sub("", line)) for line in scaffold]
+    kept = []
+    for line in text.splitlines():
+        line = _LABEL.sub("", line)
+        keep = []
+        for part in _PIECE.findall(line):
+            words = _bigrams(_CITE.sub("", _LABEL.sub("", part.strip(" （()）"))))
+            if not words and not _CITE.search(part):
+                continue  # a bracket or stop left over from a dropped piece
+            if words and any(len(words & w) >= ECHO_SHARE * len(words) for w in said):
+                continue
+            keep.append(part)
+        if "".join(keep).strip():
+            kept.append("".join(keep).strip())
+    return "\n".join(kept)
+
+
 def _support_matrix(sentences: list[str], passages: list[str], encoder, semantic: float = SEMANTIC_SUPPORT,
                     cross_lingual: float = CROSS_LINGUAL_SUPPORT) -> np.ndarray:
     """support[i, j] in [0, 1]: lexical share, or semantic closeness scaled so the threshold maps to 0.5+."""

@@ -65,6 +65,23 @@ def passage(item: Item, n: int, limit: int = PASSAGE_MAX_CHARS) -> str:
                                    corrections=correction_text(item))
 
 
+def scaffold(item: Item, question: str, second: Item | None = None) -> list[str]:
+    """The lines of an answer prompt that are not passage content: the instructions, each passage's header and
+    question, the asker's question and the reminder. A small model sometimes echoes them as its answer
+    (answer.support.drop_echo removes them).
+
+    >>> it = Item("a.md", 3, "分布式", "什么是数据并行？")
+    >>> scaffold(it, "数据并行是啥")[1:4]
+    ['资料[1]（分布式，第3题）', '问：什么是数据并行？', '问题：数据并行是啥']
+    """
+    lines = [ANSWER_SYSTEM]
+    for n, it in enumerate([item] + ([second] if second is not None else []), start=1):
+        header = PASSAGE_TEMPLATE.format(n=n, title=it.title, number=it.number, question=it.question, body="",
+                                         corrections="")
+        lines += [line for line in header.splitlines() if line.strip() and line.strip() != "答："]
+    return lines + [QUESTION_TEMPLATE.format(question=question, reminder="").strip(), REMINDER_ZH, REMINDER_EN]
+
+
 def answer_prefix(item: Item) -> list[dict]:
     """The cacheable part of an answer prompt: system + user turn opened with passage [1]."""
     return [{"role": "system", "content": ANSWER_SYSTEM}, {"role": "user", "content": passage(item, 1)}]
