@@ -331,6 +331,21 @@ def test_real_grader_bands_on_clear_cases(real_retriever):
 
 
 @pytest.mark.integration
+def test_real_grader_swaps_and_everyday_talk(real_retriever):
+    """A swapped definition is wrong (grade.swap); travel tips are off topic, not 'on topic but wrong'."""
+    g = Grader(real_retriever)
+    item = "hpc-for-llm-datacenter.md#7"  # 请解释异步训练和同步训练的区别。
+    swapped = g.grade(item, "同步训练就是每个节点自己独立训练、各自更新参数，不用管别人；异步训练则要求每轮迭代后所有节点"
+                            "同步参数，大家用同一份参数，保证全局一致。", use_llm=False)
+    right = g.grade(item, "异步训练里每个节点自己独立训练、各自更新参数，不用管别人；同步训练则要求每轮迭代后所有节点"
+                          "同步参数，大家用同一份参数，保证全局一致。", use_llm=False)
+    assert swapped.score < 35 <= right.score
+    assert any(p.status == "contradicted" and "⇄" in p.cue for p in swapped.points)
+    travel = g.grade(item, "去云南旅游可以先到昆明，再去大理和丽江，五天时间比较从容，记得带防晒。", use_llm=False)
+    assert travel.score < 15
+
+
+@pytest.mark.integration
 def test_real_grader_keeps_a_list_written_as_a_sentence_in_partial(real_retriever):
     """Issue 13: "a one-line answer that only names four techniques scores 76, excellent"."""
     g = Grader(real_retriever)
