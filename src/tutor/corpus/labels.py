@@ -18,8 +18,11 @@ import re
 # A leading item number: 1. / 1.1 / 3.1.1 / 1、 / 1) / （1） / 一、 / Q1 / Q1: .
 # Must NOT catch a number that is part of a word: "3D并行", "4 \* v100", "8卡A100", "2024年":
 # a digit run counts only when a separator or a space follows, or (dotted numbers only, "1.1训练") a CJK char.
+# Decoration before the number (emoji, stars, dingbats: "⭐⭐ Q2:", "🔥 1.") is skipped. Must NOT skip
+# letters, digits, CJK or brackets: only the symbol blocks of _DECOR.
+_DECOR = r"(?:[\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff\ufe0f\u200d★☆●○◆◇■□▶►]\s*)*"
 _NUMBER = re.compile(
-    r"^\s*(?:"
+    r"^\s*" + _DECOR + r"(?:"
     r"(?P<d>\d{1,3}(?:\.\d{1,3})+)(?=[\u4e00-\u9fff])"
     r"|(?:Q|问题|题目)?\s*(?P<n>\d{1,3}(?:\.\d{1,3})*)(?:\s*[.、．)）:：]\s*|\s+)"
     r"|[（(](?P<p>\d{1,3})[)）]\s*"
@@ -44,12 +47,12 @@ _NOT_QUESTIONS = re.compile(r"^(目录|参考|参考资料|参考文献|引用|�
 # a plain (non-bold) label needs its colon, and Q/A carry at most two digits.
 _LABELS = {
     "prompt": r"题目|面试题|问题|问|Question|Q\d{0,2}",
-    "answer": r"答案解析|参考答案|答案|回答|解答|答|Answer|A\d{0,2}",
+    "answer": r"答案解析|参考答案|标准答案|参考回答|答案|回答|解答|答|Answer|A\d{0,2}",
     "explanation": r"解析|分析|Explanation",
 }
 _LABEL_ALT = "|".join(f"(?P<{k}>{v})" for k, v in _LABELS.items())
 _LABEL = re.compile(
-    r"^\s*(?:#{1,6}\s*)?(?:[-*+]\s+)?"
+    r"^\s*(?:>\s*)*(?:#{1,6}\s*)?(?:[-*+]\s+)?"
     rf"(?:\*\*\s*(?:{_LABEL_ALT})\s*[：:.]?\s*\*\*\s*[：:]?|(?:{_LABEL_ALT.replace('?P<', '?P<p_')})\s*[：:]"
     r"|(?P<qn>Q\d{1,2})\s*[.、]|(?P<an>A\d{1,2})\s*[.、])"
     r"\s*(?P<text>.*)$", re.I)
@@ -59,7 +62,7 @@ def split_number(text: str) -> tuple[str | None, str]:
     """(the leading arabic number or None, the text without its number marker)."""
     m = _NUMBER.match(text)
     if not m or not m.group("rest").strip():
-        return None, text.strip()
+        return None, re.sub(r"^\s*" + _DECOR, "", text).strip() or text.strip()
     return (m.group("n") or m.group("d") or m.group("p")), m.group("rest").strip()
 
 

@@ -38,6 +38,7 @@ _TARGET = r"\(\s*(?:<[^>\n]*>|[^)\s]*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\
 _IMAGE = re.compile(r"!\[([^\]]*)\]" + _TARGET)
 _PLACEHOLDER_ALT = re.compile(r"^(image|img|图片|图|pic|picture|screenshot)?[\w\-.]*\.(png|jpe?g|gif|svg)$|^(image|img|图片|图)[\w\-]*$|^$", re.I)
 _SUB_HEADING = re.compile(r"^#{1,6}\s+")  # only at line start: "C# 代码" or "#include" keep their "#"
+_QUOTE = re.compile(r"^\s*(?:>\s?)+")  # blockquote marks at line start only: "a -> b" and "x > 0" keep theirs
 _LINK = re.compile(r"(?<!!)\[([^\]]+)\]" + _TARGET)
 _CODE_CAPTION = re.compile(r"^\s*\*\*\s*(代码示例|示例代码|代码实现|源代码)")
 _OUTRO = re.compile(r"^\s*(以上是|以上就是|综上所述|通过上述|通过以上|希望对您有所帮助)")
@@ -181,6 +182,12 @@ def _clean_line(line: str) -> str:
     return _LINK.sub(r"\1", line)
 
 
+# Text before an answer label is the question's own wording only while it is question-sized: the seed
+# articles' longest is 104 characters in one paragraph. Longer is an answer with Q/A lines nested in it.
+PROMPT_CHARS = 240
+PROMPT_PARAGRAPHS = 3  # blank-line breaks: four paragraphs are an answer, however short
+
+
 def _parse_body(body: list[str]) -> dict:
     """Split an item's lines into prompt / answer / explanation by their labels, code kept apart.
 
@@ -203,10 +210,13 @@ def _parse_body(body: list[str]) -> dict:
             fence = []
             continue
         if "<details" in line or "<summary" in line or "</details" in line:
-            # A `<summary>答案</summary>` opens the answer; the tags themselves are not text.
+            # A `<summary>答案</summary>` opens the answer; the tags themselves are not text. What follows
+            # the answer's `</details>` (a rubric, 加分点) comments on it: explanation, not answer.
             summary = next((m.group(1) for m in _DETAILS.finditer(line) if m.group(1)), None)
             if summary is not None and (lab := label_of(strip_md(summary) + "：")):
                 current = lab[0]
+            elif "</details" in line and current == "answer" and sections["answer"]:
+                current = "explanation"
             line = _DETAILS.sub("", line)
             if not line.strip():
                 continue
@@ -218,14 +228,21 @@ def _parse_body(body: list[str]) -> dict:
             continue
         if _CODE_CAPTION.match(line):
             continue
-        # A sub-heading inside an answer ("#### 2.1 Prefix LM") is a line of it, without its marks.
-        line = _SUB_HEADING.sub("", line)
+        # A sub-heading inside an answer ("#### 2.1 Prefix LM") is a line of it, without its marks; so is
+        # a quoted line ("> 答：" opens the answer, "> 注意……" is text).
+        line = _QUOTE.sub("", _SUB_HEADING.sub("", line))
         sections[current or "prompt"].append(_clean_line(line))
     if fence:  # an unterminated fence still keeps its code
         code.append("\n".join(fence).strip("\n"))
     out = {k: "\n".join(v).strip() for k, v in sections.items()}
-    if not out["answer"] and not any((lab := label_of(ln)) and lab[0] == "prompt" for ln in body):
+    prompt_label = any((lab := label_of(ln)) and lab[0] == "prompt" for ln in body)
+    if not out["answer"] and not prompt_label:
         out["answer"], out["prompt"] = "\n".join(filter(None, (out["prompt"], out["answer"]))), ""
+    elif not prompt_label and (len(out["prompt"]) > PROMPT_CHARS or out["prompt"].count("\n\n") >= PROMPT_PARAGRAPHS):
+        # Paragraphs of prose before the first 答： are the answer itself, and the 答： lines answer
+        # questions asked inside it ("（1）问题1：……" then "> 答：……"): keep the section whole, in order.
+        out["answer"] = "\n".join(filter(None, (out["prompt"], out["answer"], out["explanation"])))
+        out["prompt"] = out["explanation"] = ""
     out["code"] = tuple(c for c in code if c.strip())
     return out
 

@@ -50,25 +50,123 @@ def _is_container(heads: list[Heading], i: int, end: int) -> bool:
     return any(asks(t) for t in inner) or (not asks(me) and any(has_number(t) and not organises(t) for t in inner))
 
 
-def _question_line(line: str, list_items: dict[int, str], i: int) -> str | None:
-    """The question a free line starts, or None."""
+def _question_line(line: str, list_items: dict[int, str], i: int, paragraph_start: bool = False) -> str | None:
+    """The question a free line starts, or None.
+
+    Besides labels, list items and `<summary>`: a wholly bold line that asks ("**Q1. What is X?**",
+    "**什么是 NCCL？**"), and a paragraph that opens with a number CommonMark does not read as a list
+    ("1、什么是X？", "1）为什么……？", "（2）……？", "一、……？") and asks. Must NOT catch a numbered line
+    inside a paragraph (a wrapped answer's "2）" continuation) or a numbered statement ("1、数据并行切数据").
+    """
     lab = label_of(line)
     if lab and lab[0] == "prompt":
         return lab[1].strip() or None
     if i in list_items and asks(list_items[i]):
         return _plain(list_items[i])
-    if (m := _BOLD_LINE.match(line)) and asks(m.group(1)) and not label_of(m.group(1) + "："):
-        return _plain(split_number(m.group(1))[1])
+    if m := _BOLD_LINE.match(line):
+        inner = label_of(m.group(1))  # "**Q1. What is X?**": the label sits inside the bold
+        if inner and inner[0] == "prompt" and asks(inner[1]):
+            return _plain(inner[1])
+        if asks(m.group(1)) and not label_of(m.group(1) + "："):
+            return _plain(split_number(m.group(1))[1])
+    if paragraph_start and i not in list_items and has_number(line) and asks(line):
+        return _plain(split_number(line)[1])
     if (m := _SUMMARY.search(line)) and asks(_plain(m.group(1))):
         return _plain(m.group(1))
     return None
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
+
+
+def faq_table(lines: list[str], i: int) -> tuple[list[tuple[str, list[str]]], int]:
+    """A Q&A table starting at line i: ([(question, body lines)], the line after it), or ([], i).
+
+    The header must name a question column and an answer column with the labels Q/A lines use
+    (问题 | 答案, Question | Answer, 题目 | 参考答案 | 解析). Must NOT catch a table inside an answer
+    (a comparison with columns RAG | SFT): its header holds no such pair of labels.
+
+    >>> faq_table(["| 问题 | 答案 |", "|---|---|", "| 什么是X？ | X 是 Y。<br>再补一句 |"], 0)
+    ([('什么是X？', ['X 是 Y。', '再补一句'])], 3)
+    >>> faq_table(["| 方法 | 特点 |", "|---|---|", "| RAG | 检索 |"], 0)
+    ([], 0)
+    """
+    if i + 1 >= len(lines) or not _TABLE_LINE.match(lines[i]) or not _TABLE_RULE.match(lines[i + 1]):
+        return [], i
+    kinds = [_column_kind(c) for c in _cells(lines[i])]
+    if "prompt" not in kinds or "answer" not in kinds:
+        return [], i
+    rows, j = [], i + 2
+    while j < len(lines) and _TABLE_LINE.match(lines[j]):
+        cells = _cells(lines[j]) + [""] * len(kinds)
+        parts = {k: re.split(r"<br\s*/?>", cells[n], flags=re.I) for n, k in enumerate(kinds) if k}
+        question = " ".join(parts["prompt"]).strip()
+        if question:
+            body = [x.strip() for x in parts["answer"] if x.strip()]
+            body += [f"解析：{x.strip()}" for x in parts.get("explanation", []) if x.strip()]
+            rows.append((_plain(question), body))
+        j += 1
+    return rows, j
+
+
+def _column_kind(cell: str) -> str:
+    """"prompt", "answer" or "explanation" for a header cell that is exactly such a label, else ""."""
+    lab = label_of(_plain(cell) + "：")
+    return lab[0] if lab and not lab[1].strip() else ""
+
+
+_TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+# A contents line ends with its page number after a space or tab ("1.4.7 联合概率的区别 9", "…? 10").
+# Must NOT catch a number that belongs to the question: it needs whitespace before it and nothing after.
+_PAGE = re.compile(r"[\s？?]\d{1,3}\s*$")
+
+
+def _drop_contents(qs: list[Question], plain_numbered: dict[int, str]) -> list[Question]:
+    """Undo "1、……？" paragraph questions whose body is only more numbered lines, or nothing: that is a
+    table of contents ("1.1 什么是X？ 2" then "1.2 ……"), not a question with its answer. Their lines go
+    back to the block before them, so nothing is lost (a document of only such lines is chunked)."""
+    out: list[Question] = []
+    for q in qs:
+        text = [ln for ln in q.body if ln.strip()]
+        toc = id(q) in plain_numbered and (_PAGE.search(plain_numbered[id(q)])
+                                           or 2 * sum(has_number(ln) for ln in text) >= len(text))
+        if not toc:
+            out.append(q)
+        elif out:
+            out[-1].body.extend([plain_numbered[id(q)], *q.body])
+    return out
+
+
+def _intro(lines: list[str], h: Heading, nxt: Heading | None, rules: set[int]) -> list[str]:
+    """A container heading's own lines before its first sub-heading (or rule), when they hold prose:
+    [] for blank lines, links only (a table of contents) or a Q/A line (those are free questions)."""
+    stop = min([nxt.line if nxt else len(lines)] + [r for r in rules if r >= h.end])
+    body = lines[h.end:stop]
+    text = [ln for ln in body if ln.strip() and not re.fullmatch(r"\s*(?:[-*+]\s*|\d+[.)]\s*)?\[[^\]]*\]\([^)]*\)\s*", ln)]
+    if not text or any(_question_line(ln, {}, 0, True) is not None for ln in text):
+        return []
+    return body
 
 
 def _free_questions(lines: list[str], span: range, code: set[int], list_items: dict[int, str],
                     rules: set[int], context: tuple[str, ...]) -> list[Question]:
     """Q/A blocks in lines that belong to no heading item."""
     out: list[Question] = []
+    plain_numbered: dict[int, str] = {}  # id(question) → its line, for questions found as "1、……？" paragraphs
+    table_end = span.start
     for i in span:
+        if i < table_end:
+            continue
+        rows, end = faq_table(lines, i)
+        if rows:
+            table_end = end
+            out.extend(Question(None, q, body, context) for q, body in rows)
+            out.append(Question(None, "", [], context))  # closes the last row: what follows is not its answer
+            continue
         if i in code:
             if out:
                 out[-1].body.append(lines[i])
@@ -77,15 +175,19 @@ def _free_questions(lines: list[str], span: range, code: set[int], list_items: d
             if out:
                 out[-1].body.append("---")  # kept so the block ends here (see _close)
             continue
-        q = _question_line(lines[i], list_items, i)
+        q = _question_line(lines[i], list_items, i, i == span.start or not lines[i - 1].strip())
         if q is not None:
             if not q and i + 1 < len(lines):  # "**问题：**" alone: the question is the next line
                 q = lines[i + 1].strip()
             number = split_number(lines[i].lstrip("*# "))[0] or (re.findall(r"Q(\d{1,2})", lines[i][:6]) or [None])[0]
             weak = not (label_of(lines[i]) or _SUMMARY.search(lines[i]))  # a bold or list line that asks
             out.append(Question(number, q, [], context, weak=weak))
+            if weak and i not in list_items and not _BOLD_LINE.match(lines[i]):
+                plain_numbered[id(out[-1])] = lines[i]
         elif out:
             out[-1].body.append(lines[i])
+    out = _drop_contents(out, plain_numbered)
+    out = [q for q in out if q.question]
     for q in out:
         if "---" in q.body:  # a rule closes a Q/A block: what follows is the document's outro
             del q.body[q.body.index("---"):]
@@ -119,6 +221,13 @@ def find_questions(lines: list[str]) -> list[Question]:
         if h.line in taken:  # a sub-heading of an item ("#### 2.1 Prefix LM" under "### 2. …区别是什么？") is its answer
             continue
         if _is_container(heads, i, end) or organises(text) or not (asks(text) or has_number(text)):
+            intro = _intro(lines, h, heads[i + 1] if i + 1 < len(heads) else None, blocks.rules)
+            if intro and asks(text) and not organises(text):
+                # "# 什么是分布式训练？" answered in its own paragraph, then "## 数据并行是什么？" under it:
+                # the heading is a question too, answered by the text before its first sub-heading.
+                number, question = split_number(text)
+                found.append((h.line, Question(number, question, intro, tuple(t for _, t, _ in stack),
+                                               stack[-1][2] if stack else None)))
             stack.append((h.level, split_number(text)[1], split_number(text)[0]))
             continue
         stop = next((r for r in sorted(blocks.rules) if h.end <= r < end), end)

@@ -1,0 +1,69 @@
+"""More layouts people write interview notes in (fixtures written for these tests, in the shapes of
+public notes): numbered paragraphs in plain text, Q&A tables, quoted answers, decorated and English
+bold questions, a question heading answered before its sub-questions, `<details>` rubrics."""
+from __future__ import annotations
+
+from tutor.corpus.parse import parse_document
+
+
+def _qa(items):
+    return [(i.number, i.question, i.answer) for i in items]
+
+
+def test_numbered_paragraphs_in_a_text_file_are_questions():
+    doc = ("第十二周 面试考点\n\n1）为什么大模型训练必须分布式？\n\n简答：\n瓶颈是显存和通信。\n\n"
+           "2、训练时显存花在哪里？\n参数、梯度、优化器状态和激活。\n\n（3）ZeRO 是什么？\n\nZeRO 把冗余状态分片。\n")
+    items = parse_document(doc, "w.txt")
+    assert [(i.number, i.question) for i in items] == [
+        (1, "为什么大模型训练必须分布式？"), (2, "训练时显存花在哪里？"), (3, "ZeRO 是什么？")]
+    assert "瓶颈是显存和通信" in items[0].answer and items[2].answer == "ZeRO 把冗余状态分片。"
+
+
+def test_a_numbered_statement_or_a_table_of_contents_is_not_a_question():
+    statements = "笔记\n\n1、数据并行切数据。\n\n2、模型并行切模型。\n"
+    assert parse_document(statements, "s.txt") == []
+    toc = "目录\n\n1.1 什么是张量？ 2\n\n1.2 导数和偏导数有什么区别？ 5\n\n1.3 特征值分解 6\n\n2.1 为什么要用概率？ 7\n"
+    assert parse_document(toc, "toc.md") == []
+
+
+def test_a_question_and_answer_table_gives_one_item_per_row():
+    doc = ("# 常见问题\n\n| 问题 | 答案 | 解析 |\n|---|---|---|\n"
+           "| 什么是数据并行？ | 每张卡一份完整模型，切分数据。<br>梯度用 AllReduce 同步。 | 最常用 |\n"
+           "| **什么是张量并行？** | 层内切分矩阵。 | |\n\n"
+           "| 方法 | 特点 |\n|---|---|\n| RAG | 检索 |\n")
+    items = parse_document(doc, "faq.md")
+    assert [(i.question, i.answer) for i in items] == [
+        ("什么是数据并行？", "每张卡一份完整模型，切分数据。\n梯度用 AllReduce 同步。"), ("什么是张量并行？", "层内切分矩阵。")]
+    assert items[0].explanation == "最常用"
+
+
+def test_quoted_answers_lose_their_quote_marks():
+    doc = "## 面试问答\n\n**1. 什么是 NCCL？**\n\n> 答：NVIDIA 的集合通信库。\n\n**2. RDMA 有什么好处？**\n\n> 答：绕过 CPU，延迟低。\n"
+    assert _qa(parse_document(doc, "q.md")) == [(1, "什么是 NCCL？", "NVIDIA 的集合通信库。"),
+                                                 (2, "RDMA 有什么好处？", "绕过 CPU，延迟低。")]
+
+
+def test_english_bold_q_lines_and_decorated_headings():
+    english = "# Notes\n\n**Q1. What is overfitting?**\n\nIt memorises the training set.\n\n**Q2. Why use dropout?**\n\nIt regularises.\n"
+    assert _qa(parse_document(english, "en.md")) == [(1, "What is overfitting?", "It memorises the training set."),
+                                                     (2, "Why use dropout?", "It regularises.")]
+    starred = ("# 题集\n\n### ⭐ Q1: 为什么要 loss_mask？\n\n**考察点**：训练原理\n\n<details>\n<summary>标准答案</summary>\n\n"
+               "padding 位置不计损失。\n\n</details>\n\n**评分标准**：说出 padding 得 60 分\n\n### ⭐⭐ Q2: KV Cache 为什么能加速？\n\n缓存 K 和 V。\n")
+    items = parse_document(starred, "s.md")
+    assert _qa(items) == [(1, "为什么要 loss_mask？", "padding 位置不计损失。"), (2, "KV Cache 为什么能加速？", "缓存 K 和 V。")]
+    assert "评分标准" in items[0].explanation and "考察点" in items[0].prompt
+
+
+def test_a_question_heading_answered_before_its_sub_questions_is_an_item_too():
+    doc = "什么是Dropout？\n==============\n\n随机失活神经元，起正则化作用。\n\n为什么要预热？\n--------------\n\n初期大学习率易发散。\n"
+    assert _qa(parse_document(doc, "f.md")) == [(1, "什么是Dropout？", "随机失活神经元，起正则化作用。"),
+                                                (2, "为什么要预热？", "初期大学习率易发散。")]
+    toc = "# 面试题\n\n- [什么是X？](#x)\n\n## 什么是X？\n\nX 是 Y。\n"
+    assert [i.question for i in parse_document(toc, "t.md")] == ["什么是X？"]  # "面试题" with links only is no item
+
+
+def test_prose_before_a_nested_answer_label_stays_the_answer():
+    prose = "在第一部分介绍了通用强化学习的流程，现在把它对应到 NLP 任务中。" * 8
+    doc = f"## 2.NLP中的强化学习\n\n{prose}\n\n**（1）问题1：** 下标对吗？\n\n> 答：不用纠结下标。\n"
+    [item] = parse_document(doc, "p.md")
+    assert item.answer.startswith("在第一部分") and "不用纠结下标" in item.answer and item.prompt == ""
