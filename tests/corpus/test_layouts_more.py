@@ -67,3 +67,19 @@ def test_prose_before_a_nested_answer_label_stays_the_answer():
     doc = f"## 2.NLP中的强化学习\n\n{prose}\n\n**（1）问题1：** 下标对吗？\n\n> 答：不用纠结下标。\n"
     [item] = parse_document(doc, "p.md")
     assert item.answer.startswith("在第一部分") and "不用纠结下标" in item.answer and item.prompt == ""
+
+
+def test_questions_listed_up_top_then_answered_one_by_one():
+    doc = ("# LLM 八股\n1.  什么是位置编码？为什么需要它？\n2.  请比较 BPE 和 WordPiece。\n3.  什么是涌现能力？\n\n"
+           "## 参考回答\n1. \n    <strong>什么是位置编码？为什么需要它？</strong>\n\n    位置编码给每个位置一个向量。\n\n"
+           "    <strong>为什么需要？</strong>\n    自注意力本身不分先后。\n\n---\n\n"
+           "2.\n    <strong>请比较 BPE 和 WordPiece。</strong>\n\n    <strong>1. 两者对比：</strong>\n    * **问题：** 都是子词切分。\n"
+           "    * **区别：** BPE 按频率合并，WordPiece 按似然合并。\n")
+    items = parse_document(doc, "bagu.md")
+    by_q = {i.question: i for i in items}
+    assert set(by_q) == {"什么是位置编码？为什么需要它？", "请比较 BPE 和 WordPiece。", "什么是涌现能力？"}
+    pe = by_q["什么是位置编码？为什么需要它？"]
+    assert pe.number == 1 and pe.answer.startswith("位置编码给每个位置一个向量。") and "不分先后" in pe.answer
+    assert "<strong>" not in pe.answer and "什么是位置编码" not in pe.answer  # the repeated question is not its answer
+    assert "BPE 按频率合并" in by_q["请比较 BPE 和 WordPiece。"].answer  # a "问题：" inside an answer is its text
+    assert by_q["什么是涌现能力？"].answer == ""  # asked and never answered: kept, reported as no answer

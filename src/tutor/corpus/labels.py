@@ -29,12 +29,14 @@ _NUMBER = re.compile(
     r"|(?P<c>[一二三四五六七八九十]{1,3})\s*[、.．]\s*"
     r")(?P<rest>.*)$", re.S)
 
-# Asking: a question mark, or an interrogative word. Must NOT catch section names (理论篇, 概述,
+# Asking: a question mark, or an interrogative word, or an interview's imperative (请介绍…, 请比较…; not
+# 请注意 or 请参考). Must NOT catch section names (理论篇, 概述,
 # "Transformer") nor a word that merely contains 什么-like characters in another sense; the list is
 # the interrogatives interview notes use, Chinese and English.
 _ASKS = re.compile(
     r"[？?]\s*$|什么|为什么|为何|如何|怎么|怎样|哪些|哪个|哪一些|是否|多少|多大|多长|吗|呢|区别|对比|比较|"
     r"简述|简要|介绍一下|讲一下|说一下|谈谈|说说|解释|是啥|能否|可以.*吗|"
+    r"^请(?:你|您)?(?:详细)?(?:介绍|说明|描述|列举|比较|分析|阐述|举例|设计|解释)|"
     r"^(?:what|why|how|when|which|explain|describe|compare|is|are|can|does|do)\b", re.I)
 
 # Headings that organise a document rather than ask. Must NOT catch a question that names one of

@@ -38,6 +38,7 @@ _TARGET = r"\(\s*(?:<[^>\n]*>|[^)\s]*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\
 _IMAGE = re.compile(r"!\[([^\]]*)\]" + _TARGET)
 _PLACEHOLDER_ALT = re.compile(r"^(image|img|图片|图|pic|picture|screenshot)?[\w\-.]*\.(png|jpe?g|gif|svg)$|^(image|img|图片|图)[\w\-]*$|^$", re.I)
 _SUB_HEADING = re.compile(r"^#{1,6}\s+")  # only at line start: "C# 代码" or "#include" keep their "#"
+_HTML_BOLD = re.compile(r"</?(?:strong|b)>", re.I)  # only these two tags: other HTML is kept as text
 _QUOTE = re.compile(r"^\s*(?:>\s?)+")  # blockquote marks at line start only: "a -> b" and "x > 0" keep theirs
 _LINK = re.compile(r"(?<!!)\[([^\]]+)\]" + _TARGET)
 _CODE_CAPTION = re.compile(r"^\s*\*\*\s*(代码示例|示例代码|代码实现|源代码)")
@@ -197,7 +198,7 @@ def _parse_body(body: list[str]) -> dict:
     """
     sections = {"prompt": [], "answer": [], "explanation": []}
     code: list[str] = []
-    current, fence = None, None
+    current, fence, prompt_label = None, None, False
     for line in body:
         if fence is not None:
             if line.lstrip().startswith(("```", "~~~")):
@@ -221,7 +222,12 @@ def _parse_body(body: list[str]) -> dict:
             if not line.strip():
                 continue
         lab = label_of(line)
+        if lab and lab[0] == "prompt" and any(x.strip() for v in sections.values() for x in v):
+            # "问题：" after the answer has begun is the answer's own wording ("问题：…  解决方案：…"),
+            # not this item's prompt: only a leading 题目/问题 label says what the item asks.
+            lab = None
         if lab:
+            prompt_label = prompt_label or lab[0] == "prompt"
             current = lab[0]
             if lab[1].strip():
                 sections[current].append(_clean_line(lab[1]))
@@ -235,7 +241,6 @@ def _parse_body(body: list[str]) -> dict:
     if fence:  # an unterminated fence still keeps its code
         code.append("\n".join(fence).strip("\n"))
     out = {k: "\n".join(v).strip() for k, v in sections.items()}
-    prompt_label = any((lab := label_of(ln)) and lab[0] == "prompt" for ln in body)
     if not out["answer"] and not prompt_label:
         out["answer"], out["prompt"] = "\n".join(filter(None, (out["prompt"], out["answer"]))), ""
     elif not prompt_label and (len(out["prompt"]) > PROMPT_CHARS or out["prompt"].count("\n\n") >= PROMPT_PARAGRAPHS):
@@ -281,7 +286,8 @@ def parse_document(text: str, source: str) -> list[Item]:
     """
     from tutor.corpus.sections import find_questions
 
-    lines = text.splitlines()
+    # HTML bold is markdown bold ("<strong>什么是位置编码？</strong>" is a bold question line).
+    lines = _HTML_BOLD.sub("**", text).splitlines()
     title = doc_title(lines)
     found = find_questions(lines)
     items = []

@@ -153,7 +153,8 @@ def _intro(lines: list[str], h: Heading, nxt: Heading | None, rules: set[int]) -
 
 
 def _free_questions(lines: list[str], span: range, code: set[int], list_items: dict[int, str],
-                    rules: set[int], context: tuple[str, ...]) -> list[Question]:
+                    rules: set[int], context: tuple[str, ...], list_numbers: dict[int, str] | None = None,
+                    inside: set[int] = frozenset()) -> list[Question]:
     """Q/A blocks in lines that belong to no heading item."""
     out: list[Question] = []
     plain_numbered: dict[int, str] = {}  # id(question) → its line, for questions found as "1、……？" paragraphs
@@ -175,11 +176,13 @@ def _free_questions(lines: list[str], span: range, code: set[int], list_items: d
             if out:
                 out[-1].body.append("---")  # kept so the block ends here (see _close)
             continue
-        q = _question_line(lines[i], list_items, i, i == span.start or not lines[i - 1].strip())
+        # Inside a numbered item ("1." then its indented answer) a bold line is the answer's sub-heading.
+        q = None if i in inside else _question_line(lines[i], list_items, i, i == span.start or not lines[i - 1].strip())
         if q is not None:
             if not q and i + 1 < len(lines):  # "**问题：**" alone: the question is the next line
                 q = lines[i + 1].strip()
-            number = split_number(lines[i].lstrip("*# "))[0] or (re.findall(r"Q(\d{1,2})", lines[i][:6]) or [None])[0]
+            number = (split_number(lines[i].lstrip("*# "))[0] or (re.findall(r"Q(\d{1,2})", lines[i][:6]) or [None])[0]
+                      or (list_numbers or {}).get(i))  # "1." alone on its line, the question below it
             weak = not (label_of(lines[i]) or _SUMMARY.search(lines[i]))  # a bold or list line that asks
             out.append(Question(number, q, [], context, weak=weak))
             if weak and i not in list_items and not _BOLD_LINE.match(lines[i]):
@@ -193,6 +196,10 @@ def _free_questions(lines: list[str], span: range, code: set[int], list_items: d
             del q.body[q.body.index("---"):]
         # A list-item question's answer is indented under it.
         q.body = [ln[3:] if ln.startswith("   ") else ln for ln in q.body]
+        # "1." alone, then the question indented under it: the question is not the first line of its answer.
+        first = next((k for k, ln in enumerate(q.body) if ln.strip()), None)
+        if first is not None and _plain(q.body[first]).strip() == q.question:
+            del q.body[first]
     return out
 
 
@@ -210,6 +217,7 @@ def find_questions(lines: list[str]) -> list[Question]:
     # `### **答案解析**` is a label inside an item, not structure.
     heads = [h for h in blocks.headings if label_of(h.text) is None]
     list_items = {line: first for line, _, first in blocks.list_items}
+    list_numbers = {line: number for line, number, _ in blocks.list_items}
     found: list[tuple[int, Question]] = []
     taken: set[int] = set()
     stack: list[tuple[int, str, str | None]] = []  # (level, text, number) of the containers above
@@ -245,13 +253,35 @@ def find_questions(lines: list[str]) -> list[Question]:
         if not span or s in taken:
             continue
         ctx = tuple(split_number(_plain(h.text))[1] for h in heads if h.end == s)
-        for q in _free_questions(lines, span, blocks.code, list_items, blocks.rules, ctx):
+        for q in _free_questions(lines, span, blocks.code, list_items, blocks.rules, ctx, list_numbers,
+                                 blocks.inside_items):
             found.append((s, q))
     found.sort(key=lambda f: f[0])
+    found = _drop_index(found)
     if len(found) == 1 and found[0][1].weak:
         # One bold "……？" in an essay is a rhetorical line, not a Q&A layout: chunk the essay instead.
         found = []
     return _numbered([q for _, q in found])
+
+
+def _bigrams(text: str) -> set[str]:
+    t = re.sub(r"[\W_]+", "", text.lower())
+    return {t[k:k + 2] for k in range(len(t) - 1)}
+
+
+def _drop_index(found: list[tuple[int, Question]]) -> list[tuple[int, Question]]:
+    """Drop a question with no answer that another question of the document asks again with its answer:
+    a list of the questions up top, answered one by one further down ("## 参考回答"). Must NOT drop an
+    unanswered question nobody answers (it stays, reported as "no answer"); "the same" is most of the
+    shorter question's character pairs (DUPLICATE_SHARE) in the other."""
+    answered = [_bigrams(q.question) for _, q in found if any(ln.strip() for ln in q.body)]
+    def indexed(q: Question) -> bool:
+        b = _bigrams(q.question)
+        return bool(b) and any(len(b & a) >= DUPLICATE_SHARE * min(len(a), len(b)) for a in answered)
+    return [(line, q) for line, q in found if any(ln.strip() for ln in q.body) or not indexed(q)]
+
+
+DUPLICATE_SHARE = 0.7
 
 
 def _numbered(qs: list[Question]) -> list[Question]:

@@ -31,6 +31,7 @@ class Blocks:
     rules: set[int] = field(default_factory=set)  # lines holding a thematic break (`---`, `***`)
     code: set[int] = field(default_factory=set)  # lines inside fenced or indented code
     list_items: list[tuple[int, str, str]] = field(default_factory=list)  # top-level ordered: (line, number, first line)
+    inside_items: set[int] = field(default_factory=set)  # lines of top-level ordered items after their first
 
 
 @lru_cache(maxsize=1)
@@ -65,4 +66,5 @@ def read_blocks(text: str) -> Blocks:
             inline = next((t for t in tokens[i + 1:i + 4] if t.type == "inline"), None)
             first = inline.content.split("\n", 1)[0].strip() if inline is not None else ""
             out.list_items.append((start, tok.info, first))
+            out.inside_items.update(range(start + 1, end))
     return out
