@@ -46,6 +46,16 @@ def test_corrupt_index_is_rebuilt(mini_corpus, tmp_path):
     assert _build(mini_corpus, tmp_path / "idx").status.startswith("built (manifest unreadable")
 
 
+def test_notes_that_parse_into_other_items_update_the_index_without_a_corruption_warning(mini_corpus, tmp_path, caplog):
+    """A newer parser reads the same bytes into other items: the index is updated, and not called corrupt."""
+    items = load_corpus(mini_corpus)
+    load_or_build(items, HashEncoder(), tmp_path / "idx", corpus_hash(mini_corpus), show_progress=False)
+    fewer = items[:-1]  # what a parser that drops one item would give for the same files
+    again = load_or_build(fewer, HashEncoder(), tmp_path / "idx", corpus_hash(mini_corpus), show_progress=False)
+    assert again.status == "built (items changed; 0 new texts embedded)" and len(again.items) == len(fewer)
+    assert "corrupt" not in caplog.text
+
+
 def _views(items) -> set[str]:
     """The distinct texts embedded for items (identical views are embedded once)."""
     return {v for it in items for v in item_views(it)}

@@ -178,6 +178,10 @@ def stale_reason(index_dir: Path, expected: dict) -> str | None:
     return None
 
 
+class ItemsChanged(ValueError):
+    """The notes' bytes are the same but they parse into other items (a newer parser): not corruption."""
+
+
 def load_index(items: list[Item], encoder: Encoder, index_dir: Path) -> CorpusIndex:
     """Load a persisted index (raises on any corruption)."""
     from llama_index.core import StorageContext, load_index_from_storage
@@ -189,7 +193,7 @@ def load_index(items: list[Item], encoder: Encoder, index_dir: Path) -> CorpusIn
     vector = load_index_from_storage(storage, embed_model=as_llama_embedding(encoder))
     lexical = LexicalIndex.load(Path(index_dir) / "lexical")
     if lexical.ids != [it.id for it in items] or store._faiss_index.ntotal != len(items):
-        raise ValueError("index does not match the corpus items")
+        raise ItemsChanged("index does not match the corpus items")
     manifest = _read_manifest(Path(index_dir))
     null_dense = manifest.get("null_dense")
     if null_dense is None:  # an index built before the null level existed: measure it now (~0.3 s), no rebuild
@@ -231,6 +235,9 @@ def load_or_build(items: list[Item], encoder: Encoder, index_dir: Path, corpus_h
             index = load_index(items, encoder, index_dir)
             index.status = "loaded"
             return index
+        except ItemsChanged:  # an upgraded parser reads the same notes into other items: re-embed what changed
+            log.info("the notes parse into other items than the cached index holds; updating it")
+            reason = "items changed"
         except Exception as exc:  # any corruption: rebuild rather than fail the user
             log.warning("cached index at %s is corrupt (%s); rebuilding", index_dir, exc)
             reason = f"corrupt: {exc.__class__.__name__}"
