@@ -6,6 +6,7 @@ pinned to a commit and checked against its git blob id, so the eval always reads
 
     python scripts/fetch_foreign_notes.py ~/foreign-notes            # from GitHub (needs the internet)
     python scripts/fetch_foreign_notes.py ~/foreign-notes --bench-extra ~/foreign-more   # + 2 for the add bench
+    python scripts/fetch_foreign_notes.py ~/foreign-notes --hello ~/hello-notes   # + 6 in other layouts
     python scripts/fetch_foreign_notes.py ~/foreign-notes --clone wdndev/llm_interview_note=~/src/llm_interview_note \\
         --clone scutan90/DeepLearning-500-questions=~/src/DeepLearning-500-questions   # from local clones
     tutor eval retrieval --extra-corpus ~/foreign-notes --extra-file eval/foreign/retrieval_dev.jsonl
@@ -42,6 +43,18 @@ FILES = [
 BENCH_EXTRA = [
     (*LLM_NOTE, "04.分布式训练/2.数据并行/2.数据并行.md", "2a2e574e200b26bbc54406901b7093c3b60235d8"),
     (*LLM_NOTE, "06.推理/llm推理优化技术/llm推理优化技术.md", "2498de25550d2504caf25fd071d43f19c4dc7b0f"),
+]
+
+# A third layout (questions listed first, answered under "## 参考回答"; an essay-style note), for
+# eval/foreign/hello_retrieval_*.jsonl. No licence in the repository: fetched, never copied here.
+HELLO = ("GNEHUY/hello-interview", "353703b87e4aa4782cf3941872a8bf975195f6f6")
+HELLO_FILES = [
+    (*HELLO, "Agent八股.md", "2f1fdbb92e3e5f9d3b96cdea10b9ecc3779732ef"),
+    (*HELLO, "LLM八股.md", "a0b481e505b6f2fdde0c9e4fb4d9c6cbe3fd24bb"),
+    (*HELLO, "RAG八股.md", "a03407f8b966d2cf9607a6d9862559bb74d77cf9"),
+    (*HELLO, "RLHF八股.md", "854287be71cafb362c188fc3027a240f2aee87ff"),
+    (*HELLO, "上下文工程.md", "5eefa062f7ef96052714a7ef3a169fe3afd6f0c4"),
+    (*HELLO, "模型与Agent评估八股.md", "6571150502d955a1534da6884fa70edf06797c14"),
 ]
 
 
@@ -91,6 +104,8 @@ def main() -> int:
                     help="read that repository from a local clone instead of GitHub")
     ap.add_argument("--bench-extra", type=Path, metavar="DIR",
                     help="also fetch the 2 notes bench/add_notes_bench.py adds to these 8 (into DIR)")
+    ap.add_argument("--hello", type=Path, metavar="DIR",
+                    help="also fetch the 6 notes of eval/foreign/hello_retrieval_*.jsonl (into DIR)")
     args = ap.parse_args()
     clones = dict(c.split("=", 1) for c in args.clone)
 
@@ -104,6 +119,10 @@ def main() -> int:
     if args.bench_extra:
         more = fetch_all(args.bench_extra, read, BENCH_EXTRA)
         print(f"{len(BENCH_EXTRA) - len(more)} of {len(BENCH_EXTRA)} files in {args.bench_extra}")
+        problems += more
+    if args.hello:
+        more = fetch_all(args.hello, read, HELLO_FILES)
+        print(f"{len(HELLO_FILES) - len(more)} of {len(HELLO_FILES)} files in {args.hello}")
         problems += more
     for p in problems:
         print(p, file=sys.stderr)
