@@ -83,3 +83,20 @@ def test_questions_listed_up_top_then_answered_one_by_one():
     assert "<strong>" not in pe.answer and "什么是位置编码" not in pe.answer  # the repeated question is not its answer
     assert "BPE 按频率合并" in by_q["请比较 BPE 和 WordPiece。"].answer  # a "问题：" inside an answer is its text
     assert by_q["什么是涌现能力？"].answer == ""  # asked and never answered: kept, reported as no answer
+
+
+def test_sections_that_ask_nothing_are_kept_as_passages():
+    doc = ("# 上下文工程笔记\n\n本文整理上下文工程的要点，供面试复习。\n\n## 什么是上下文工程？\n\n为模型准备恰当的上下文。\n\n"
+           "## 上下文挑战\n\n### Context Poisoning\n\n幻觉进入上下文后被反复引用，错误不断放大。\n\n"
+           "### [上下文修剪](https://example.com/prune)\n\n按规则删除过时消息，或按相关性打分保留最相关的片段。\n\n"
+           "## 参考资料\n\n- 某篇博客的链接地址与说明文字，足够长但不是内容本身\n")
+    items = parse_document(doc, "ctx.md")
+    assert [(i.kind, i.number, i.question) for i in items] == [
+        ("item", 1, "什么是上下文工程？"), ("chunk", None, "Context Poisoning"), ("chunk", None, "上下文修剪")]
+    poison, prune = items[1], items[2]
+    assert poison.title == "上下文工程笔记 › 上下文挑战" and "错误不断放大" in poison.answer
+    assert prune.chunk == 2 and "https" not in prune.question + prune.title
+    # the preamble under the title and the reading list are no passages; a note with no question at all is
+    # left to the sentence chunker (load_corpus), as before
+    assert not any("面试复习" in i.answer or "博客" in i.answer for i in items)
+    assert parse_document("# 随笔\n\n## 背景\n\n只有叙述，没有任何提问的一段足够长的文字内容。\n", "e.md") == []

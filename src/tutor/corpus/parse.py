@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 
 from tutor.corpus.labels import label_of
 from tutor.records import Item
@@ -186,6 +187,7 @@ def _clean_line(line: str) -> str:
 # Text before an answer label is the question's own wording only while it is question-sized: the seed
 # articles' longest is 104 characters in one paragraph. Longer is an answer with Q/A lines nested in it.
 PROMPT_CHARS = 240
+PASSAGE_CHARS = 16  # a section's text shorter than this ("见下图", "如下：") is no passage
 PROMPT_PARAGRAPHS = 3  # blank-line breaks: four paragraphs are an answer, however short
 
 
@@ -289,11 +291,23 @@ def parse_document(text: str, source: str) -> list[Item]:
     # HTML bold is markdown bold ("<strong>什么是位置编码？</strong>" is a bold question line).
     lines = _HTML_BOLD.sub("**", text).splitlines()
     title = doc_title(lines)
-    found = find_questions(lines)
+    leftover: list = []
+    found = find_questions(lines, leftover)
     items = []
     for k, q in enumerate(found):
         body = cut_outro(q.body) if k == len(found) - 1 else q.body
-        context = " › ".join(c for c in q.context if _TITLE_PREFIX.sub("", strip_md(c)) != title)
-        full_title = " › ".join(filter(None, (title, context)))
-        items.append(make_item(source, q.number, full_title, q.question, body))
+        items.append(make_item(source, q.number, _full_title(title, q.context), q.question, body))
+    if items:  # a note with questions keeps the text of its other sections as passages (kind "chunk")
+        for context, heading, body in leftover:
+            if _TITLE_PREFIX.sub("", strip_md(heading)) == title:
+                continue  # the note's own preamble ("本文整理了……") introduces the questions; it answers none
+            passage = make_item(source, None, _full_title(title, context), strip_md(_clean_line(heading)), body)
+            if len(passage.answer) >= PASSAGE_CHARS:
+                items.append(replace(passage, kind="chunk", chunk=sum(it.kind == "chunk" for it in items) + 1))
     return items
+
+
+def _full_title(title: str, context) -> str:
+    # A heading that is a link ("## [上下文工程的概念](https://…)") names its text, not its address.
+    inner = " › ".join(_clean_line(c) for c in context if _TITLE_PREFIX.sub("", strip_md(c)) != title)
+    return " › ".join(filter(None, (title, inner)))

@@ -203,7 +203,12 @@ def _free_questions(lines: list[str], span: range, code: set[int], list_items: d
     return out
 
 
-def find_questions(lines: list[str]) -> list[Question]:
+# Headings whose text is never content: a table of contents or a reading list. Must NOT catch 总结 or
+# 概述 (a summary says things worth finding).
+_NO_CONTENT = re.compile(r"^(目录|参考|参考资料|参考文献|引用|相关链接|references?|contents|toc|links?)[：:]?$", re.I)
+
+
+def find_questions(lines: list[str], leftover: list | None = None) -> list[Question]:
     """Every question of a document with its body lines, in document order, numbered uniquely.
 
     Args:
@@ -236,6 +241,10 @@ def find_questions(lines: list[str]) -> list[Question]:
                 number, question = split_number(text)
                 found.append((h.line, Question(number, question, intro, tuple(t for _, t, _ in stack),
                                                stack[-1][2] if stack else None)))
+            elif intro and leftover is not None and not _NO_CONTENT.match(split_number(text)[1]):
+                # A section that asks nothing ("## 上下文挑战", "### Context Poisoning") still says things:
+                # the caller keeps its text as a passage, so a question about it is not refused.
+                leftover.append((tuple(t for _, t, _ in stack), split_number(text)[1], intro))
             stack.append((h.level, split_number(text)[1], split_number(text)[0]))
             continue
         stop = next((r for r in sorted(blocks.rules) if h.end <= r < end), end)
