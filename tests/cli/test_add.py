@@ -64,3 +64,14 @@ def test_a_folder_brings_its_notes_and_lists_what_it_skipped(env, capsys):
     out = capsys.readouterr().out
     assert (corpus / "more.txt").exists() and not (corpus / "fig.png").exists()
     assert "more.txt: 0 questions, 1 text chunks" in out and "fig.png" in out and "added 2 files" in out
+
+
+def test_a_binary_file_named_txt_is_refused_alone_and_skipped_in_a_folder(env, capsys):
+    flags, src, enc, corpus = env
+    (src / "dump.txt").write_bytes(b"PK\x03\x04\x00\x00binary")
+    assert main(["add", str(src / "dump.txt"), *flags]) == 1
+    assert "dump.txt: not a text file" in capsys.readouterr().err and not (corpus / "dump.txt").exists()
+    assert main(["add", str(src), *flags]) == 0  # the folder's real note still comes in
+    out = capsys.readouterr().out
+    assert (corpus / "infer.md").exists() and not (corpus / "dump.txt").exists()
+    assert "dump.txt: not a text file" in out

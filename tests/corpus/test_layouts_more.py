@@ -100,3 +100,11 @@ def test_sections_that_ask_nothing_are_kept_as_passages():
     # left to the sentence chunker (load_corpus), as before
     assert not any("面试复习" in i.answer or "博客" in i.answer for i in items)
     assert parse_document("# 随笔\n\n## 背景\n\n只有叙述，没有任何提问的一段足够长的文字内容。\n", "e.md") == []
+
+
+def test_front_matter_is_metadata_and_its_title_names_the_note():
+    doc = '---\ntitle: "LLM 显存计算"\ndate: 2025-06-02\ntags: ["GPU"]\n---\n\n## 1. 显存由哪几块组成？\n\n参数、梯度、优化器状态和激活。\n'
+    [item] = parse_document(doc, "blog.md")
+    assert (item.title, item.question, item.answer) == ("LLM 显存计算", "显存由哪几块组成？", "参数、梯度、优化器状态和激活。")
+    opening_rule = "---\n\n正文开头的分隔线后是一段散文，不是元数据。\n\n## 1. 什么是X？\n\nX 是 Y。\n"
+    assert parse_document(opening_rule, "n.md")[0].question == "什么是X？"

@@ -16,6 +16,8 @@ Example:
     ['a.md']
     >>> plan_add([d / "b.pdf"], corpus).refused
     ["b.pdf: only .md and .txt notes can be added (this is '.pdf')"]
+    >>> _ = (d / "c.txt").write_bytes(b"\\x00\\x01PK"); plan_add([d / "c.txt"], corpus).refused
+    ['c.txt: not a text file (binary data (NUL bytes)); save it as UTF-8 text']
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tutor.corpus.decode import Undecodable, decode_note
 from tutor.corpus.load import SUFFIXES
 
 
@@ -54,6 +57,17 @@ def _candidates(path: Path, plan: AddPlan) -> list[Path]:
     return []
 
 
+def _unreadable(src: Path) -> str | None:
+    """Why a note can't be read as text (None when it can)."""
+    try:
+        decode_note(src.read_bytes())
+    except OSError as exc:
+        return f"can't be read ({exc.strerror or exc})"
+    except Undecodable as exc:
+        return f"not a text file ({exc}); save it as UTF-8 text"
+    return None
+
+
 def plan_add(paths: list[Path], corpus_dir: Path) -> AddPlan:
     """Check every path against the corpus folder; copy nothing.
 
@@ -68,6 +82,11 @@ def plan_add(paths: list[Path], corpus_dir: Path) -> AddPlan:
     seen: dict[str, Path] = {}
     for path in map(Path, paths):
         for src in _candidates(path, plan):
+            if (why := _unreadable(src)) is not None:
+                # A .txt that is really binary would sit in the corpus and be skipped on every index:
+                # a named file refuses the request; one found in a folder is listed as skipped.
+                (plan.refused if src == path else plan.skipped).append(f"{src.name if src == path else src}: {why}")
+                continue
             dst = corpus_dir / src.name
             if src.name in seen:
                 plan.refused.append(f"{src.name}: given twice ({seen[src.name]} and {src}); rename one")
@@ -104,7 +123,7 @@ def report_lines(plan: AddPlan, report: dict[str, dict[str, int]]) -> list[str]:
 
     >>> report_lines(AddPlan(copy=[Path("x/n.md")], unchanged=["o.md"], skipped=["x/i.png"]),
     ...              {"n.md": {"items": 3, "chunks": 0, "no_answer": 1}})
-    ['n.md: 3 questions, 0 text chunks, 1 without an answer (not graded or asked)', 'o.md: already in the corpus, unchanged', 'skipped (not .md/.txt): x/i.png']
+    ['n.md: 3 questions, 0 text chunks, 1 without an answer (not graded or asked)', 'o.md: already in the corpus, unchanged', 'skipped (not a .md/.txt note, or not text): x/i.png']
     """
     lines = []
     for name in plan.names:
@@ -116,5 +135,5 @@ def report_lines(plan: AddPlan, report: dict[str, dict[str, int]]) -> list[str]:
                      + (f", {row['no_answer']} without an answer (not graded or asked)" if row["no_answer"] else ""))
     lines += [f"{name}: already in the corpus, unchanged" for name in plan.unchanged]
     if plan.skipped:
-        lines.append("skipped (not .md/.txt): " + ", ".join(plan.skipped))
+        lines.append("skipped (not a .md/.txt note, or not text): " + ", ".join(plan.skipped))
     return lines

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tutor.corpus.parse import doc_title, key_points, split_sentences
+from tutor.corpus.parse import doc_title, key_points, split_sentences, strip_front_matter
 from tutor.records import Item
 from tutor.text.normalise import CJK_RUN
 
@@ -14,6 +14,7 @@ def chunk_document(text: str, source: str, max_chars: int = 400) -> list[Item]:
     >>> [c.answer for c in chunk_document("第一句。第二句。", "n.txt", max_chars=5)]
     ['第一句。', '第二句。']
     """
+    text = strip_front_matter(text)
     title = doc_title(text.splitlines()) or Path(source).stem
     chunks, buf = [], ""
     for sent in split_sentences(text):

@@ -50,6 +50,27 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+|\n+")
 _TITLE_PREFIX = re.compile(r"^(主题|自拟标题|标题)\s*[：:]\s*")
 
 
+# YAML front matter (Hugo, Jekyll, Obsidian): `---` on the first line, `key: value` lines, `---` or `...`.
+# Must NOT catch a note that opens with a thematic break and prose: every line inside must be YAML-shaped.
+_FRONT = re.compile(r"\A\ufeff?---[ \t]*\n((?:[ \t]*(?:[\w-]+[ \t]*:.*|-[ \t].*|#.*)?\n)*?)(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+_FRONT_TITLE = re.compile(r"^title[ \t]*:[ \t]*[\"']?(.*?)[\"']?[ \t]*$", re.M | re.I)
+
+
+def strip_front_matter(text: str) -> str:
+    """A note without its YAML front matter; its `title:` becomes the note's `#` heading.
+
+    >>> strip_front_matter("---\\ntitle: 分布式训练\\ntags: [infra]\\n---\\n正文")
+    '# 分布式训练\\n\\n正文'
+    >>> strip_front_matter("---\\n\\n正文不是 YAML\\n---\\n")[:4]
+    '---\\n'
+    """
+    m = _FRONT.match(text)
+    if not m:
+        return text
+    title = _FRONT_TITLE.search(m.group(1))
+    return (f"# {title.group(1)}\n\n" if title and title.group(1) else "") + text[m.end():]
+
+
 def strip_md(text: str) -> str:
     """Remove bold/italic/code marks and collapse whitespace.
 
@@ -289,7 +310,7 @@ def parse_document(text: str, source: str) -> list[Item]:
     from tutor.corpus.sections import find_questions
 
     # HTML bold is markdown bold ("<strong>什么是位置编码？</strong>" is a bold question line).
-    lines = _HTML_BOLD.sub("**", text).splitlines()
+    lines = _HTML_BOLD.sub("**", strip_front_matter(text)).splitlines()
     title = doc_title(lines)
     leftover: list = []
     found = find_questions(lines, leftover)
