@@ -283,14 +283,23 @@ def _drop_index(found: list[tuple[int, Question]]) -> list[tuple[int, Question]]
     a list of the questions up top, answered one by one further down ("## 参考回答"). Must NOT drop an
     unanswered question nobody answers (it stays, reported as "no answer"); "the same" is most of the
     shorter question's character pairs (DUPLICATE_SHARE) in the other."""
-    answered = [_bigrams(q.question) for _, q in found if any(ln.strip() for ln in q.body)]
+    # Characters of text, a link counting as its words only ("[hello-agents](https://…)" is 12).
+    size = {id(q): len(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", "".join(ln.strip() for ln in q.body)))
+            for _, q in found}
+    answered = [(_bigrams(q.question), size[id(q)]) for _, q in found if size[id(q)]]
+
     def indexed(q: Question) -> bool:
-        b = _bigrams(q.question)
-        return bool(b) and any(len(b & a) >= DUPLICATE_SHARE * min(len(a), len(b)) for a in answered)
-    return [(line, q) for line, q in found if any(ln.strip() for ln in q.body) or not indexed(q)]
+        # The list's last entry also takes whatever follows the list ("--参考自……"): a list line's body
+        # that short beside a longer answer of the same question is no answer either. A heading or a
+        # labelled question keeps any answer it has (two short answers to one question both stay).
+        b, mine = _bigrams(q.question), size[id(q)]
+        return bool(b) and (not mine or q.weak and mine < INDEX_BODY) and any(
+            len(b & a) >= DUPLICATE_SHARE * min(len(a), len(b)) and n > mine for a, n in answered)
+    return [(line, q) for line, q in found if not indexed(q)]
 
 
 DUPLICATE_SHARE = 0.7
+INDEX_BODY = 60  # characters: a body shorter than this beside a longer answer of the same question is a leftover
 
 
 def _numbered(qs: list[Question]) -> list[Question]:
