@@ -1,6 +1,8 @@
 """Lexical index: BM25 (bm25s, numpy/scipy only, no torch) over the tokenised item texts."""
 from __future__ import annotations
 
+import logging
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,9 @@ class LexicalIndex:
         import bm25s
 
         silence_jieba()
+        # bm25s sets its own logger to DEBUG on import: "DEBUG: Building index from tokens" on every
+        # `tutor add`/`index` is noise to the user, not a message.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         bm25 = bm25s.BM25()
         bm25.index([tokenize(t) or [""] for t in texts], show_progress=False)
         return cls(bm25=bm25, ids=list(ids))
