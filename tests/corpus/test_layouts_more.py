@@ -85,6 +85,17 @@ def test_questions_listed_up_top_then_answered_one_by_one():
     assert by_q["什么是涌现能力？"].answer == ""  # asked and never answered: kept, reported as no answer
 
 
+def test_short_bold_questions_that_look_alike_are_different_questions():
+    # Leftovers of a question list are dropped only when repeated word for word: two short answered
+    # questions sharing most characters ("KV Cache 原理？" / "KV Cache 量化？") both stay.
+    doc = ("# LLM 面试题\n\n**13. KV Cache 原理？**\n 推理时缓存历史 K/V，只算新 token。\n\n"
+           "**14. MQA/GQA 好处？**\n 共享 KV，减少显存。\n\n**67. KV Cache 量化？**\n 常用 8/4bit，需评估质量回退。\n")
+    items = parse_document(doc, "yy.md")
+    assert [(i.number, i.question) for i in items] == [
+        (13, "KV Cache 原理？"), (14, "MQA/GQA 好处？"), (67, "KV Cache 量化？")]
+    assert items[2].answer == "常用 8/4bit，需评估质量回退。"
+
+
 def test_sections_that_ask_nothing_are_kept_as_passages():
     doc = ("# 上下文工程笔记\n\n本文整理上下文工程的要点，供面试复习。\n\n## 什么是上下文工程？\n\n为模型准备恰当的上下文。\n\n"
            "## 上下文挑战\n\n### Context Poisoning\n\n幻觉进入上下文后被反复引用，错误不断放大。\n\n"

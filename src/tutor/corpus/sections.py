@@ -292,13 +292,17 @@ def _drop_index(found: list[tuple[int, Question]]) -> list[tuple[int, Question]]
         # The list's last entry also takes whatever follows the list ("--参考自……"): a list line's body
         # that short beside a longer answer of the same question is no answer either. A heading or a
         # labelled question keeps any answer it has (two short answers to one question both stay).
+        # A question with an answer of its own goes only when it is asked again word for word (SAME_SHARE):
+        # "KV Cache 量化？" beside "KV Cache 原理？" shares 6 of 8 pairs and is another question.
         b, mine = _bigrams(q.question), size[id(q)]
+        share = SAME_SHARE if mine else DUPLICATE_SHARE
         return bool(b) and (not mine or q.weak and mine < INDEX_BODY) and any(
-            len(b & a) >= DUPLICATE_SHARE * min(len(a), len(b)) and n > mine for a, n in answered)
+            len(b & a) >= share * min(len(a), len(b)) and n > mine for a, n in answered)
     return [(line, q) for line, q in found if not indexed(q)]
 
 
-DUPLICATE_SHARE = 0.7
+DUPLICATE_SHARE = 0.7  # an unanswered list line against an answered question: a shortened copy is still a copy
+SAME_SHARE = 0.9  # a short answered one: only a near-verbatim repeat is the list's leftover
 INDEX_BODY = 60  # characters: a body shorter than this beside a longer answer of the same question is a leftover
 
 
