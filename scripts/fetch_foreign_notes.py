@@ -7,6 +7,7 @@ pinned to a commit and checked against its git blob id, so the eval always reads
     python scripts/fetch_foreign_notes.py ~/foreign-notes            # from GitHub (needs the internet)
     python scripts/fetch_foreign_notes.py ~/foreign-notes --bench-extra ~/foreign-more   # + 2 for the add bench
     python scripts/fetch_foreign_notes.py ~/foreign-notes --hello ~/hello-notes   # + 6 in other layouts
+    python scripts/fetch_foreign_notes.py ~/foreign-notes --passages ~/passage-notes  # + 8 that ask nothing
     python scripts/fetch_foreign_notes.py ~/foreign-notes --clone wdndev/llm_interview_note=~/src/llm_interview_note \\
         --clone scutan90/DeepLearning-500-questions=~/src/DeepLearning-500-questions   # from local clones
     tutor eval retrieval --extra-corpus ~/foreign-notes --extra-file eval/foreign/retrieval_dev.jsonl
@@ -96,6 +97,21 @@ def fetch_all(dest: Path, read, files: list[tuple] | None = None) -> list[str]:
         (dest / name).write_bytes(data)
     return problems
 
+# Notes that ask no questions (headings, prose, tables, code), for eval/foreign/passages_*.jsonl: what a
+# user gets from a note the parser keeps as passages. No licence in either repository: fetched, never copied.
+FAQ = ("aceliuchanghong/FAQ_Of_LLM_Interview", "426c62037808bb5e691aebd49f9e3974a0f863ee")
+YANGYI = ("YangYi215613/ML", "4cc21a7462c99bc9a6ed8972338ffbab192da4a5")
+PASSAGE_FILES = [
+    (*FAQ, "1-大模型应用基础/向量数据库.md", "d0db7ecee95a9391c500060a486a85ff7b4f4f88"),
+    (*FAQ, "1-大模型应用基础/聚类.分类_算法.md", "2b2660dd1518f4235991994f4026ab4245245206"),
+    (*FAQ, "1-大模型应用基础/PyTorch搭建神经网络.md", "65e6e4602d770149ead531173e8fb4c665adf194"),
+    (*FAQ, "1-大模型应用基础/Yolo基础知识.md", "c30d7d7b0657a5b3c49ccec3bf528748b10ac09a"),
+    (*FAQ, "langchain/LangChain.md", "a08542352fbe20e32d5a54c553a748f69697fe19"),
+    (*FAQ, "pytorch/Pytorch&DeepSpeed.md", "e06b05632cae9948442063748b57849f621fd376"),
+    (*FAQ, "3-面试问题记录/2024_interview_log/ucloud.md", "1fa27dc9beabf8eee2ea08750918597fb1e22901"),
+    (*YANGYI, "面试/Huggingface类.md", "0069b92af9975487554259078a22a19900e4dd91"),
+]
+
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -106,6 +122,8 @@ def main() -> int:
                     help="also fetch the 2 notes bench/add_notes_bench.py adds to these 8 (into DIR)")
     ap.add_argument("--hello", type=Path, metavar="DIR",
                     help="also fetch the 6 notes of eval/foreign/hello_retrieval_*.jsonl (into DIR)")
+    ap.add_argument("--passages", type=Path, metavar="DIR",
+                    help="also fetch the 8 question-less notes of eval/foreign/passages_*.jsonl (into DIR)")
     args = ap.parse_args()
     clones = dict(c.split("=", 1) for c in args.clone)
 
@@ -123,6 +141,10 @@ def main() -> int:
     if args.hello:
         more = fetch_all(args.hello, read, HELLO_FILES)
         print(f"{len(HELLO_FILES) - len(more)} of {len(HELLO_FILES)} files in {args.hello}")
+        problems += more
+    if args.passages:
+        more = fetch_all(args.passages, read, PASSAGE_FILES)
+        print(f"{len(PASSAGE_FILES) - len(more)} of {len(PASSAGE_FILES)} files in {args.passages}")
         problems += more
     for p in problems:
         print(p, file=sys.stderr)

@@ -206,6 +206,18 @@ def _free_questions(lines: list[str], span: range, code: set[int], list_items: d
 # Headings whose text is never content: a table of contents or a reading list. Must NOT catch 总结 or
 # 概述 (a summary says things worth finding).
 _NO_CONTENT = re.compile(r"^(目录|参考|参考资料|参考文献|引用|相关链接|references?|contents|toc|links?)[：:]?$", re.I)
+_ASIDE = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")  # a trailing "(参考文档)": "Reference(参考文档)" is a reference list
+
+
+def no_content(heading: str) -> bool:
+    """A heading whose section holds no content of its own (contents, references, links).
+
+    Must not catch 总结 or 概述 (they say things), nor a heading that only starts with 参考 ("参考答案的写法").
+
+    >>> no_content("参考资料"), no_content("Reference(参考文档)"), no_content("总结"), no_content("参考答案的写法")
+    (True, True, False, False)
+    """
+    return bool(_NO_CONTENT.match(_ASIDE.sub("", heading.strip())))
 
 
 def find_questions(lines: list[str], leftover: list | None = None) -> list[Question]:
@@ -241,7 +253,7 @@ def find_questions(lines: list[str], leftover: list | None = None) -> list[Quest
                 number, question = split_number(text)
                 found.append((h.line, Question(number, question, intro, tuple(t for _, t, _ in stack),
                                                stack[-1][2] if stack else None)))
-            elif intro and leftover is not None and not _NO_CONTENT.match(split_number(text)[1]):
+            elif intro and leftover is not None and not no_content(split_number(text)[1]):
                 # A section that asks nothing ("## 上下文挑战", "### Context Poisoning") still says things:
                 # the caller keeps its text as a passage, so a question about it is not refused.
                 leftover.append((tuple(t for _, t, _ in stack), split_number(text)[1], intro))

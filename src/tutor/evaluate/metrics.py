@@ -38,6 +38,29 @@ def first_relevant_rank(ranked: list[set[Ref]], relevant: set[Ref]) -> int | Non
     return next((r for r, refs in enumerate(ranked, 1) if refs & relevant), None)
 
 
+def hit_ranks(items, labels: list[dict]) -> int | None:
+    """1-based rank of the first retrieved item a label names: by {source, number}, or, for a passage
+    of a note without numbered items (whose chunk numbers move when the chunking does), by {source,
+    contains}: the item comes from that file and its text holds that phrase (spaces ignored).
+
+    >>> from tutor.records import Item
+    >>> hits = [Item("a.md", 1, "", "Q？", answer="x"), Item("n.md", None, "", "n (1)", answer="HNSW 图索引", kind="chunk", chunk=1)]
+    >>> hit_ranks(hits, [{"source": "n.md", "contains": "HNSW图索引"}]), hit_ranks(hits, [{"source": "a.md", "number": 1}])
+    (2, 1)
+    """
+    refs = {Ref(r["source"], r["number"]) for r in labels if "number" in r}
+    phrases = [(r["source"], _squash(r["contains"])) for r in labels if "contains" in r]
+    for rank, it in enumerate(items, 1):
+        if set(it.refs) & refs or any(it.source == src and p in _squash(f"{it.question}\n{it.answer}")
+                                      for src, p in phrases):
+            return rank
+    return None
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split()).lower()
+
+
 def summarise(rows: list[dict], ks: tuple[int, ...] = (1, 3)) -> dict[str, dict]:
     """hit@k and MRR overall and per language, from rows with `lang` and `rank` (None = miss)."""
     groups: dict[str, list] = {"all": rows}

@@ -6,7 +6,7 @@ import time
 
 from tutor.corpus.errata import ERRATA_FILE
 from tutor.records import Ref
-from tutor.evaluate.metrics import first_relevant_rank, grading_metrics, percentile, summarise
+from tutor.evaluate.metrics import grading_metrics, hit_ranks, percentile, summarise
 
 
 def eval_retrieval(retrievers: dict[str, object], queries: list[dict], k: int = 10) -> dict:
@@ -23,11 +23,10 @@ def eval_retrieval(retrievers: dict[str, object], queries: list[dict], k: int = 
     for name, retriever in retrievers.items():
         rows, times, misses = [], [], []
         for q in queries:
-            relevant = {Ref(r["source"], r["number"]) for r in q["relevant"]}
             t0 = time.perf_counter()
             hits = retriever.search(q["query"], k=k)
             times.append((time.perf_counter() - t0) * 1000)
-            rank = first_relevant_rank([set(h.item.refs) for h in hits], relevant)
+            rank = hit_ranks([h.item for h in hits], q["relevant"])
             rows.append({"lang": q.get("lang", "?"), "rank": rank})
             if rank != 1:
                 misses.append({"query": q["query"], "rank": rank, "top": hits[0].item.id if hits else None})
@@ -77,7 +76,7 @@ def eval_ask(asker, answerable: list[dict], unanswerable: list[dict], llm_limit:
         n = len(claim_sentences(a.text))
         sentences += n
         supported += n - len(a.unsupported)
-        relevant = {Ref(r["source"], r["number"]) for r in q["relevant"]}
+        relevant = {Ref(r["source"], r["number"]) for r in q["relevant"] if "number" in r}
         items = {it.ref: it for it in asker.tutor.items}
         for ref in a.citations:
             if ref.source == ERRATA_FILE:
