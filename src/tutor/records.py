@@ -22,6 +22,18 @@ def cite(source: str, number) -> str:
     return f"{source} §{number}" if number is not None else source
 
 
+def place(ref: dict) -> str:
+    """A reference's heading line: its title (when the note has one), where it is, what it asks.
+
+    >>> place({"title": "分布式", "source": "d.md", "number": "1.1", "question": "什么是数据并行？"})
+    '分布式 · d.md §1.1：什么是数据并行？'
+    >>> place({"title": "", "source": "n.md", "number": 6, "question": "INT8 是什么？"})
+    'n.md §6：INT8 是什么？'
+    """
+    where = cite(ref["source"], ref["number"])
+    return f"{ref['title']} · {where}：{ref['question']}" if ref.get("title") else f"{where}：{ref['question']}"
+
+
 @dataclass(frozen=True, order=True)
 class Ref:
     """One place in the corpus: a document file and an item number (None for a free-text chunk).

@@ -13,7 +13,7 @@ import sys
 import click
 
 from tutor.cli.common import CONTEXT, err, handler, run_batch, settings_of, settings_options
-from tutor.records import cite
+from tutor.records import cite, place
 
 
 def _asker(args):
@@ -32,7 +32,7 @@ def _print_stream(asker, question: str, history: list[dict], no_llm: bool) -> di
             print(f"[注意] {ev['text']}")
         elif ev["type"] == "reference":
             ref = ev["reference"]
-            print(f"── 参考答案 [1] {ref['title']} · {cite(ref['source'], ref['number'])}：{ref['question']}")
+            print(f"── 参考答案 [1] {place(ref)}")
             print(ref["text"])
             if not no_llm:
                 print("── 导师回答（生成中…）", flush=True)

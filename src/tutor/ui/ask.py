@@ -7,7 +7,7 @@ Example:
 from __future__ import annotations
 
 from tutor.answer.ask import Asker
-from tutor.records import cite
+from tutor.records import place
 from .library import render_item
 
 STATUS_IDLE = "就绪 ready"
@@ -21,7 +21,7 @@ def mark_unsupported(text: str, unsupported: list[str]) -> str:
 
 
 def _reference_md(ref: dict) -> str:
-    return (f"**参考答案 Reference** — {ref['title']} · {cite(ref['source'], ref['number'])}：{ref['question']}\n\n"
+    return (f"**参考答案 Reference** — {place(ref)}\n\n"
             f"{ref['text']}")
 
 
