@@ -60,6 +60,15 @@ _LABEL = re.compile(
     r"\s*(?P<text>.*)$", re.I)
 
 
+def plain(text: str) -> str:
+    """Text without its bold, underline-bold and code marks (a heading's or a cell's words).
+
+    >>> plain("**什么是 `NCCL`？**")
+    '什么是 NCCL？'
+    """
+    return re.sub(r"\*\*|__|`", "", text).strip()
+
+
 def split_number(text: str) -> tuple[str | None, str]:
     """(the leading arabic number or None, the text without its number marker)."""
     m = _NUMBER.match(text)

@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tutor.corpus.labels import asks, has_number, label_of, organises, split_number
+from tutor.corpus.labels import asks, has_number, label_of, organises, plain, split_number
 from tutor.corpus.structure import Heading, read_blocks
+from tutor.corpus.tables import faq_table
+from tutor.corpus.tidy import drop_index, number_questions
 
 # A line that is bold from start to end ("**什么是 NCCL？**"): a question when it asks. Must NOT
 # catch bold key points inside an answer ("**1. 分布式计算：** 将……" is not wholly bold).
@@ -36,8 +38,7 @@ class Question:
     weak: bool = False  # found only by its shape (a bold or list line that asks), not by a heading or a Q label
 
 
-def _plain(text: str) -> str:
-    return re.sub(r"\*\*|__|`", "", text).strip()
+_plain = plain
 
 
 def _section_end(heads: list[Heading], i: int, n_lines: int) -> int:
@@ -75,49 +76,6 @@ def _question_line(line: str, list_items: dict[int, str], i: int, paragraph_star
         return _plain(m.group(1))
     return None
 
-
-def _cells(line: str) -> list[str]:
-    return [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
-
-
-def faq_table(lines: list[str], i: int) -> tuple[list[tuple[str, list[str]]], int]:
-    """A Q&A table starting at line i: ([(question, body lines)], the line after it), or ([], i).
-
-    The header must name a question column and an answer column with the labels Q/A lines use
-    (问题 | 答案, Question | Answer, 题目 | 参考答案 | 解析). Must NOT catch a table inside an answer
-    (a comparison with columns RAG | SFT): its header holds no such pair of labels.
-
-    >>> faq_table(["| 问题 | 答案 |", "|---|---|", "| 什么是X？ | X 是 Y。<br>再补一句 |"], 0)
-    ([('什么是X？', ['X 是 Y。', '再补一句'])], 3)
-    >>> faq_table(["| 方法 | 特点 |", "|---|---|", "| RAG | 检索 |"], 0)
-    ([], 0)
-    """
-    if i + 1 >= len(lines) or not _TABLE_LINE.match(lines[i]) or not _TABLE_RULE.match(lines[i + 1]):
-        return [], i
-    kinds = [_column_kind(c) for c in _cells(lines[i])]
-    if "prompt" not in kinds or "answer" not in kinds:
-        return [], i
-    rows, j = [], i + 2
-    while j < len(lines) and _TABLE_LINE.match(lines[j]):
-        cells = _cells(lines[j]) + [""] * len(kinds)
-        parts = {k: re.split(r"<br\s*/?>", cells[n], flags=re.I) for n, k in enumerate(kinds) if k}
-        question = " ".join(parts["prompt"]).strip()
-        if question:
-            body = [x.strip() for x in parts["answer"] if x.strip()]
-            body += [f"解析：{x.strip()}" for x in parts.get("explanation", []) if x.strip()]
-            rows.append((_plain(question), body))
-        j += 1
-    return rows, j
-
-
-def _column_kind(cell: str) -> str:
-    """"prompt", "answer" or "explanation" for a header cell that is exactly such a label, else ""."""
-    lab = label_of(_plain(cell) + "：")
-    return lab[0] if lab and not lab[1].strip() else ""
-
-
-_TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
 # A contents line ends with its page number after a space or tab ("1.4.7 联合概率的区别 9", "…? 10").
@@ -266,60 +224,8 @@ def find_questions(lines: list[str], leftover: list | None = None) -> list[Quest
                                  blocks.inside_items):
             found.append((s, q))
     found.sort(key=lambda f: f[0])
-    found = _drop_index(found)
+    found = drop_index(found)
     if len(found) == 1 and found[0][1].weak:
         # One bold "……？" in an essay is a rhetorical line, not a Q&A layout: chunk the essay instead.
         found = []
-    return _numbered([q for _, q in found])
-
-
-def _bigrams(text: str) -> set[str]:
-    t = re.sub(r"[\W_]+", "", text.lower())
-    return {t[k:k + 2] for k in range(len(t) - 1)}
-
-
-def _drop_index(found: list[tuple[int, Question]]) -> list[tuple[int, Question]]:
-    """Drop a question with no answer that another question of the document asks again with its answer:
-    a list of the questions up top, answered one by one further down ("## 参考回答"). Must NOT drop an
-    unanswered question nobody answers (it stays, reported as "no answer"); "the same" is most of the
-    shorter question's character pairs (DUPLICATE_SHARE) in the other."""
-    # Characters of text, a link counting as its words only ("[hello-agents](https://…)" is 12).
-    size = {id(q): len(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", "".join(ln.strip() for ln in q.body)))
-            for _, q in found}
-    answered = [(_bigrams(q.question), size[id(q)]) for _, q in found if size[id(q)]]
-
-    def indexed(q: Question) -> bool:
-        # The list's last entry also takes whatever follows the list ("--参考自……"): a list line's body
-        # that short beside a longer answer of the same question is no answer either. A heading or a
-        # labelled question keeps any answer it has (two short answers to one question both stay).
-        # A question with an answer of its own goes only when it is asked again word for word (SAME_SHARE):
-        # "KV Cache 量化？" beside "KV Cache 原理？" shares 6 of 8 pairs and is another question.
-        b, mine = _bigrams(q.question), size[id(q)]
-        share = SAME_SHARE if mine else DUPLICATE_SHARE
-        return bool(b) and (not mine or q.weak and mine < INDEX_BODY) and any(
-            len(b & a) >= share * min(len(a), len(b)) and n > mine for a, n in answered)
-    return [(line, q) for line, q in found if not indexed(q)]
-
-
-DUPLICATE_SHARE = 0.7  # an unanswered list line against an answered question: a shortened copy is still a copy
-SAME_SHARE = 0.9  # a short answered one: only a near-verbatim repeat is the list's leftover
-INDEX_BODY = 60  # characters: a body shorter than this beside a longer answer of the same question is a leftover
-
-
-def _numbered(qs: list[Question]) -> list[Question]:
-    """Unique ids: the document's own numbers when every question has one (ints when all are plain
-    and unique, else strings like "1.21", a repeat suffixed "-2"), else positions 1..n."""
-    nums = [q.number for q in qs]
-    if any(n is None for n in nums) or (all(n.isdigit() for n in nums) and len(set(nums)) == len(nums)):
-        for k, q in enumerate(qs, 1):
-            q.number = int(q.number) if q.number is not None and None not in nums else k
-        return qs
-    if len(set(nums)) < len(nums):  # "（1）" restarts under each "# 2.…" section: qualify it, "2.1"
-        for q in qs:
-            if q.parent and "." not in q.number:
-                q.number = f"{q.parent}.{q.number}"
-    seen: dict[str, int] = {}
-    for q in qs:
-        seen[q.number] = seen.get(q.number, 0) + 1
-        q.number = q.number if seen[q.number] == 1 else f"{q.number}-{seen[q.number]}"
-    return qs
+    return number_questions([q for _, q in found])
