@@ -81,3 +81,25 @@ def test_a_bold_bullet_with_text_after_the_bold_is_a_point_not_a_question():
     # "- **剪枝：** 去掉权重" and "- **Q：** …" style key points are not wholly bold question bullets.
     doc = "## 模型压缩\n\n- **剪枝：** 为什么能去掉权重？因为冗余。\n- **量化：** 降低精度\n"
     assert parse_document(doc, "c.md") == []  # no question: the loader chunks it
+
+
+def test_numbers_without_a_space_after_the_dot_number_questions_even_line_after_line():
+    # "1.什么是X？" with its answer on the next line and no blank line between entries: one paragraph to
+    # CommonMark (no list without the space), yet each line that continues the numbering and asks is a question.
+    doc = "# 深度学习\n\n1.什么是梯度消失？\n梯度越传越小。\n2.如何缓解梯度消失？\n用残差连接。\n3.为什么 ReLU 有用？\n导数为 1。\n"
+    assert _qa(parse_document(doc, "dl.md")) == [
+        (1, "什么是梯度消失？", "梯度越传越小。"), (2, "如何缓解梯度消失？", "用残差连接。"), (3, "为什么 ReLU 有用？", "导数为 1。")]
+    heads = "# 笔记\n\n## 1.什么是梯度消失？\n\n梯度越传越小。\n\n## 2.如何缓解？\n\n残差。\n"
+    assert _qa(parse_document(heads, "h.md")) == [(1, "什么是梯度消失？", "梯度越传越小。"), (2, "如何缓解？", "残差。")]
+
+
+def test_decimals_versions_and_section_numbers_are_not_item_numbers():
+    # "1.5B" is a model size, "3.14" a value: not "1." + "5B …"; a wrapped answer line that starts with a
+    # number but does not continue the numbering ("2.1 小节") or does not ask is answer text.
+    doc = "# 部署\n\n## 1.5B 模型需要多少显存？\n\n约 3GB。\n\n## 7B 模型呢？\n\n约 14GB。\n"
+    assert _qa(parse_document(doc, "m.md")) == [(1, "1.5B 模型需要多少显存？", "约 3GB。"), (2, "7B 模型呢？", "约 14GB。")]
+    text = ("# 笔记\n\n1.什么是 π？\n圆周率，约为\n3.14 为什么常用？书上这么写。\n用来算圆面积。\n2.什么是 e？\n"
+            "自然常数，见\n2.1 小节讲了什么？\n4.为什么跳号？\n这两行都是正文。\n也是正文。\n")
+    items = parse_document(text, "p.md")
+    assert [(i.number, i.question) for i in items] == [(1, "什么是 π？"), (2, "什么是 e？")]
+    assert "3.14 为什么常用？" in items[0].answer and "2.1 小节讲了什么？\n4.为什么跳号？" in items[1].answer

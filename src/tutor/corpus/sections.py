@@ -157,6 +157,24 @@ def _topic_of_bullets(lines: list[str], own: range, bullets: dict[int, str]) -> 
     return any(k in bullets and _question_line(lines[k], {}, k, False, bullets) is not None for k in own)
 
 
+def _next_number(prev: Question, line: str) -> bool:
+    """Does this line go on with the numbering of the question before it, inside one paragraph?
+    "1.什么是X？" then its answer then "2.为什么？" with no blank line between: CommonMark reads no list
+    without a space after the dot, so each is a paragraph's inner line. Must NOT catch a wrapped answer's
+    own enumeration ("1）显存 2）通信？" under question 1: the body numbers lines already), a number that
+    skips ("3.14 为什么……" after question 1) or a dotted one ("2.1 小节").
+
+    >>> _next_number(Question("1", "什么是X？", ["X 是 Y。"]), "2.为什么？")
+    True
+    >>> _next_number(Question("1", "什么是X？", ["1）显存"]), "2）通信为什么慢？"), _next_number(Question("1", "q", []), "2.1 小节")
+    (False, False)
+    """
+    number = split_number(line)[0]
+    return (bool(prev.number and prev.number.isdigit() and number and number.isdigit())
+            and int(number) == int(prev.number) + 1
+            and not any((split_number(ln)[0] or "").isdigit() for ln in prev.body))  # "3.14 …" enumerates nothing
+
+
 def _free_questions(lines: list[str], span: range, code: set[int], list_items: dict[int, str],
                     rules: set[int], context: tuple[str, ...], list_numbers: dict[int, str] | None = None,
                     inside: set[int] = frozenset(), bullets: dict[int, str] | None = None) -> list[Question]:
@@ -182,8 +200,8 @@ def _free_questions(lines: list[str], span: range, code: set[int], list_items: d
                 out[-1].body.append("---")  # kept so the block ends here (see _close)
             continue
         # Inside a numbered item ("1." then its indented answer) a bold line is the answer's sub-heading.
-        q = None if i in inside else _question_line(lines[i], list_items, i, i == span.start or not lines[i - 1].strip(),
-                                                    bullets)
+        start = i == span.start or not lines[i - 1].strip() or bool(out) and _next_number(out[-1], lines[i])
+        q = None if i in inside else _question_line(lines[i], list_items, i, start, bullets)
         if q is not None:
             if not q and i + 1 < len(lines):  # "**问题：**" alone: the question is the next line
                 q = lines[i + 1].strip()
