@@ -4,8 +4,10 @@ Pure: standard library only. Every pattern here is a claim about all notes, so e
 must not catch.
 
 Example:
-    >>> split_number("1.21 常见的分布式训练框架哪一些？")
-    ('1.21', '常见的分布式训练框架哪一些？')
+    >>> split_number("1.21 常见的分布式训练框架哪一些？"), split_number("1.什么是梯度消失？")
+    (('1.21', '常见的分布式训练框架哪一些？'), ('1', '什么是梯度消失？'))
+    >>> split_number("1.5B 模型需要多少显存？")
+    (None, '1.5B 模型需要多少显存？')
     >>> split_number("3D并行是什么？"), asks("3D并行是什么？"), asks("理论篇")
     ((None, '3D并行是什么？'), True, False)
     >>> label_of("**回答：** 数据并行切数据"), label_of("A100 显卡")
@@ -18,13 +20,15 @@ import re
 # A leading item number: 1. / 1.1 / 3.1.1 / 1、 / 1) / （1） / 一、 / Q1 / Q1: .
 # Must NOT catch a number that is part of a word: "3D并行", "4 \* v100", "8卡A100", "2024年":
 # a digit run counts only when a separator or a space follows, or (dotted numbers only, "1.1训练") a CJK char.
+# A separator must not be a decimal point: "1.5B 模型" and "3.14" are values, not "1." + "5B 模型"
+# (a number's own dots are kept: "1.21 框架" is number 1.21).
 # Decoration before the number (emoji, stars, dingbats: "⭐⭐ Q2:", "🔥 1.") is skipped. Must NOT skip
 # letters, digits, CJK or brackets: only the symbol blocks of _DECOR.
 _DECOR = r"(?:[\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff\ufe0f\u200d★☆●○◆◇■□▶►]\s*)*"
 _NUMBER = re.compile(
     r"^\s*" + _DECOR + r"(?:"
     r"(?P<d>\d{1,3}(?:\.\d{1,3})+)(?=[\u4e00-\u9fff])"
-    r"|(?:Q|问题|题目)?\s*(?P<n>\d{1,3}(?:\.\d{1,3})*)(?:\s*[.、．)）:：]\s*|\s+)"
+    r"|(?:Q|问题|题目)?\s*(?P<n>\d{1,3}(?:\.\d{1,3})*)(?:\s*[.、．)）:：](?!\d)\s*|\s+)"
     r"|[（(](?P<p>\d{1,3})[)）]\s*"
     r"|(?P<c>[一二三四五六七八九十]{1,3})\s*[、.．]\s*"
     r")(?P<rest>.*)$", re.S)
@@ -58,6 +62,15 @@ _LABEL = re.compile(
     rf"(?:\*\*\s*(?:{_LABEL_ALT})\s*[：:.]?\s*\*\*\s*[：:]?|(?:{_LABEL_ALT.replace('?P<', '?P<p_')})\s*[：:]"
     r"|(?P<qn>Q\d{1,2})\s*[.、]|(?P<an>A\d{1,2})\s*[.、])"
     r"\s*(?P<text>.*)$", re.I)
+
+
+def plain(text: str) -> str:
+    """Text without its bold, underline-bold and code marks (a heading's or a cell's words).
+
+    >>> plain("**什么是 `NCCL`？**")
+    '什么是 NCCL？'
+    """
+    return re.sub(r"\*\*|__|`", "", text).strip()
 
 
 def split_number(text: str) -> tuple[str | None, str]:

@@ -5,7 +5,8 @@ is numbered): `### 1. 理论篇` over `#### 1.1 …` holds questions and is thei
 asks or is numbered and holds no question is an *item*: its section is its answer. Lines outside
 every item (a document with no headings, a `## 面试题` section of Q/A pairs) are scanned for
 question lines: a Q/问题/题目 label, a bold question, a top-level numbered list item that asks, a
-`<summary>` that asks.
+`<summary>` that asks. In a note whose top-level bold bullets mostly ask (a question bank), each bold
+bullet is a question, and a numbered heading over them (`## 1. CNN`) is their topic, not an item.
 
 Example:
     >>> qs = find_questions(["## 面试题", "**问题：** 什么是X？", "**回答：** X 是 Y。", "Q2: 为什么？", "A2: 因为。"])
@@ -17,13 +18,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tutor.corpus.labels import asks, has_number, label_of, organises, split_number
+from tutor.corpus.labels import asks, has_number, label_of, organises, plain, split_number
 from tutor.corpus.structure import Heading, read_blocks
+from tutor.corpus.tables import faq_table
+from tutor.corpus.tidy import drop_index, number_questions
 
-# A line that is bold from start to end ("**什么是 NCCL？**"): a question when it asks. Must NOT
-# catch bold key points inside an answer ("**1. 分布式计算：** 将……" is not wholly bold).
-_BOLD_LINE = re.compile(r"^\s*\*\*([^*]+)\*\*\s*$")
+# A line that is bold from start to end ("**什么是 NCCL？**", "**1*1 卷积的作用**": a lone "*" is text):
+# a question when it asks. Must NOT catch bold key points inside an answer ("**1. 分布式计算：** 将……"
+# is not wholly bold) nor two bold runs ("**RAG** 与 **SFT**"): no "**" inside.
+_BOLD_LINE = re.compile(r"^\s*\*\*((?:[^*]|\*(?!\*))+?)\*\*\s*$")
 _SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.I)
+# A bold bullet that ends a sentence states a point ("- **共线性会造成冗余。**"), one that ends with a colon
+# names the list under it ("- **相关模块：**"): both are the answer's text, even in a note of bold-bullet
+# questions. Must NOT catch a question mark ("？" asks) nor an ellipsis or a version ("v1.0").
+_STATEMENT = re.compile(r"[。！!；;：:]\s*$|[^.\d]\.\s*$")
 
 
 @dataclass
@@ -36,8 +44,7 @@ class Question:
     weak: bool = False  # found only by its shape (a bold or list line that asks), not by a heading or a Q label
 
 
-def _plain(text: str) -> str:
-    return re.sub(r"\*\*|__|`", "", text).strip()
+_plain = plain
 
 
 def _section_end(heads: list[Heading], i: int, n_lines: int) -> int:
@@ -50,11 +57,13 @@ def _is_container(heads: list[Heading], i: int, end: int) -> bool:
     return any(asks(t) for t in inner) or (not asks(me) and any(has_number(t) and not organises(t) for t in inner))
 
 
-def _question_line(line: str, list_items: dict[int, str], i: int, paragraph_start: bool = False) -> str | None:
+def _question_line(line: str, list_items: dict[int, str], i: int, paragraph_start: bool = False,
+                   bullets: dict[int, str] | None = None) -> str | None:
     """The question a free line starts, or None.
 
     Besides labels, list items and `<summary>`: a wholly bold line that asks ("**Q1. What is X?**",
-    "**什么是 NCCL？**"), and a paragraph that opens with a number CommonMark does not read as a list
+    "**什么是 NCCL？**"), or a top-level bullet that is (`- **感受野是什么？**`, `- **Q：……**`; a nested
+    bullet is an answer's point and never asks here), and a paragraph that opens with a number CommonMark does not read as a list
     ("1、什么是X？", "1）为什么……？", "（2）……？", "一、……？") and asks. Must NOT catch a numbered line
     inside a paragraph (a wrapped answer's "2）" continuation) or a numbered statement ("1、数据并行切数据").
     """
@@ -63,11 +72,13 @@ def _question_line(line: str, list_items: dict[int, str], i: int, paragraph_star
         return lab[1].strip() or None
     if i in list_items and asks(list_items[i]):
         return _plain(list_items[i])
-    if m := _BOLD_LINE.match(line):
+    if m := _BOLD_LINE.match((bullets or {}).get(i, line)):
         inner = label_of(m.group(1))  # "**Q1. What is X?**": the label sits inside the bold
-        if inner and inner[0] == "prompt" and asks(inner[1]):
+        if inner and inner[0] == "prompt" and (asks(inner[1]) or i in (bullets or {})):
             return _plain(inner[1])
-        if asks(m.group(1)) and not label_of(m.group(1) + "："):
+        if (asks(m.group(1)) or i in (bullets or {}) and not inner and not _STATEMENT.search(m.group(1))) \
+                and not label_of(m.group(1) + "："):
+            # In a note whose bold bullets are its questions, "- **BP**" is an entry too, as "## 3. BP" is.
             return _plain(split_number(m.group(1))[1])
     if paragraph_start and i not in list_items and has_number(line) and asks(line):
         return _plain(split_number(line)[1])
@@ -75,49 +86,6 @@ def _question_line(line: str, list_items: dict[int, str], i: int, paragraph_star
         return _plain(m.group(1))
     return None
 
-
-def _cells(line: str) -> list[str]:
-    return [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
-
-
-def faq_table(lines: list[str], i: int) -> tuple[list[tuple[str, list[str]]], int]:
-    """A Q&A table starting at line i: ([(question, body lines)], the line after it), or ([], i).
-
-    The header must name a question column and an answer column with the labels Q/A lines use
-    (问题 | 答案, Question | Answer, 题目 | 参考答案 | 解析). Must NOT catch a table inside an answer
-    (a comparison with columns RAG | SFT): its header holds no such pair of labels.
-
-    >>> faq_table(["| 问题 | 答案 |", "|---|---|", "| 什么是X？ | X 是 Y。<br>再补一句 |"], 0)
-    ([('什么是X？', ['X 是 Y。', '再补一句'])], 3)
-    >>> faq_table(["| 方法 | 特点 |", "|---|---|", "| RAG | 检索 |"], 0)
-    ([], 0)
-    """
-    if i + 1 >= len(lines) or not _TABLE_LINE.match(lines[i]) or not _TABLE_RULE.match(lines[i + 1]):
-        return [], i
-    kinds = [_column_kind(c) for c in _cells(lines[i])]
-    if "prompt" not in kinds or "answer" not in kinds:
-        return [], i
-    rows, j = [], i + 2
-    while j < len(lines) and _TABLE_LINE.match(lines[j]):
-        cells = _cells(lines[j]) + [""] * len(kinds)
-        parts = {k: re.split(r"<br\s*/?>", cells[n], flags=re.I) for n, k in enumerate(kinds) if k}
-        question = " ".join(parts["prompt"]).strip()
-        if question:
-            body = [x.strip() for x in parts["answer"] if x.strip()]
-            body += [f"解析：{x.strip()}" for x in parts.get("explanation", []) if x.strip()]
-            rows.append((_plain(question), body))
-        j += 1
-    return rows, j
-
-
-def _column_kind(cell: str) -> str:
-    """"prompt", "answer" or "explanation" for a header cell that is exactly such a label, else ""."""
-    lab = label_of(_plain(cell) + "：")
-    return lab[0] if lab and not lab[1].strip() else ""
-
-
-_TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
 # A contents line ends with its page number after a space or tab ("1.4.7 联合概率的区别 9", "…? 10").
@@ -141,20 +109,75 @@ def _drop_contents(qs: list[Question], plain_numbered: dict[int, str]) -> list[Q
     return out
 
 
-def _intro(lines: list[str], h: Heading, nxt: Heading | None, rules: set[int]) -> list[str]:
+def _intro(lines: list[str], h: Heading, nxt: Heading | None, rules: set[int],
+           bullets: dict[int, str] | None = None) -> list[str]:
     """A container heading's own lines before its first sub-heading (or rule), when they hold prose:
     [] for blank lines, links only (a table of contents) or a Q/A line (those are free questions)."""
     stop = min([nxt.line if nxt else len(lines)] + [r for r in rules if r >= h.end])
     body = lines[h.end:stop]
-    text = [ln for ln in body if ln.strip() and not re.fullmatch(r"\s*(?:[-*+]\s*|\d+[.)]\s*)?\[[^\]]*\]\([^)]*\)\s*", ln)]
-    if not text or any(_question_line(ln, {}, 0, True) is not None for ln in text):
+    text = [k for k in range(h.end, stop)
+            if lines[k].strip() and not re.fullmatch(r"\s*(?:[-*+]\s*|\d+[.)]\s*)?\[[^\]]*\]\([^)]*\)\s*", lines[k])]
+    if not text or any(_question_line(lines[k], {}, k, True, bullets) is not None for k in text):
         return []
     return body
 
 
+# A note asks through its bold bullets when at least this share of them ask. Must NOT catch a knowledge
+# note whose bold bullets name terms ("- **MVVM 模型**", "- **插值表达式**") and only now and then ask.
+BULLET_QUESTION_SHARE = 0.5
+
+
+def question_bullets(lines: list[str], bullets: dict[int, str]) -> dict[int, str]:
+    """The top-level bullets that are wholly bold, when they are the note's questions: at least
+    BULLET_QUESTION_SHARE of them ask. Else {} (the note reads as it did: bold bullets are text).
+    In such a note each bold bullet is an entry, asking or not ("- **BP**", "- **1*1卷积的作用**").
+
+    >>> question_bullets(["- **感受野是什么？**", "- **BP**"], {0: "**感受野是什么？**", 1: "**BP**"})
+    {0: '**感受野是什么？**', 1: '**BP**'}
+    >>> question_bullets(["- **MVVM**", "- **指令**", "- **是什么？**"], {0: "**MVVM**", 1: "**指令**", 2: "**是什么？**"})
+    {}
+    """
+    bold = {k: t for k, t in bullets.items() if _BOLD_LINE.match(t)}
+    asking = sum(_question_line(text, {}, k) is not None for k, text in bold.items())  # the words alone ask
+    return bold if asking and asking >= BULLET_QUESTION_SHARE * len(bold) else {}
+
+
+def _topic_of_bullets(lines: list[str], own: range, bullets: dict[int, str]) -> bool:
+    """Does a heading's own text ask through bold bullets ("## 1. CNN" over "- **感受野是什么？**";
+    bullets: the note's question bullets, see question_bullets)?
+    Then the heading names their topic: it is their context, not an item answered by them. Only
+    top-level bold bullets count: a bold line or a numbered list under "### 3. 数据并行" stays its answer,
+    as it always has (and a heading that asks keeps its bold bullets as its answer's points).
+
+    >>> _topic_of_bullets(["## 1. CNN", "- **感受野是什么？**"], range(1, 2), {1: "**感受野是什么？**"})
+    True
+    >>> _topic_of_bullets(["## 1. CNN", "- **卷积会共享权重。**"], range(1, 2), {1: "**卷积会共享权重。**"})
+    False
+    """
+    return any(k in bullets and _question_line(lines[k], {}, k, False, bullets) is not None for k in own)
+
+
+def _next_number(prev: Question, line: str) -> bool:
+    """Does this line go on with the numbering of the question before it, inside one paragraph?
+    "1.什么是X？" then its answer then "2.为什么？" with no blank line between: CommonMark reads no list
+    without a space after the dot, so each is a paragraph's inner line. Must NOT catch a wrapped answer's
+    own enumeration ("1）显存 2）通信？" under question 1: the body numbers lines already), a number that
+    skips ("3.14 为什么……" after question 1) or a dotted one ("2.1 小节").
+
+    >>> _next_number(Question("1", "什么是X？", ["X 是 Y。"]), "2.为什么？")
+    True
+    >>> _next_number(Question("1", "什么是X？", ["1）显存"]), "2）通信为什么慢？"), _next_number(Question("1", "q", []), "2.1 小节")
+    (False, False)
+    """
+    number = split_number(line)[0]
+    return (bool(prev.number and prev.number.isdigit() and number and number.isdigit())
+            and int(number) == int(prev.number) + 1
+            and not any((split_number(ln)[0] or "").isdigit() for ln in prev.body))  # "3.14 …" enumerates nothing
+
+
 def _free_questions(lines: list[str], span: range, code: set[int], list_items: dict[int, str],
                     rules: set[int], context: tuple[str, ...], list_numbers: dict[int, str] | None = None,
-                    inside: set[int] = frozenset()) -> list[Question]:
+                    inside: set[int] = frozenset(), bullets: dict[int, str] | None = None) -> list[Question]:
     """Q/A blocks in lines that belong to no heading item."""
     out: list[Question] = []
     plain_numbered: dict[int, str] = {}  # id(question) → its line, for questions found as "1、……？" paragraphs
@@ -177,15 +200,17 @@ def _free_questions(lines: list[str], span: range, code: set[int], list_items: d
                 out[-1].body.append("---")  # kept so the block ends here (see _close)
             continue
         # Inside a numbered item ("1." then its indented answer) a bold line is the answer's sub-heading.
-        q = None if i in inside else _question_line(lines[i], list_items, i, i == span.start or not lines[i - 1].strip())
+        start = i == span.start or not lines[i - 1].strip() or bool(out) and _next_number(out[-1], lines[i])
+        q = None if i in inside else _question_line(lines[i], list_items, i, start, bullets)
         if q is not None:
             if not q and i + 1 < len(lines):  # "**问题：**" alone: the question is the next line
                 q = lines[i + 1].strip()
-            number = (split_number(lines[i].lstrip("*# "))[0] or (re.findall(r"Q(\d{1,2})", lines[i][:6]) or [None])[0]
+            text = (bullets or {}).get(i, lines[i])  # a bullet's words without its "- "
+            number = (split_number(text.lstrip("*# "))[0] or (re.findall(r"Q(\d{1,2})", text[:6]) or [None])[0]
                       or (list_numbers or {}).get(i))  # "1." alone on its line, the question below it
             weak = not (label_of(lines[i]) or _SUMMARY.search(lines[i]))  # a bold or list line that asks
             out.append(Question(number, q, [], context, weak=weak))
-            if weak and i not in list_items and not _BOLD_LINE.match(lines[i]):
+            if weak and i not in list_items and not _BOLD_LINE.match(text):
                 plain_numbered[id(out[-1])] = lines[i]
         elif out:
             out[-1].body.append(lines[i])
@@ -235,6 +260,7 @@ def find_questions(lines: list[str], leftover: list | None = None) -> list[Quest
     heads = [h for h in blocks.headings if label_of(h.text) is None]
     list_items = {line: first for line, _, first in blocks.list_items}
     list_numbers = {line: number for line, number, _ in blocks.list_items}
+    bullets = question_bullets(lines, blocks.bullets)
     found: list[tuple[int, Question]] = []
     taken: set[int] = set()
     stack: list[tuple[int, str, str | None]] = []  # (level, text, number) of the containers above
@@ -245,8 +271,10 @@ def find_questions(lines: list[str], leftover: list | None = None) -> list[Quest
             stack.pop()
         if h.line in taken:  # a sub-heading of an item ("#### 2.1 Prefix LM" under "### 2. …区别是什么？") is its answer
             continue
-        if _is_container(heads, i, end) or organises(text) or not (asks(text) or has_number(text)):
-            intro = _intro(lines, h, heads[i + 1] if i + 1 < len(heads) else None, blocks.rules)
+        own = range(h.end, heads[i + 1].line if i + 1 < len(heads) else len(lines))
+        if (_is_container(heads, i, end) or organises(text) or not (asks(text) or has_number(text))
+                or not asks(text) and _topic_of_bullets(lines, own, bullets)):
+            intro = _intro(lines, h, heads[i + 1] if i + 1 < len(heads) else None, blocks.rules, bullets)
             if intro and asks(text) and not organises(text):
                 # "# 什么是分布式训练？" answered in its own paragraph, then "## 数据并行是什么？" under it:
                 # the heading is a question too, answered by the text before its first sub-heading.
@@ -275,63 +303,11 @@ def find_questions(lines: list[str], leftover: list | None = None) -> list[Quest
             continue
         ctx = tuple(split_number(_plain(h.text))[1] for h in heads if h.end == s)
         for q in _free_questions(lines, span, blocks.code, list_items, blocks.rules, ctx, list_numbers,
-                                 blocks.inside_items):
+                                 blocks.inside_items, bullets):
             found.append((s, q))
     found.sort(key=lambda f: f[0])
-    found = _drop_index(found)
+    found = drop_index(found)
     if len(found) == 1 and found[0][1].weak:
         # One bold "……？" in an essay is a rhetorical line, not a Q&A layout: chunk the essay instead.
         found = []
-    return _numbered([q for _, q in found])
-
-
-def _bigrams(text: str) -> set[str]:
-    t = re.sub(r"[\W_]+", "", text.lower())
-    return {t[k:k + 2] for k in range(len(t) - 1)}
-
-
-def _drop_index(found: list[tuple[int, Question]]) -> list[tuple[int, Question]]:
-    """Drop a question with no answer that another question of the document asks again with its answer:
-    a list of the questions up top, answered one by one further down ("## 参考回答"). Must NOT drop an
-    unanswered question nobody answers (it stays, reported as "no answer"); "the same" is most of the
-    shorter question's character pairs (DUPLICATE_SHARE) in the other."""
-    # Characters of text, a link counting as its words only ("[hello-agents](https://…)" is 12).
-    size = {id(q): len(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", "".join(ln.strip() for ln in q.body)))
-            for _, q in found}
-    answered = [(_bigrams(q.question), size[id(q)]) for _, q in found if size[id(q)]]
-
-    def indexed(q: Question) -> bool:
-        # The list's last entry also takes whatever follows the list ("--参考自……"): a list line's body
-        # that short beside a longer answer of the same question is no answer either. A heading or a
-        # labelled question keeps any answer it has (two short answers to one question both stay).
-        # A question with an answer of its own goes only when it is asked again word for word (SAME_SHARE):
-        # "KV Cache 量化？" beside "KV Cache 原理？" shares 6 of 8 pairs and is another question.
-        b, mine = _bigrams(q.question), size[id(q)]
-        share = SAME_SHARE if mine else DUPLICATE_SHARE
-        return bool(b) and (not mine or q.weak and mine < INDEX_BODY) and any(
-            len(b & a) >= share * min(len(a), len(b)) and n > mine for a, n in answered)
-    return [(line, q) for line, q in found if not indexed(q)]
-
-
-DUPLICATE_SHARE = 0.7  # an unanswered list line against an answered question: a shortened copy is still a copy
-SAME_SHARE = 0.9  # a short answered one: only a near-verbatim repeat is the list's leftover
-INDEX_BODY = 60  # characters: a body shorter than this beside a longer answer of the same question is a leftover
-
-
-def _numbered(qs: list[Question]) -> list[Question]:
-    """Unique ids: the document's own numbers when every question has one (ints when all are plain
-    and unique, else strings like "1.21", a repeat suffixed "-2"), else positions 1..n."""
-    nums = [q.number for q in qs]
-    if any(n is None for n in nums) or (all(n.isdigit() for n in nums) and len(set(nums)) == len(nums)):
-        for k, q in enumerate(qs, 1):
-            q.number = int(q.number) if q.number is not None and None not in nums else k
-        return qs
-    if len(set(nums)) < len(nums):  # "（1）" restarts under each "# 2.…" section: qualify it, "2.1"
-        for q in qs:
-            if q.parent and "." not in q.number:
-                q.number = f"{q.parent}.{q.number}"
-    seen: dict[str, int] = {}
-    for q in qs:
-        seen[q.number] = seen.get(q.number, 0) + 1
-        q.number = q.number if seen[q.number] == 1 else f"{q.number}-{seen[q.number]}"
-    return qs
+    return number_questions([q for _, q in found])

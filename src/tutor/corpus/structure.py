@@ -32,6 +32,7 @@ class Blocks:
     code: set[int] = field(default_factory=set)  # lines inside fenced or indented code
     list_items: list[tuple[int, str, str]] = field(default_factory=list)  # top-level ordered: (line, number, first line)
     inside_items: set[int] = field(default_factory=set)  # lines of top-level ordered items after their first
+    bullets: dict[int, str] = field(default_factory=dict)  # top-level bullet items: line → first line, marker cut
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +48,7 @@ def read_blocks(text: str) -> Blocks:
         text: markdown with LF line ends.
 
     Returns:
-        Blocks: headings in order, rule lines, code lines, top-level ordered list items.
+        Blocks: headings in order, rule lines, code lines, top-level ordered list items, top-level bullets.
     """
     tokens = _md().parse(text)
     out = Blocks()
@@ -67,4 +68,10 @@ def read_blocks(text: str) -> Blocks:
             first = inline.content.split("\n", 1)[0].strip() if inline is not None else ""
             out.list_items.append((start, tok.info, first))
             out.inside_items.update(range(start + 1, end))
+        elif tok.type == "list_item_open" and tok.level == 1:
+            # A top-level `- ` item: its text without the marker ("- **Q：…**" reads as "**Q：…**").
+            # Nested bullets (level 3 and deeper) are an answer's points and are not kept here.
+            inline = next((t for t in tokens[i + 1:i + 4] if t.type == "inline"), None)
+            if inline is not None:
+                out.bullets[start] = inline.content.split("\n", 1)[0].strip()
     return out
