@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tutor.corpus.parse import PASSAGE_CHARS, doc_title, key_points, split_sentences, strip_front_matter, strip_md
 from tutor.corpus.parse import _clean_line as clean_line
-from tutor.corpus.sections import no_content
+from tutor.corpus.labels import no_content
 from tutor.records import Item
 from tutor.text.normalise import CJK_RUN
 

@@ -107,3 +107,20 @@ def label_of(line: str) -> tuple[str, str] | None:
         if m.group(name) or m.group("p_" + name) or (numbered and m.group(numbered)):
             return name, m.group("text")
     return None
+
+
+# Headings whose text is never content: a table of contents or a reading list. Must NOT catch 总结 or
+# 概述 (a summary says things worth finding).
+_NO_CONTENT = re.compile(r"^(目录|参考|参考资料|参考文献|引用|相关链接|references?|contents|toc|links?)[：:]?$", re.I)
+_ASIDE = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")  # a trailing "(参考文档)": "Reference(参考文档)" is a reference list
+
+
+def no_content(heading: str) -> bool:
+    """A heading whose section holds no content of its own (contents, references, links).
+
+    Must not catch 总结 or 概述 (they say things), nor a heading that only starts with 参考 ("参考答案的写法").
+
+    >>> no_content("参考资料"), no_content("Reference(参考文档)"), no_content("总结"), no_content("参考答案的写法")
+    (True, True, False, False)
+    """
+    return bool(_NO_CONTENT.match(_ASIDE.sub("", heading.strip())))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tutor.corpus.labels import asks, has_number, label_of, organises, plain, split_number
+from tutor.corpus.labels import asks, has_number, label_of, no_content, organises, plain, split_number
 from tutor.corpus.structure import Heading, read_blocks
 from tutor.corpus.tables import faq_table
 from tutor.corpus.tidy import drop_index, number_questions
@@ -226,23 +226,6 @@ def _free_questions(lines: list[str], span: range, code: set[int], list_items: d
         if first is not None and _plain(q.body[first]).strip() == q.question:
             del q.body[first]
     return out
-
-
-# Headings whose text is never content: a table of contents or a reading list. Must NOT catch 总结 or
-# 概述 (a summary says things worth finding).
-_NO_CONTENT = re.compile(r"^(目录|参考|参考资料|参考文献|引用|相关链接|references?|contents|toc|links?)[：:]?$", re.I)
-_ASIDE = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")  # a trailing "(参考文档)": "Reference(参考文档)" is a reference list
-
-
-def no_content(heading: str) -> bool:
-    """A heading whose section holds no content of its own (contents, references, links).
-
-    Must not catch 总结 or 概述 (they say things), nor a heading that only starts with 参考 ("参考答案的写法").
-
-    >>> no_content("参考资料"), no_content("Reference(参考文档)"), no_content("总结"), no_content("参考答案的写法")
-    (True, True, False, False)
-    """
-    return bool(_NO_CONTENT.match(_ASIDE.sub("", heading.strip())))
 
 
 def find_questions(lines: list[str], leftover: list | None = None) -> list[Question]:
