@@ -6,7 +6,7 @@ bold question line, a top-level numbered list item that asks, or a `<summary>` t
 is everything up to the next heading at the same or a higher level (or a `---` rule, or the next
 question); answer/解析 labels (答案, 回答, 参考答案, Answer, A:, 解析, 分析…) split it when present.
 Headings that only organise (理论篇, 概述) hold questions and give them context in the title.
-A document with no question at all is chunked by sentences (chunk.py).
+A document with no question at all becomes passages, section by section (chunk.py).
 
 Example:
     >>> doc = "# 标题\\n\\n## 1. 什么是过拟合？\\n\\n**答案：** 模型记住了训练集。\\n\\n**解析：** 泛化差。\\n"
@@ -20,6 +20,9 @@ import re
 from dataclasses import replace
 
 from tutor.corpus.labels import label_of
+# Re-exported: the grader and the chunker import these from here.
+from tutor.corpus.markdown import (key_points, prose, split_sentences, strip_front_matter,  # noqa: F401
+                                   strip_md)
 from tutor.records import Item
 
 log = logging.getLogger(__name__)
@@ -44,139 +47,7 @@ _QUOTE = re.compile(r"^\s*(?:>\s?)+")  # blockquote marks at line start only: "a
 _LINK = re.compile(r"(?<!!)\[([^\]]+)\]" + _TARGET)
 _CODE_CAPTION = re.compile(r"^\s*\*\*\s*(代码示例|示例代码|代码实现|源代码)")
 _OUTRO = re.compile(r"^\s*(以上是|以上就是|综上所述|通过上述|通过以上|希望对您有所帮助)")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.、)])\s+(.*\S)\s*$")
-_BOLD_NUMBERED = re.compile(r"^\s*\*\*\s*\d{1,2}[.、)]\s*(.*\S)\s*$")
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+|\n+")
 _TITLE_PREFIX = re.compile(r"^(主题|自拟标题|标题)\s*[：:]\s*")
-
-
-# YAML front matter (Hugo, Jekyll, Obsidian): `---` on the first line, `key: value` lines, `---` or `...`.
-# Must NOT catch a note that opens with a thematic break and prose: every line inside must be YAML-shaped.
-_FRONT = re.compile(r"\A\ufeff?---[ \t]*\n((?:[ \t]*(?:[\w-]+[ \t]*:.*|-[ \t].*|#.*)?\n)*?)(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
-_FRONT_TITLE = re.compile(r"^title[ \t]*:[ \t]*[\"']?(.*?)[\"']?[ \t]*$", re.M | re.I)
-
-
-def strip_front_matter(text: str) -> str:
-    """A note without its YAML front matter; its `title:` becomes the note's `#` heading.
-
-    >>> strip_front_matter("---\\ntitle: 分布式训练\\ntags: [infra]\\n---\\n正文")
-    '# 分布式训练\\n\\n正文'
-    >>> strip_front_matter("---\\n\\n正文不是 YAML\\n---\\n")[:4]
-    '---\\n'
-    """
-    m = _FRONT.match(text)
-    if not m:
-        return text
-    title = _FRONT_TITLE.search(m.group(1))
-    return (f"# {title.group(1)}\n\n" if title and title.group(1) else "") + text[m.end():]
-
-
-def strip_md(text: str) -> str:
-    """Remove bold/italic/code marks and collapse whitespace.
-
-    >>> strip_md("**数据并行：**  将数据  切分")
-    '数据并行： 将数据 切分'
-    """
-    text = re.sub(r"\\([*_`\[\]#|\\])", r"\1", text)  # markdown escapes (`\*\*`) are the characters themselves
-    text = re.sub(r"\*\*|__|`", "", text)
-    return re.sub(r"[ \t\u3000]+", " ", text).strip()
-
-
-def split_sentences(text: str) -> list[str]:
-    """Chinese-aware sentence split on 。！？； and their ASCII forms, and on line breaks.
-
-    >>> split_sentences("数据并行切数据。模型并行切模型！Done. OK")
-    ['数据并行切数据。', '模型并行切模型！', 'Done.', 'OK']
-    """
-    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
-
-
-def key_points(answer: str) -> tuple[str, ...]:
-    """The answer's bullet/numbered points and table rows; a prose answer falls back to its sentences.
-
-    A list item that is only a label ("1. 梯度消失") takes its indented continuation as its body, and
-    a table row is one point named by its first cell (see _table_points): without them the point was
-    the bare label, which naming alone earns in full, and a table's rule and header rows were points.
-
-    >>> key_points("方法包括：\\n- **剪枝：** 去掉权重\\n1. **量化：** 降低精度")
-    ('剪枝： 去掉权重', '量化： 降低精度')
-    >>> key_points("过拟合是训练好、测试差。常用正则化缓解。")
-    ('过拟合是训练好、测试差。', '常用正则化缓解。')
-    >>> key_points("1. 梯度消失\\n    梯度越往前越小。\\n2. 梯度爆炸\\n    梯度不断累积。")
-    ('梯度消失：梯度越往前越小。', '梯度爆炸：梯度不断累积。')
-    """
-    points: list[str] = []
-    bare = False  # the last point is a bare label still waiting for its indented body
-    for line in answer.splitlines():
-        m = _LIST_ITEM.match(line) or _BOLD_NUMBERED.match(line)
-        if m:
-            point = strip_md(m.group(1))
-            bare = len(point) <= BARE_LABEL and not _PUNCT.search(point)
-            if len(point) >= 4 or bare and len(point) >= 2:
-                points.append(point)
-            else:
-                bare = False
-        elif bare and line[:1] in (" ", "\t") and (text := strip_md(line.strip(" \t\u200b"))):
-            # "label：body"; a label that already holds a colon ("Q：K 相乘") just continues with a space.
-            head = points[-1].rstrip("：:")
-            points[-1] = f"{head}{'：' if head != points[-1] or '：' not in head else ' '}{text}"
-        elif bare and line.strip():
-            bare = False  # a line back at the margin ends the item
-    points = [p for p in points if len(p) >= 4] + _table_points(answer)
-    if not points:
-        points = [strip_md(s) for s in split_sentences(answer) if len(strip_md(s)) >= 6]
-    return tuple(dict.fromkeys(points))  # keep order, drop exact repeats
-
-
-def prose(answer: str) -> str:
-    """The answer without its list items (and their indented lines) and table rows: the prose around them.
-
-    >>> prose("文本嵌入是稠密向量。\\n\\n有两个变体：\\n1. Skip-Gram\\n    跳过一个词\\n| a | b |\\n结尾。")
-    '文本嵌入是稠密向量。\\n\\n有两个变体：\\n结尾。'
-    """
-    kept, in_item = [], False
-    for line in answer.splitlines():
-        if _LIST_ITEM.match(line) or _BOLD_NUMBERED.match(line) or _TABLE_ROW.match(line):
-            in_item = True
-        elif not (in_item and line[:1] in (" ", "\t")) and (line.strip() or not in_item):
-            in_item = False
-            kept.append(line)
-    return "\n".join(kept).strip()
-
-
-# A list item this short with no punctuation is a label, not a claim ("梯度消失", "Data parallel").
-# Must NOT take a short item that says something ("减少通信。", "剪枝：去掉权重"): punctuation ends it.
-BARE_LABEL = 16
-_PUNCT = re.compile(r"[。，,；;：:！？!?]")
-_TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
-_TABLE_RULE = re.compile(r"^\s*:?-{3,}:?\s*$")
-
-
-def _table_points(answer: str) -> list[str]:
-    """One point per body row of each markdown table: "first cell：header：cell；header：cell".
-
-    The header row names what each column says (RAG / SFT), so each point keeps which side said what;
-    the rule row (|---|) and the header row are not points.
-
-    >>> _table_points("| | RAG | SFT |\\n|---|---|---|\\n| 数据 | 动态 | 静态 |")
-    ['数据：RAG：动态；SFT：静态']
-    """
-    rows = [[strip_md(c) for c in m.group(1).split("|")] if (m := _TABLE_ROW.match(ln)) else None
-            for ln in answer.splitlines()]
-    points, header = [], []
-    for i, cells in enumerate(rows):
-        if cells is None or all(_TABLE_RULE.match(c) for c in cells if c):
-            continue
-        if i + 1 < len(rows) and rows[i + 1] and all(_TABLE_RULE.match(c) for c in rows[i + 1] if c):
-            header = cells  # the row above the rule
-            continue
-        body = [(h, c) for h, c in zip(header[1:] or [""] * (len(cells) - 1), cells[1:]) if c]
-        text = "；".join(f"{h}：{c}" if h else c for h, c in body)
-        if cells[0] and text:
-            points.append(f"{cells[0]}：{text}")
-        elif text or cells[0]:
-            points.append(text or cells[0])
-    return points
 
 
 def doc_title(lines: list[str]) -> str:
