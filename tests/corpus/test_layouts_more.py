@@ -119,3 +119,16 @@ def test_front_matter_is_metadata_and_its_title_names_the_note():
     assert (item.title, item.question, item.answer) == ("LLM 显存计算", "显存由哪几块组成？", "参数、梯度、优化器状态和激活。")
     opening_rule = "---\n\n正文开头的分隔线后是一段散文，不是元数据。\n\n## 1. 什么是X？\n\nX 是 Y。\n"
     assert parse_document(opening_rule, "n.md")[0].question == "什么是X？"
+
+
+def test_a_text_box_is_answer_text_and_a_code_block_stays_code():
+    # ```text holds prose pasted as plain text (an answer); ```python holds code. Both under a Q label
+    # and under a numbered question with other text.
+    doc = ("### How\n\nQ0:什么是tensor(张量)?\n\n```text\nTensor实际上就是一个多维数组\n```\n\n"
+           "```python\nx = torch.empty(5, 3)\n```\n\n## 2. 为什么要用混合精度？\n\n原因如下：\n\n"
+           "```text\n省显存，算得快。\n```\n")
+    items = parse_document(doc, "pt.md")
+    tensor, amp = items
+    assert tensor.prompt == "什么是tensor(张量)?" and tensor.answer == "Tensor实际上就是一个多维数组"
+    assert tensor.code == ("x = torch.empty(5, 3)",)
+    assert amp.answer == "原因如下：\n\n省显存，算得快。" and amp.code == ()

@@ -80,6 +80,7 @@ def _clean_line(line: str) -> str:
 # articles' longest is 104 characters in one paragraph. Longer is an answer with Q/A lines nested in it.
 PROMPT_CHARS = 240
 PASSAGE_CHARS = 16  # a section's text shorter than this ("见下图", "如下：") is no passage
+_PROSE_FENCES = frozenset({"text", "txt", "plain", "plaintext", "markdown", "md"})
 PROMPT_PARAGRAPHS = 3  # blank-line breaks: four paragraphs are an answer, however short
 
 
@@ -92,17 +93,25 @@ def _parse_body(body: list[str]) -> dict:
     """
     sections = {"prompt": [], "answer": [], "explanation": []}
     code: list[str] = []
-    current, fence, prompt_label = None, None, False
+    current, fence, prompt_label, prose_box = None, None, False, False
     for line in body:
         if fence is not None:
             if line.lstrip().startswith(("```", "~~~")):
-                code.append("\n".join(fence).strip("\n"))
+                if prose_box:
+                    # A ```text block is prose in a box (an answer pasted as plain text): it is answer
+                    # text, not code. Must NOT take ```python/```bash or an unlabelled block: those are code.
+                    # Right under a 题目/Q label it answers that question (the label's line is the prompt).
+                    to = "answer" if prompt_label and current == "prompt" else current or "prompt"
+                    sections[to].extend(_clean_line(x) for x in fence)
+                else:
+                    code.append("\n".join(fence).strip("\n"))
                 fence = None
             else:
                 fence.append(line)
             continue
         if line.lstrip().startswith(("```", "~~~")):
             fence = []
+            prose_box = line.strip().strip("`~").strip().lower() in _PROSE_FENCES
             continue
         if "<details" in line or "<summary" in line or "</details" in line:
             # A `<summary>答案</summary>` opens the answer; the tags themselves are not text. What follows
