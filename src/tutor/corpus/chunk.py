@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from tutor.corpus.parse import PASSAGE_CHARS, doc_title, key_points, split_sentences, strip_front_matter, strip_md
+from tutor.corpus.markdown import rule_row
 from tutor.corpus.parse import _clean_line as clean_line
 from tutor.corpus.labels import no_content
 from tutor.records import Item
@@ -23,7 +24,6 @@ from tutor.text.normalise import CJK_RUN
 # a "# comment" inside a fenced block (fences are tracked).
 _ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_RULE_ROW = re.compile(r"^\s*\|?\s*:?-{3,}")  # a table's |---|:--| line
 
 
 def _squeeze(row: str) -> str:
@@ -32,7 +32,7 @@ def _squeeze(row: str) -> str:
     >>> _squeeze("| 社区   | 活跃 |"), _squeeze("|:--------|-----:|")
     ('| 社区 | 活跃 |', '|:---|---:|')
     """
-    return re.sub(r"-{3,}", "---", re.sub(r" {2,}", " ", row)) if _RULE_ROW.match(row) else re.sub(r" {2,}", " ", row)
+    return re.sub(r"-{3,}", "---", re.sub(r" {2,}", " ", row)) if rule_row(row) else re.sub(r" {2,}", " ", row)
 
 
 def _sections(lines: list[str]) -> list[tuple[tuple[str, ...], list[str]]]:
@@ -97,7 +97,7 @@ def _pack(lines: list[str], max_chars: int) -> list[str]:
             fence = None if fence else line.strip()
         if not row:
             header = []
-        elif not header or (len(header) == 1 and _RULE_ROW.match(line)):
+        elif not header or (len(header) == 1 and rule_row(line)):
             header.append(line)  # the header row, then its |---| rule
         buf.append(line)
         size += len(line) + 1

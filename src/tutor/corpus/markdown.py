@@ -117,6 +117,16 @@ _TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*:?-{3,}:?\s*$")
 
 
+def rule_row(line: str) -> bool:
+    """A table's |---|:--:| line (every cell a rule), which says nothing itself.
+
+    >>> rule_row("|:---|---:|"), rule_row("| a | --- |")
+    (True, False)
+    """
+    m = _TABLE_ROW.match(line)
+    return bool(m) and all(_TABLE_RULE.match(c) for c in m.group(1).split("|") if c.strip())
+
+
 def _table_points(answer: str) -> list[str]:
     """One point per body row of each markdown table: "first cell：header：cell；header：cell".
 
