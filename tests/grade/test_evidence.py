@@ -197,3 +197,39 @@ def test_real_grader_does_not_credit_a_quantisation_answer_with_what_it_never_sa
     retrieved = g.grade("如何实现深度学习模型的量化？", answer, use_llm=False)
     assert retrieved.item is None or not any(p.point.startswith("量化方法应根据") and p.status != "missed"
                                              for p in retrieved.points)
+
+
+# -- topicality needs an anchor in the text ------------------------------------------------------
+
+class _Aimed:
+    """An encoder whose every answer unit sits at cosine 0.07 to the point and 0 to the anchors: in the
+    ramp between "off topic" and "full credit" by meaning alone, as e5 puts a mortgage tip near a vague point."""
+
+    def encode_queries(self, texts):
+        v = np.array([0.07, np.sqrt(1 - 0.07 ** 2), 0.0])
+        return np.tile(v, (len(texts), 1))
+
+
+def _aimed_prep(question: str):
+    from types import SimpleNamespace
+
+    from tutor.grade.errata import NO_ERRATA
+    from tutor.grade.keypoints import KeyPoint
+
+    points = (KeyPoint("数据增强", "翻转、裁剪训练图片，扩充样本。"),)
+    return SimpleNamespace(points=points, vectors=np.array([[1.0, 0.0, 0.0]]), terms=[set()],
+                           specific=[{"翻转", "裁剪"}], reference="数据增强：翻转、裁剪训练图片，扩充样本。",
+                           errata=NO_ERRATA, question=question)
+
+
+@pytest.mark.parametrize("answer, on_topic", [
+    ("房贷提前还款要看利率和手上的现金流。", False),  # supports no point, never names the subject
+    ("过拟合时我会先看验证集曲线。", True),  # names the question's subject: on topic, however vague
+    ("可以把图片翻转一下。", True),  # uses a point's own term
+])
+def test_topicality_needs_a_supported_point_or_the_questions_subject(answer, on_topic):
+    from tutor.grade.evidence import measure
+
+    anchors = np.array([[0.0, 0.0, 1.0]])
+    ev = measure(_aimed_prep("如何缓解过拟合？"), answer, _Aimed(), anchors, frozenset(), Calibration())
+    assert (ev.topical > 0.5) is on_topic

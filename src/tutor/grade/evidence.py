@@ -38,6 +38,7 @@ from tutor.grade.keypoints import (KeyPoint, answer_units, is_copy, lexical_matc
                                    token_set, topical_rows, unit_credits)
 from tutor.records import Extra, PointResult, Ref
 from tutor.text.normalise import has_cjk, is_english
+from tutor.text.tokenise import content_words
 
 # A token in this share of the items or more names nothing in particular (方法, 模型, 训练 in this corpus):
 # sharing it with a point is no sign of saying that point. Must NOT catch a point's own method names,
@@ -55,6 +56,22 @@ def specific_terms(point: str, question: set[str], others: set[str], df: dict[st
     """
     common = COMMON_SHARE * n_items if n_items >= MIN_ITEMS else float("inf")
     return {t for t in token_set(point) - (question & others) if df.get(t, 0) < common}
+
+
+def subject_terms(question: str, df: dict[str, int] | None, n_items: int) -> set[str]:
+    """The question's words that name its subject, and the bigrams inside them: not in COMMON_SHARE of the items.
+
+    Words (content_words), not every bigram: one straddling two words ("何做" in 如何做) names nothing. Must
+    NOT keep 如何/深度学习/模型 where a quarter of the items use them (they name no subject); with too few
+    items to tell (MIN_ITEMS), every word counts.
+
+    >>> sorted(subject_terms("如何做数据增强？", {"数据": 60, "增强": 3, "数据增强": 2}, 100))
+    ['增强', '据增', '数据增强']
+    """
+    words = content_words(question)
+    terms = set(words) | {w[i:i + 2] for w in words if has_cjk(w) and len(w) > 2 for i in range(len(w) - 1)}
+    common = COMMON_SHARE * n_items if df and n_items >= MIN_ITEMS else float("inf")
+    return {t for t in terms if (df or {}).get(t, 0) < common}
 
 
 def supports(terms: list[set[str]], units: list[str], rel: np.ndarray, dense_full: float,
@@ -126,6 +143,11 @@ def measure(prep, answer: str, encoder, anchors: np.ndarray, generic: frozenset[
     backed = supports(prep.specific, [u for u, _ in units], rel, c.dense_full, [p.text for p in prep.points],
                       c.dense_none)
     credits = np.where(backed, credits, np.minimum(credits, c.unsupported_max))
+    if not backed[shown].any() and not subject_terms(getattr(prep, "question", ""), df, n_items) & token_set(answer):
+        # Cosine topicality alone let a mortgage tip score 29 and "how to learn a language" 19 on training
+        # questions: each sits near *some* point in e5. An answer that supports no point and never names
+        # the question's subject is about something else, however close its cosines happen to sit.
+        topical = 0.0
     cues: dict[int, tuple[int, str, Ref | None]] = {}
     for s, sentence in enumerate(sentences):
         # A cue needs its object among the point's own terms, which is what ties the sentence to the
