@@ -251,3 +251,53 @@ def contradiction_cue(sentence: str, point: str, generic: frozenset[str] = GENER
     a, r, ctx = normalise(sentence), normalise(point), normalise(context)
     a, r, ctx = _mask_names((a, r, ctx), r + "\n" + ctx)
     return _direction_flip(a, r, ctx, generic) or _negation_flip(a, r, ctx, generic)
+
+
+# An English clause denies something: a negation word or n't. Skipped where it is read (_NOT_ONLY): "not
+# only/just" (asserts more) and "no matter". Must NOT catch a negation inside a word ("nonetheless",
+# "notebook", "know") nor "No. 3" (a number).
+_EN_NOT = re.compile(r"\b(?:not|no(?!\.\s*\d)|never|nothing|neither|nor|cannot|no longer)\b|n't\b", re.I)
+# A Chinese point that itself denies, prevents or lowers something: polarity can't be compared across
+# languages without the object, so such a point is never contradicted this way ("不存在冲突" agrees with
+# "there's no conflict"; "减少模型对特定神经元的依赖" with "it doesn't rely on a few neurons").
+_ZH_NOT = re.compile("[不没无非未否免]|" + "|".join(w for w in DOWN_VERB + DOWN_RESULT if not w.isascii()))
+
+
+def english_denial(sentence: str, point: str) -> str | None:
+    """"not (…)" when an English sentence denies while the Chinese point it addresses asserts, else None.
+
+    The Chinese cue families match the same object on both sides; an English sentence has no Chinese object
+    to match, so its cue ties to the point by meaning instead (the caller checks the sentence is about the
+    point). Only a point with no negation of its own counts: "不存在冲突" against "there's no conflict" agrees.
+
+    >>> english_denial("There is no conflict between parameter updates.", "参数更新冲突：新旧任务的梯度方向相互冲突。")
+    'not (no)'
+    >>> english_denial("There is no conflict at all.", "不存在冲突。") is None
+    True
+    >>> english_denial("It not only splits data but also syncs gradients.", "数据并行：切分数据并同步梯度。") is None
+    True
+    >>> english_denial("数据并行不需要同步。", "数据并行：同步梯度。") is None  # Chinese: the object cues decide
+    True
+    """
+    if CJK_RUN.search(sentence) or not CJK_RUN.search(point) or _ZH_NOT.search(point):
+        return None
+    for m in _EN_NOT.finditer(sentence):
+        word = m.group(0).lower()
+        if _NOT_ONLY.match(sentence, m.end()):
+            continue
+        return f"not ({word})"
+    return None
+
+
+def denied_object(sentence: str, words: int = 8) -> str:
+    """What the first denial of an English clause denies: up to `words` words after it (the clause if none).
+
+    >>> denied_object("Pretraining doesn't learn any semantic knowledge at all")
+    'learn any semantic knowledge at all'
+    """
+    for m in _EN_NOT.finditer(sentence):
+        if _NOT_ONLY.match(sentence, m.end()):
+            continue
+        tail = re.split(r"[,;:.!?]", sentence[m.end():], maxsplit=1)[0].split()
+        return " ".join(tail[:words]) or sentence
+    return sentence
