@@ -86,6 +86,16 @@ def test_parse_ref():
     assert parse_ref("什么是过拟合？") is None and parse_ref("mini.md") is None
 
 
+def test_items_of_notes_with_any_file_name_are_graded_by_their_id():
+    # The interviewer grades by item.id: a name with 《》, & or spaces must still find its own item, not
+    # fall back to retrieval with "file.md#1" as the question (there is no retriever here: that abstains).
+    for name in ("《深度学习》整理.md", "Pytorch&DeepSpeed.md", "LLM 面试 笔记.md"):
+        items = parse_document("## 1. 什么是过拟合？\n\n模型在训练集上很好，在新数据上变差。\n", name)
+        g = Grader(None, encoder=HashEncoder(), items=items)
+        grade = g.grade(items[0].id, "模型在训练集上很好，在新数据上变差。", use_llm=False)
+        assert not grade.abstained and grade.item == items[0].ref and grade.score >= 75
+
+
 # -- contradiction cues (the word cues themselves: tests/grade/test_contradiction.py) -----------
 
 def test_a_method_named_after_a_cue_word_is_no_direction():

@@ -42,7 +42,10 @@ from tutor.records import Grade, Item, PointResult, Ref
 
 # "file.md#3", "file.md 3", "笔记.md#1.21", "notes.md#3.4.12-2". Must NOT catch a question that merely
 # names a file ("notes.md 里讲了什么"): the whole text must be a file name and a number.
-_REF = re.compile(r"^\s*([\w.\-（）()]+\.(?:md|txt))\s*(?:#|§|\s)\s*(\d{1,4}(?:\.\d{1,4})*(?:-\d{1,2})?)\s*$", re.I)
+# Any file name a note can have ("《深度学习》整理.md", "Pytorch&DeepSpeed.md", "LLM 面试.md"): the interviewer grades
+# by item id, so a name the pattern refused sent its items to retrieval with "file.md#5" as the question,
+# and they were graded against whatever that retrieved. Must NOT span lines or a "#" inside the name.
+_REF = re.compile(r"^\s*([^\n#]+?\.(?:md|txt))\s*(?:#|§|\s)\s*(\d{1,4}(?:\.\d{1,4})*(?:-\d{1,2})?)\s*$", re.I)
 # A second item whose fused retrieval score is within this share of the best one is an equally good
 # reading of a free-text question ("speed up inference" = 推理速度 or 推理性能); the answer is graded
 # against both and kept where it fits best. Not fitted: "within 10%".
@@ -67,6 +70,8 @@ def parse_ref(text: str) -> Ref | None:
 
     >>> parse_ref("hpc-for-llm-datacenter.md#5"), parse_ref("什么是过拟合"), parse_ref("分布式.md#1.21")
     (Ref(source='hpc-for-llm-datacenter.md', number=5), None, Ref(source='分布式.md', number='1.21'))
+    >>> parse_ref("《深度学习》整理.md#5"), parse_ref("LLM 面试 & 笔记.md §1.2"), parse_ref("见 a.md 的第 3 题")
+    (Ref(source='《深度学习》整理.md', number=5), Ref(source='LLM 面试 & 笔记.md', number='1.2'), None)
     """
     m = _REF.match(text or "")
     if not m:
