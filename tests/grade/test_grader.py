@@ -89,7 +89,7 @@ def test_parse_ref():
 def test_items_of_notes_with_any_file_name_are_graded_by_their_id():
     # The interviewer grades by item.id: a name with 《》, & or spaces must still find its own item, not
     # fall back to retrieval with "file.md#1" as the question (there is no retriever here: that abstains).
-    for name in ("《深度学习》整理.md", "Pytorch&DeepSpeed.md", "LLM 面试 笔记.md"):
+    for name in ("《深度学习》整理.md", "Pytorch&DeepSpeed.md", "LLM 面试 笔记.md", "C#笔记.md"):
         items = parse_document("## 1. 什么是过拟合？\n\n模型在训练集上很好，在新数据上变差。\n", name)
         g = Grader(None, encoder=HashEncoder(), items=items)
         grade = g.grade(items[0].id, "模型在训练集上很好，在新数据上变差。", use_llm=False)

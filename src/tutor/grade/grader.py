@@ -44,8 +44,9 @@ from tutor.records import Grade, Item, PointResult, Ref
 # names a file ("notes.md 里讲了什么"): the whole text must be a file name and a number.
 # Any file name a note can have ("《深度学习》整理.md", "Pytorch&DeepSpeed.md", "LLM 面试.md"): the interviewer grades
 # by item id, so a name the pattern refused sent its items to retrieval with "file.md#5" as the question,
-# and they were graded against whatever that retrieved. Must NOT span lines or a "#" inside the name.
-_REF = re.compile(r"^\s*([^\n#]+?\.(?:md|txt))\s*(?:#|§|\s)\s*(\d{1,4}(?:\.\d{1,4})*(?:-\d{1,2})?)\s*$", re.I)
+# and they were graded against whatever that retrieved ("C#笔记.md#3" too: the number is read from the end).
+# Must NOT span lines.
+_REF = re.compile(r"^\s*([^\n]+?\.(?:md|txt))\s*(?:#|§|\s)\s*(\d{1,4}(?:\.\d{1,4})*(?:-\d{1,2})?)\s*$", re.I)
 # A second item whose fused retrieval score is within this share of the best one is an equally good
 # reading of a free-text question ("speed up inference" = 推理速度 or 推理性能); the answer is graded
 # against both and kept where it fits best. Not fitted: "within 10%".
@@ -72,6 +73,8 @@ def parse_ref(text: str) -> Ref | None:
     (Ref(source='hpc-for-llm-datacenter.md', number=5), None, Ref(source='分布式.md', number='1.21'))
     >>> parse_ref("《深度学习》整理.md#5"), parse_ref("LLM 面试 & 笔记.md §1.2"), parse_ref("见 a.md 的第 3 题")
     (Ref(source='《深度学习》整理.md', number=5), Ref(source='LLM 面试 & 笔记.md', number='1.2'), None)
+    >>> parse_ref("C#笔记.md#3")
+    Ref(source='C#笔记.md', number=3)
     """
     m = _REF.match(text or "")
     if not m:
