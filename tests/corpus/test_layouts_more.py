@@ -132,3 +132,13 @@ def test_a_text_box_is_answer_text_and_a_code_block_stays_code():
     assert tensor.prompt == "什么是tensor(张量)?" and tensor.answer == "Tensor实际上就是一个多维数组"
     assert tensor.code == ("x = torch.empty(5, 3)",)
     assert amp.answer == "原因如下：\n\n省显存，算得快。" and amp.code == ()
+
+
+def test_a_placeholder_answer_is_no_answer():
+    # Public notes keep unanswered questions as "- [ ] TODO" (with a reading list under some): such an item has
+    # no reference, so grade abstains and the interviewer skips it; a short real answer stays an answer.
+    doc = ("## 1. XGBoost 有哪些参数？\n\n- [ ] TODO\n\n**参考资料**\n\n- [XGBoost 调参](https://x.cn/a)\n\n"
+           "## 2. BN 在推理时用什么统计量？\n\n待补充\n\n"
+           "## 3. 学习率应该是 1 吗？\n\n略大于 0.1 时就会发散。\n")
+    items = parse_document(doc, "todo.md")
+    assert [bool(it.answer) for it in items] == [False, False, True]

@@ -124,3 +124,35 @@ def no_content(heading: str) -> bool:
     (True, True, False, False)
     """
     return bool(_NO_CONTENT.match(_ASIDE.sub("", heading.strip())))
+
+
+# Where an answer will go, not an answer: "- [ ] TODO", "待补充", "略". Must NOT catch a short real answer
+# ("不适合。", "略大于 1", "无需同步", "无。" to a yes/no question): only a line that is the placeholder alone.
+_PLACEHOLDER = re.compile(r"^(?:todo|tbd|tba|wip|fixme|coming soon|待补充|待补|待完善|待更新|待整理|待填|待续|未完待续|"
+                          r"暂无|暂缺|略|…+|\.{3,})[\s。.!！~]*$", re.I)
+_MARKER = re.compile(r"^\s*(?:[-*+]\s+)?(?:\[[ xX]?\]\s*)?(?:\*\*|__)?\s*|\s*(?:\*\*|__)?\s*$")  # bullet, checkbox, bold
+_LINK_ONLY = re.compile(r"^(?:!?\[[^\]]*\]\([^)]*\)|<?https?://\S+>?)[\s,，;；]*(?:[-—–]\s*\S{0,20})?$")
+
+
+def placeholder(answer: str) -> bool:
+    """An answer that is only a placeholder, possibly followed by a reading list: the item has no answer yet.
+
+    >>> placeholder("- [ ] TODO"), placeholder("- [ ] TODO\\n\\n**参考资料**\\n\\n- [XGBoost 调参](https://x.cn/a)")
+    (True, True)
+    >>> placeholder("待补充。"), placeholder("略大于 1"), placeholder("TODO：补上 BN 的推导\\nBN 先标准化再缩放平移。")
+    (True, False, False)
+    >>> placeholder("- [XGBoost 调参](https://x.cn/a)")  # a reading list alone is left as it is
+    False
+    """
+    seen = False
+    for line in answer.splitlines():
+        text = _MARKER.sub("", line)
+        if not text:
+            continue
+        if _PLACEHOLDER.match(text):
+            seen = True
+        elif seen and no_content(text):
+            return True  # only a reading list follows the placeholder
+        elif not (seen and _LINK_ONLY.match(text)):
+            return False
+    return seen

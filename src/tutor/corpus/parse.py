@@ -19,7 +19,7 @@ import logging
 import re
 from dataclasses import replace
 
-from tutor.corpus.labels import label_of
+from tutor.corpus.labels import label_of, placeholder
 # Re-exported: the grader and the chunker import these from here.
 from tutor.corpus.markdown import (key_points, prose, split_sentences, strip_front_matter,  # noqa: F401
                                    strip_md)
@@ -160,6 +160,8 @@ def make_item(source: str, number, title: str, question: str, body: list[str]) -
     parts = _parse_body(body)
     # An answer that is only a command or a snippet ("nvidia-smi topo -m") is still the answer.
     answer = parts["answer"] or "\n".join(parts["code"])
+    if placeholder(answer):  # "- [ ] TODO": no answer yet, so nothing to grade or ask (it graded its copy 100)
+        answer = ""
     return Item(source=source, number=number, title=title, question=question,
                 prompt=strip_md(parts["prompt"]), answer=answer,
                 explanation=strip_md(parts["explanation"]), code=parts["code"],
