@@ -142,3 +142,13 @@ def test_a_placeholder_answer_is_no_answer():
            "## 3. 学习率应该是 1 吗？\n\n略大于 0.1 时就会发散。\n")
     items = parse_document(doc, "todo.md")
     assert [bool(it.answer) for it in items] == [False, False, True]
+
+
+def test_a_question_reads_as_text_not_markdown():
+    # Public notes link their question headings to a source and escape characters: the question the tutor
+    # shows, asks and cites is the text, not "[…](https://…)" or "4 \* v100".
+    doc = ("### 1. [L1 和 L2 正则化的区别](https://baike.baidu.com/item/x)\n\nL1 产生稀疏解。\n\n"
+           "### 2. 能否用4 \\* v100 训练 65b？\n\n不能，显存不够。\n\n"
+           "### 3. delete 和 delete [] 的区别？\n\n后者释放数组。\n")
+    assert [it.question for it in parse_document(doc, "q.md")] == [
+        "L1 和 L2 正则化的区别", "能否用4 * v100 训练 65b？", "delete 和 delete [] 的区别？"]

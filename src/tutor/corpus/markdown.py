@@ -47,6 +47,25 @@ def strip_md(text: str) -> str:
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
 
 
+_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
+_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\([^)\n]*\)")
+
+
+def inline_text(text: str) -> str:
+    """A heading or question as it reads: a link is its text, an image its alt text (a formula such as
+    \\lambda carries meaning; an empty one is dropped), markdown marks and escapes removed.
+
+    Must NOT touch brackets that are not links ("delete []", "[1,0,0]", "[xxx] 项目").
+
+    >>> inline_text("[L1 和 L2 正则化的区别](https://baike.baidu.com/x)")
+    'L1 和 L2 正则化的区别'
+    >>> inline_text("为什么有![](http://x.png)偏差？"), inline_text("delete 和 delete [] 的区别")
+    ('为什么有偏差？', 'delete 和 delete [] 的区别')
+    """
+    text = _IMAGE.sub(lambda m: m.group(1), text)
+    return strip_md(_LINK.sub(lambda m: m.group(1), text))
+
+
 def split_sentences(text: str) -> list[str]:
     """Chinese-aware sentence split on 。！？； and their ASCII forms, and on line breaks.
 

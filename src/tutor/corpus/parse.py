@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from tutor.corpus.labels import label_of, placeholder
 # Re-exported: the grader and the chunker import these from here.
-from tutor.corpus.markdown import (key_points, prose, split_sentences, strip_front_matter,  # noqa: F401
+from tutor.corpus.markdown import (inline_text, key_points, prose, split_sentences, strip_front_matter,  # noqa: F401
                                    strip_md)
 from tutor.records import Item
 
@@ -162,7 +162,7 @@ def make_item(source: str, number, title: str, question: str, body: list[str]) -
     answer = parts["answer"] or "\n".join(parts["code"])
     if placeholder(answer):  # "- [ ] TODO": no answer yet, so nothing to grade or ask (it graded its copy 100)
         answer = ""
-    return Item(source=source, number=number, title=title, question=question,
+    return Item(source=source, number=number, title=title, question=inline_text(question),
                 prompt=strip_md(parts["prompt"]), answer=answer,
                 explanation=strip_md(parts["explanation"]), code=parts["code"],
                 key_points=key_points(answer))
