@@ -233,31 +233,3 @@ def test_topicality_needs_a_supported_point_or_the_questions_subject(answer, on_
     anchors = np.array([[0.0, 0.0, 1.0]])
     ev = measure(_aimed_prep("如何缓解过拟合？"), answer, _Aimed(), anchors, frozenset(), Calibration())
     assert (ev.topical > 0.5) is on_topic
-
-
-class _Near:
-    """Every text sits at cosine 0.09 to the point (partly about it by meaning, in any language), except a
-    text that is only "data it has seen", which is about nothing in particular."""
-
-    def encode_queries(self, texts):
-        near, far = np.array([0.09, np.sqrt(1 - 0.09 ** 2), 0.0]), np.array([0.0, 0.0, 1.0])
-        return np.array([far if t.strip() == "seen before" else near for t in texts])
-
-
-@pytest.mark.parametrize("answer, point, denied", [
-    ("Pretraining does not teach the model any knowledge.", "预训练：模型从大规模数据中学到通用知识。", True),
-    ("Pretraining teaches the model general knowledge.", "预训练：模型从大规模数据中学到通用知识。", False),
-    ("There is no conflict between the updates.", "参数更新之间不存在冲突。", False),  # the point denies too
-    ("It does well on data it has not seen before", "预训练：模型从大规模数据中学到通用知识。", False),  # describes
-])
-def test_an_english_clause_that_denies_its_chinese_point_contradicts_it(answer, point, denied):
-    from types import SimpleNamespace
-
-    from tutor.grade.errata import NO_ERRATA
-    from tutor.grade.evidence import measure
-    from tutor.grade.keypoints import KeyPoint
-
-    prep = SimpleNamespace(points=(KeyPoint("", point),), vectors=np.array([[1.0, 0.0, 0.0]]), terms=[set()],
-                           specific=[set()], reference=point, errata=NO_ERRATA, question="预训练学到什么？")
-    ev = measure(prep, answer, _Near(), np.array([[0.0, 0.0, 1.0]]), frozenset(), Calibration())
-    assert bool(ev.cues) is denied

@@ -31,7 +31,7 @@ import numpy as np
 
 from tutor.corpus.parse import split_sentences
 from tutor.grade.calibrate import Calibration, status_of
-from tutor.grade.contradiction import contradiction_cue, denied_object, english_denial
+from tutor.grade.contradiction import contradiction_cue
 from tutor.grade.errata import errata_cues
 from tutor.grade.swap import swapped
 from tutor.grade.keypoints import (KeyPoint, answer_units, is_copy, lexical_match, ramp, relative_similarity,
@@ -155,8 +155,6 @@ def measure(prep, answer: str, encoder, anchors: np.ndarray, generic: frozenset[
         cols = [j for j, (_, si) in enumerate(units) if si == s]
         found = [(float(credits[i, cols].max()), i, cue) for i, p in enumerate(prep.points)
                  if (cue := contradiction_cue(sentence, p.text, generic, prep.reference))]
-        if not found:
-            found = _english_denial(prep, units, cols, credits, encoder, anchors, everyday, c)
         if found:
             _, i, cue = max(found, key=lambda f: f[0])
             cues[s] = (i, cue, None)
@@ -167,28 +165,6 @@ def measure(prep, answer: str, encoder, anchors: np.ndarray, generic: frozenset[
         cues.setdefault(s, (max(rows, key=lambda i: float(credits[i, cols].max(initial=0.0))), cue, None))
     cues.update(errata_cues(prep.errata, units, uvec, prep.vectors))  # a repeated slip outranks a cue
     return Evidence(units, sentences, credits, topical, cues, is_copy(answer, prep.reference))
-
-
-def _english_denial(prep, units, cols, credits, encoder, anchors, everyday, c: Calibration) -> list:
-    """[(0, point, cue)] when an English clause of the sentence denies what the point it is about asserts.
-
-    The Chinese cue families tie a cue to a point by a shared object; an English clause shares no Chinese
-    word, so meaning ties them twice: the clause is at least partly about the point (credit ≥ partial_at),
-    and what it denies (contradiction.denied_object) earns credit for that point by itself (relative cosine
-    ≥ dense_none). The second test keeps a denial that only describes ("data it hasn't seen", "the
-    activations don't fit") from contradicting a point about something else: with the first test alone,
-    4 of 9 answers it moved on the dev sets were right ones, with both 1 of 5 (a correct "you can't set all
-    weights to one constant" against a reference that lists constant initialisation: 88 → 34); the 4 wrong
-    ones went 69 → 15, 79 → 15, 66 → 34, 90 → 77.
-    """
-    for j in sorted(cols, key=lambda j: len(units[j][0])):  # the clause before its sentence
-        i = int(credits[:, j].argmax())
-        if credits[i, j] < c.partial_at or not (cue := english_denial(units[j][0], prep.points[i].text)):
-            continue
-        obj = encoder.encode_queries([denied_object(units[j][0])])
-        if float(relative_similarity(prep.vectors[i:i + 1], obj, anchors, everyday)[0, 0]) >= c.dense_none:
-            return [(0.0, i, cue)]
-    return []
 
 
 def point_results(points: tuple[KeyPoint, ...], units: list[tuple[str, int]], sentences: list[str],
