@@ -226,6 +226,7 @@ def _aimed_prep(question: str):
     ("房贷提前还款要看利率和手上的现金流。", False),  # supports no point, never names the subject
     ("过拟合时我会先看验证集曲线。", True),  # names the question's subject: on topic, however vague
     ("可以把图片翻转一下。", True),  # uses a point's own term
+    ("Plot the validation curve first.", True),  # English to a Chinese item: its words can't name the subject
 ])
 def test_topicality_needs_a_supported_point_or_the_questions_subject(answer, on_topic):
     from tutor.grade.evidence import measure

@@ -143,10 +143,14 @@ def measure(prep, answer: str, encoder, anchors: np.ndarray, generic: frozenset[
     backed = supports(prep.specific, [u for u, _ in units], rel, c.dense_full, [p.text for p in prep.points],
                       c.dense_none)
     credits = np.where(backed, credits, np.minimum(credits, c.unsupported_max))
-    if not backed[shown].any() and not subject_terms(getattr(prep, "question", ""), df, n_items) & token_set(answer):
+    question = getattr(prep, "question", "")
+    if (has_cjk(answer) == has_cjk(question) and not backed[shown].any()
+            and not subject_terms(question, df, n_items) & token_set(answer)):
         # Cosine topicality alone let a mortgage tip score 29 and "how to learn a language" 19 on training
         # questions: each sits near *some* point in e5. An answer that supports no point and never names
-        # the question's subject is about something else, however close its cosines happen to sit.
+        # the question's subject is about something else, however close its cosines happen to sit. Only
+        # asked of an answer in the question's script: an English answer to a Chinese item cannot name its
+        # subject in its words (the glossary knows only common terms), and three partial ones fell to 0.
         topical = 0.0
     cues: dict[int, tuple[int, str, Ref | None]] = {}
     for s, sentence in enumerate(sentences):
