@@ -164,7 +164,7 @@ def measure(prep, answer: str, encoder, anchors: np.ndarray, generic: frozenset[
             cues[s] = (i, cue, None)
     # Two named things given each other's descriptions (grade.swap): each sentence saying so contradicts the
     # point of the name it misdescribes (of that name's points, the one the sentence earns most for).
-    for s, rows, cue in swapped(prep.points, answer, df, n_items, encoder, getattr(prep, "question", "")):
+    for s, rows, cue in swapped(prep.points, answer, df, n_items, encoder, question):
         cols = [j for j, (_, si) in enumerate(units) if si == s]
         cues.setdefault(s, (max(rows, key=lambda i: float(credits[i, cols].max(initial=0.0))), cue, None))
     cues.update(errata_cues(prep.errata, units, uvec, prep.vectors))  # a repeated slip outranks a cue
