@@ -152,3 +152,15 @@ def test_a_question_reads_as_text_not_markdown():
            "### 3. delete 和 delete [] 的区别？\n\n后者释放数组。\n")
     assert [it.question for it in parse_document(doc, "q.md")] == [
         "L1 和 L2 正则化的区别", "能否用4 * v100 训练 65b？", "delete 和 delete [] 的区别？"]
+
+
+def test_emphasis_and_presentational_html_are_not_part_of_a_question():
+    # English notes italicise the key term of each question; Chinese ones colour it with <font>. A product
+    # written with asterisks and a question about an HTML tag keep their characters.
+    doc = ("## 1. What are _Large Language Models (LLMs)_ and how do they work?\n\nThey predict tokens.\n\n"
+           "## 2. <font color=red>什么是 top_k 采样？</font>\n\n只在概率最高的 k 个词里采样。\n\n"
+           "## 3. k[0]*k[1]*k[2] 的最大乘积是多少？\n\n用动态规划。\n\n"
+           "## 4. How do you centre a <div>?\n\nUse flexbox.\n")
+    assert [it.question for it in parse_document(doc, "e.md")] == [
+        "What are Large Language Models (LLMs) and how do they work?", "什么是 top_k 采样？",
+        "k[0]*k[1]*k[2] 的最大乘积是多少？", "How do you centre a <div>?"]

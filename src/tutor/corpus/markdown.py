@@ -48,12 +48,20 @@ def strip_md(text: str) -> str:
 
 
 _IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
+# Single-mark emphasis (`_Large Language Models_`, `*attention*`), read as CommonMark reads it: the mark
+# opens after a space or punctuation and closes before one. Must NOT catch snake_case (`top_k`, `d_model`:
+# intraword), `4 * v100` (a mark followed by a space opens nothing), a product `k[0]*k[1]*k[2]` or `f(x)*g(x)*h`
+# (a mark right after a bracket multiplies) or `**bold**` (strip_md's).
+_EMPHASIS = re.compile(r"(?<![\w*_\\\])])([*_])(?![\s*_])(.+?)(?<![\s*_\\])\1(?![\w*_])")
+# Presentational inline HTML in a heading (`<font color=red>`, `<br>`, `<sup>`): markup, not words. Must NOT
+# catch other tags, which a question may be about ("centre a <div>", "<think> 标签"), nor "a < b > c".
+_INLINE_HTML = re.compile(r"</?(?:font|br|span|sup|sub|b|i|u|em|strong|center|mark|small|big|del|s|ins)\b[^<>]*/?>", re.I)
 _LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\([^)\n]*\)")
 
 
 def inline_text(text: str) -> str:
     """A heading or question as it reads: a link is its text, an image its alt text (a formula such as
-    \\lambda carries meaning; an empty one is dropped), markdown marks and escapes removed.
+    \\lambda carries meaning; an empty one is dropped), markdown marks, inline HTML tags and escapes removed.
 
     Must NOT touch brackets that are not links ("delete []", "[1,0,0]", "[xxx] 项目").
 
@@ -61,9 +69,17 @@ def inline_text(text: str) -> str:
     'L1 和 L2 正则化的区别'
     >>> inline_text("为什么有![](http://x.png)偏差？"), inline_text("delete 和 delete [] 的区别")
     ('为什么有偏差？', 'delete 和 delete [] 的区别')
+    >>> inline_text("What are _Large Language Models (LLMs)_ and *why*?"), inline_text("top_k 与 d_model、4 * v100")
+    ('What are Large Language Models (LLMs) and why?', 'top_k 与 d_model、4 * v100')
+    >>> inline_text("<font color=red>什么是 KV cache？</font>"), inline_text("a < b 且 c > d 吗")
+    ('什么是 KV cache？', 'a < b 且 c > d 吗')
+    >>> inline_text("k[0]*k[1]*k[2] 的最大值，如何 centre a <div>?")
+    'k[0]*k[1]*k[2] 的最大值，如何 centre a <div>?'
+
     """
     text = _IMAGE.sub(lambda m: m.group(1), text)
-    return strip_md(_LINK.sub(lambda m: m.group(1), text))
+    text = _INLINE_HTML.sub(" ", _LINK.sub(lambda m: m.group(1), text))
+    return strip_md(_EMPHASIS.sub(lambda m: m.group(2), text))
 
 
 def split_sentences(text: str) -> list[str]:
