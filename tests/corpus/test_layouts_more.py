@@ -164,3 +164,16 @@ def test_emphasis_and_presentational_html_are_not_part_of_a_question():
     assert [it.question for it in parse_document(doc, "e.md")] == [
         "What are Large Language Models (LLMs) and how do they work?", "什么是 top_k 采样？",
         "k[0]*k[1]*k[2] 的最大乘积是多少？", "How do you centre a <div>?"]
+
+
+def test_a_note_titled_by_its_question_is_one_item_whatever_its_section_names():
+    # One-question-per-file notes: the title asks, numbered sections explain ("1. 核心区别概览" reads as asking
+    # only by its word 区别). They were 20 items the interviewer asked ("对比表格？"); the note answers one question.
+    doc = ("# cudaMalloc 和 malloc 有什么区别？\n\n## 标准答案\n\nmalloc 分配主机内存，cudaMalloc 分配显存。\n\n"
+           "## 1. 核心区别概览\n\n### 1.1 对比表格\n\n位置不同。\n\n### 1.2 内存架构图\n\n经 PCIe 拷贝。\n")
+    items = parse_document(doc, "cm.md")
+    assert [(it.question, it.kind) for it in items] == [("cudaMalloc 和 malloc 有什么区别？", "item")]
+    assert "分配显存" in items[0].answer and "PCIe" in items[0].answer
+    # A sub-heading that asks with a question mark is a question of its own, as before.
+    doc2 = "# 分布式训练？\n\n## 1. 什么是数据并行？\n\n切数据。\n\n## 2. 什么是模型并行？\n\n切模型。\n"
+    assert [it.question for it in parse_document(doc2, "d.md")] == ["什么是数据并行？", "什么是模型并行？"]

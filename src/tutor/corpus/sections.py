@@ -51,9 +51,26 @@ def _section_end(heads: list[Heading], i: int, n_lines: int) -> int:
     return next((h.line for h in heads[i + 1:] if h.level <= heads[i].level), n_lines)
 
 
+# A question mark is the strong sign of a question; 区别/对比/介绍 in a heading may also name a section
+# ("1. 核心区别概览", "1.1 对比表格"). Must NOT catch a "?" inside a heading's parentheses or code only.
+_MARK = re.compile(r"[？?]\s*(?:[)）]\s*)?$|[？?]\s*\S")
+
+
 def _is_container(heads: list[Heading], i: int, end: int) -> bool:
+    """Does the heading hold questions (it is their context) rather than answer one itself?
+
+    A heading that asks with a question mark ("# cudaMalloc和malloc有什么区别？") holds questions only
+    when a heading under it asks with one too: its numbered sections ("1. 核心区别概览", "1.1 对比表格")
+    are the parts of its answer, however their words read.
+
+    >>> hs = [Heading(1, 0, 1, "malloc 和 cudaMalloc 有什么区别？"), Heading(2, 2, 3, "1. 核心区别概览")]
+    >>> _is_container(hs, 0, 9), _is_container([Heading(1, 0, 1, "分布式训练"), hs[1]], 0, 9)
+    (False, True)
+    """
     inner = [_plain(h.text) for h in heads[i + 1:] if h.line < end]
     me = _plain(heads[i].text)
+    if _MARK.search(me) and asks(me):
+        return any(_MARK.search(t) and asks(t) for t in inner)
     return any(asks(t) for t in inner) or (not asks(me) and any(has_number(t) and not organises(t) for t in inner))
 
 
