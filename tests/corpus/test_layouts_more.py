@@ -177,3 +177,14 @@ def test_a_note_titled_by_its_question_is_one_item_whatever_its_section_names():
     # A sub-heading that asks with a question mark is a question of its own, as before.
     doc2 = "# 分布式训练？\n\n## 1. 什么是数据并行？\n\n切数据。\n\n## 2. 什么是模型并行？\n\n切模型。\n"
     assert [it.question for it in parse_document(doc2, "d.md")] == ["什么是数据并行？", "什么是模型并行？"]
+
+
+def test_an_outline_of_further_questions_is_no_answer_but_stays_searchable():
+    # Outline notes list what to study under each topic: the list asks, it doesn't answer. The interviewer
+    # asked "分支预测" and graded the candidate against six questions; an answer that asks and answers stays.
+    doc = ("## 1. 分支预测\n\n**基础**\n- 为什么分支预测对性能至关重要？\n- 预测错误的代价是什么？\n"
+           "- 静态和动态分支预测的区别是什么？\n\n**类型**\n- 两比特饱和计数器如何工作？\n\n"
+           "## 2. 为什么要归一化？\n\n为什么？因为量纲不同。那 BN 呢？按批统计。LN 呢？按样本统计。\n")
+    outline, real = parse_document(doc, "o.md")
+    assert outline.answer == "" and "两比特饱和计数器" in outline.prompt and "两比特饱和计数器" in outline.text()
+    assert real.answer.startswith("为什么？因为量纲不同")

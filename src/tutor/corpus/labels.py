@@ -156,3 +156,39 @@ def placeholder(answer: str) -> bool:
         elif not (seen and _LINK_ONLY.match(text)):
             return False
     return seen
+
+
+# A line that asks with a question mark at its end (a closing bracket may follow: "（如条件语句中）？"),
+# once its bullet, number, checkbox and marks are gone.
+_ASKS_LINE = re.compile(r"[?？]\s*[)）]?\s*$")
+# A group label inside a list of questions ("**端口与调度**", "在代码审查时，检查：") names the questions under
+# it; it neither asks nor answers. Must NOT catch a short plain answer line ("需要", "按批统计"): bold or a colon only.
+_GROUP = re.compile(r"^(?:\*\*[^*]+\*\*[：:]?|[^。.!！?？]{1,40}[：:])$")
+QUESTION_LIST_SHARE = 0.75  # of the lines that are not group labels
+QUESTION_LIST_MIN = 3
+
+
+def question_list(answer: str) -> bool:
+    """An "answer" that is a list of further questions (an outline, a checklist, a question bank's index):
+    it answers nothing, so the item can't be graded or asked. Must NOT catch an answer that raises a
+    question or two and answers them ("为什么？因为……"), nor a list of named techniques without "?".
+
+    >>> question_list("**执行延迟**\\n- 延迟和吞吐量有什么区别？\\n- 为什么某些指令延迟高？\\n- 如何查询？")
+    True
+    >>> question_list("为什么要归一化？\\n因为各特征量纲不同。\\n那 BN 呢？\\n按批统计。")
+    False
+    >>> question_list("- 数据并行\\n- 模型并行\\n- 流水线并行")
+    False
+    >>> question_list("要同步吗？\\n需要\\n要广播吗？\\n需要\\n要切分吗？\\n不需要")
+    False
+    """
+    asking = rest = 0
+    for raw in answer.splitlines():
+        line = re.sub(r"^\s*(?:[-*+]\s+|\d{1,3}[.、)）]\s*|[(（]\d{1,3}[)）]\s*)?", "", raw).strip()
+        if not line or _GROUP.match(line):
+            continue
+        if _ASKS_LINE.search(_MARKER.sub("", line)):
+            asking += 1
+        else:
+            rest += 1
+    return asking >= QUESTION_LIST_MIN and asking >= QUESTION_LIST_SHARE * (asking + rest)

@@ -19,7 +19,7 @@ import logging
 import re
 from dataclasses import replace
 
-from tutor.corpus.labels import label_of, placeholder
+from tutor.corpus.labels import label_of, placeholder, question_list
 # Re-exported: the grader and the chunker import these from here.
 from tutor.corpus.markdown import (inline_text, key_points, prose, split_sentences, strip_front_matter,  # noqa: F401
                                    strip_md)
@@ -162,8 +162,13 @@ def make_item(source: str, number, title: str, question: str, body: list[str]) -
     answer = parts["answer"] or "\n".join(parts["code"])
     if placeholder(answer):  # "- [ ] TODO": no answer yet, so nothing to grade or ask (it graded its copy 100)
         answer = ""
+    prompt = parts["prompt"]
+    if question_list(answer):
+        # An outline of further questions answers none of them: the interviewer asked "执行流水线" and graded
+        # the candidate against a list of questions. They stay searchable as the item's own wording.
+        prompt, answer = "\n".join(filter(None, (prompt, answer))), ""
     return Item(source=source, number=number, title=title, question=inline_text(question),
-                prompt=strip_md(parts["prompt"]), answer=answer,
+                prompt=strip_md(prompt), answer=answer,
                 explanation=strip_md(parts["explanation"]), code=parts["code"],
                 key_points=key_points(answer))
 
