@@ -188,3 +188,14 @@ def test_an_outline_of_further_questions_is_no_answer_but_stays_searchable():
     outline, real = parse_document(doc, "o.md")
     assert outline.answer == "" and "两比特饱和计数器" in outline.prompt and "两比特饱和计数器" in outline.text()
     assert real.answer.startswith("为什么？因为量纲不同")
+
+
+def test_html_in_an_answer_gives_its_text_to_the_key_points_not_its_tags():
+    # Notes embed HTML: <br> inside table cells, <img> with an alt or a long URL, coloured <font>, boxes.
+    # A key point was '<img src="https://…png" alt="img" style="zoom:67%;', which no candidate can cover.
+    doc = ("## 1. 各框架的优缺点？\n\n| 框架 | 优点 |\n|---|---|\n| TF | 1.功能齐全<br/>2.支持多 GPU |\n\n"
+           "## 2. 注意力怎么算？\n\n- 先算 Q 与 K 的相似度\n- <img src=\"https://x.io/a.png\" alt=\"img\" style=\"zoom:67%;\" />\n"
+           "- <font color=red>softmax 归一化后加权 V</font>\n- 输入 <a,b> 对，末尾加 <EOS>\n")
+    table, attention = parse_document(doc, "h.md")
+    assert table.key_points == ("TF：优点：1.功能齐全；2.支持多 GPU",)
+    assert attention.key_points == ("先算 Q 与 K 的相似度", "softmax 归一化后加权 V", "输入 <a,b> 对，末尾加 <EOS>")

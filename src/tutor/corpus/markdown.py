@@ -91,6 +91,41 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
 
 
+# HTML that notes embed in markdown: its text is content, its tags are not. Only HTML's own tag names: an
+# angle-bracket token that names something else ("<EOS>", "<Prompt>", "<think>", "vector<int>") is text.
+_HTML_TAGS = ("div|span|p|br|hr|img|a|ul|ol|li|h[1-6]|b|i|u|em|strong|font|sup|sub|center|table|thead|tbody|tr|td|th|"
+              "details|summary|blockquote|code|pre|section|small|big|mark|del|ins|s|figure|figcaption")
+_HTML_BLOCK = re.compile(r"<(style|script)\b[^>]*>.*?</\1\s*>", re.I | re.S)  # CSS or JS: no words of the answer
+_HTML_IMG = re.compile(r"<img\b[^>]*>", re.I)
+_ALT = re.compile(r"\balt\s*=\s*[\"']([^\"']*)[\"']", re.I)
+_HTML_BR = re.compile(r"<br\s*/?>", re.I)
+_HTML_TAG = re.compile(rf"</?(?:{_HTML_TAGS})(?=[\s/>])[^<>]*>", re.I)  # "<a,b>" is a pair, not a link
+_DECORATIVE_ALT = re.compile(r"^(?:image|img|图片|图|pic|picture|screenshot|[\w\-.]*\.(?:png|jpe?g|gif|svg))?$", re.I)
+
+
+def html_text(text: str) -> str:
+    """The text of the HTML inside markdown: a line break inside a table cell becomes "；" (the row stays
+    one row), elsewhere a new line; an image its alt text unless that is a placeholder; CSS/JS dropped.
+
+    >>> html_text('| TF | 1.功能齐全<br/>2.支持多 GPU；<br />3.社区活跃 |')
+    '| TF | 1.功能齐全；2.支持多 GPU；3.社区活跃 |'
+    >>> html_text('<div class="box"><b>关键</b>：按 token 选专家</div> <img src="a.png" alt="image" />')
+    '关键：按 token 选专家 '
+    >>> html_text('<img src="x.png" style="zoom:50%" alt="Transformer 结构">')
+    'Transformer 结构'
+    >>> html_text("输出 <EOS> 后停止，vector<int> 不变，<a,b> 作为输入")
+    '输出 <EOS> 后停止，vector<int> 不变，<a,b> 作为输入'
+    """
+    if "<" not in text:
+        return text
+    text = _HTML_BLOCK.sub("", text)
+    text = _HTML_IMG.sub(lambda m: "" if _DECORATIVE_ALT.match(alt := (a.group(1).strip() if (a := _ALT.search(m.group(0)))
+                                                                       else "")) else alt, text)
+    lines = [re.sub(r"[；;]?\s*<br\s*/?>\s*", "；", line) if line.lstrip().startswith("|") else _HTML_BR.sub("\n", line)
+             for line in text.split("\n")]
+    return _HTML_TAG.sub("", "\n".join(lines))
+
+
 def key_points(answer: str) -> tuple[str, ...]:
     """The answer's bullet/numbered points and table rows; a prose answer falls back to its sentences.
 
@@ -105,6 +140,7 @@ def key_points(answer: str) -> tuple[str, ...]:
     >>> key_points("1. 梯度消失\\n    梯度越往前越小。\\n2. 梯度爆炸\\n    梯度不断累积。")
     ('梯度消失：梯度越往前越小。', '梯度爆炸：梯度不断累积。')
     """
+    answer = html_text(answer)
     points: list[str] = []
     bare = False  # the last point is a bare label still waiting for its indented body
     for line in answer.splitlines():
@@ -135,7 +171,7 @@ def prose(answer: str) -> str:
     '文本嵌入是稠密向量。\\n\\n有两个变体：\\n结尾。'
     """
     kept, in_item = [], False
-    for line in answer.splitlines():
+    for line in html_text(answer).splitlines():
         if _LIST_ITEM.match(line) or _BOLD_NUMBERED.match(line) or _TABLE_ROW.match(line):
             in_item = True
         elif not (in_item and line[:1] in (" ", "\t")) and (line.strip() or not in_item):
