@@ -96,6 +96,21 @@ def test_items_of_notes_with_any_file_name_are_graded_by_their_id():
         assert not grade.abstained and grade.item == items[0].ref and grade.score >= 75
 
 
+def test_a_list_answers_a_reference_that_is_itself_a_list():
+    # Notes answer some questions with bare lists ("1. 友元函数 2. …"); the term-list cap (74) is for answers that
+    # only name what the reference explains, so a note's own answer scored 74 against itself. An explained
+    # reference still caps a bare list.
+    doc = ("## 1. C++ 中如何访问类的私有成员？\n\n1. 友元函数\n2. 通过目标类的成员函数访问\n\n"
+           "## 2. 如何避免过拟合？\n\n- **正则化：** 给损失函数加上 L2 正则项约束权重。\n"
+           "- **Dropout：** 训练时随机丢弃一部分神经元。\n")
+    items = parse_document(doc, "l.md")
+    g = Grader(None, encoder=HashEncoder(), items=items, calibration=FAKE)
+    listed_ = g.grade(items[0].id, "友元函数、通过目标类的成员函数访问", use_llm=False)
+    assert listed_.reason != "term_list" and listed_.score > 74
+    bare = g.grade(items[1].id, "正则化、Dropout", use_llm=False)
+    assert bare.reason == "term_list" and bare.score <= 74
+
+
 # -- contradiction cues (the word cues themselves: tests/grade/test_contradiction.py) -----------
 
 def test_a_method_named_after_a_cue_word_is_no_direction():

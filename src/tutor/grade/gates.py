@@ -161,7 +161,7 @@ def word_share(answer_words: set[str], reference_words: set[str]) -> float:
 
 
 def cap(answer: str, own: list[int], others: list[int], sims: np.ndarray | None, shares: np.ndarray | None,
-        margin: float | None, siblings: list[int] = ()) -> tuple[int, str]:
+        margin: float | None, siblings: list[int] = (), reference: str = "") -> tuple[int, str]:
     """(the highest score the gates allow, why): another item's answer, else a bare term list, else none.
 
     Args:
@@ -172,9 +172,14 @@ def cap(answer: str, own: list[int], others: list[int], sims: np.ndarray | None,
         margin: the cosine gap that decides alone for this embedder (its profile's other_item_margin), or None.
         siblings: indices of the other items sharing a topic with it (judged with SIBLING_WORD_MARGIN).
             With neither others nor siblings the other-item gate is skipped.
+        reference: the item's reference answer. When it is itself a bare list ("1. 友元函数 2. 成员函数",
+            a table of bit widths), a list is all it asks for: the term-list cap is not applied (a note's own
+            answer scored 74 against itself).
 
     >>> cap("Dropout、早停", [0], [], None, None, None)
     (74, 'term_list')
+    >>> cap("友元函数、成员函数", [0], [], None, None, None, reference="1. 友元函数\\n2. 通过目标类的成员函数访问")
+    (100, '')
     >>> cap("数据并行把数据切分到多个 GPU。", [0], [1], np.array([0.80, 0.82]), np.array([0.1, 0.8]), None)
     (14, 'other_item')
     >>> cap("数据并行把数据切分到多个 GPU。", [0], [], np.array([0.80, 0.82]), np.array([0.1, 0.5]), None, [1])
@@ -185,4 +190,13 @@ def cap(answer: str, own: list[int], others: list[int], sims: np.ndarray | None,
                                                   float(shares[own].max()), float(shares[group].max()),
                                                   word_margin):
             return OFF_ITEM_CAP, "other_item"
-    return (TERM_LIST_CAP, "term_list") if is_term_list(answer) else (100, "")
+    return (TERM_LIST_CAP, "term_list") if is_term_list(answer) and not listed(reference) else (100, "")
+
+
+def listed(reference: str) -> bool:
+    """Is the reference answer itself a bare list of terms (or a table of values)? Then listing is answering.
+
+    >>> listed("1. Reduce\\n\\n2. Transpose\\n\\n3. Softmax"), listed("Dropout：随机丢弃神经元，防止共适应。早停：验证集变差就停。")
+    (True, False)
+    """
+    return bool(reference.strip()) and is_term_list(reference)

@@ -37,7 +37,7 @@ from tutor.grade.evidence import Evidence, extra_sentences, extras_of, measure, 
 from tutor.grade.judge import judge_claims, warm
 from tutor.grade.keypoints import KeyPoint, distinctive_terms, non_answer, reference_points, token_set, topical_rows
 from tutor.grade.feedback import abstain_feedback, feedback, model_answer, unsure_note
-from tutor.grade.gates import TERM_LIST_CAP, cap, enumeration, repetition, word_share
+from tutor.grade.gates import TERM_LIST_CAP, cap, enumeration, listed, repetition, word_share
 from tutor.records import Grade, Item, PointResult, Ref
 
 # "file.md#3", "file.md 3", "笔记.md#1.21", "notes.md#3.4.12-2". Must NOT catch a question that merely
@@ -64,6 +64,7 @@ class _Prepared:
     specific: list[set[str]]  # per point, the terms that show an answer says it (see evidence.specific_terms)
     errata: ErrataCheck = NO_ERRATA  # the item's documented slips, tied to the points they corrected
     question: str = ""  # the item's question (a comparison question names what grade.swap compares)
+    listed: bool = False  # the reference is itself a bare list: listing terms is answering (gates.listed)
 
 
 def parse_ref(text: str) -> Ref | None:
@@ -136,7 +137,8 @@ class Grader(CorpusStats):
             specific = [specific_terms(p.text, question, o, self.frequencies(), len(self.items))
                         for p, o in zip(points, others)]
             self._prepared[item.id] = _Prepared(points, vectors, model_answer(item), terms, specific,
-                                                prepare_errata(item, points, self.encoder), item.question)
+                                                prepare_errata(item, points, self.encoder), item.question,
+                                                listed(item.answer))
         return self._prepared[item.id]
 
     def warm_judge(self, items: list[Item] | None = None, progress: bool = False) -> int:
@@ -233,7 +235,7 @@ class Grader(CorpusStats):
         shares = np.array([word_share(words, w) for w in self.words()]) if others or siblings else None
         profile = getattr(getattr(self.retriever, "index", None), "profile", None)
         margin = getattr(self, "other_item_margin", None) or getattr(profile, "other_item_margin", None)
-        return cap(answer, own, others, sims, shares, margin, siblings)
+        return cap(answer, own, others, sims, shares, margin, siblings, reference=item.answer)
 
     def _grade(self, question, answer, item, prep, ev: Evidence, wrong: dict[int, str], claims: dict[int, str],
                judge_status: str, timings: dict, t0: float) -> Grade:
@@ -275,7 +277,7 @@ class Grader(CorpusStats):
                                 ref, c)
         net = net_coverage([r.credit for r in results], [p.weight for p in prep.points], [r.kind for r in results],
                            [r.status == "contradicted" for r in results], c)
-        if cap_[0] > TERM_LIST_CAP and enumeration([(r.status, r.evidence) for r in results]):
+        if cap_[0] > TERM_LIST_CAP and enumeration([(r.status, r.evidence) for r in results]) and not prep.listed:
             cap_ = (TERM_LIST_CAP, "term_list")  # a list written as a sentence is still a list
         score = min(cap_[0], cap_for_contradictions(to_score(net, ev.topical, c), len(contradicted),
                                                     sum(r.status == "covered" for r in results)))
