@@ -199,3 +199,25 @@ def test_html_in_an_answer_gives_its_text_to_the_key_points_not_its_tags():
     table, attention = parse_document(doc, "h.md")
     assert table.key_points == ("TF：优点：1.功能齐全；2.支持多 GPU",)
     assert attention.key_points == ("先算 Q 与 K 的相似度", "softmax 归一化后加权 V", "输入 <a,b> 对，末尾加 <EOS>")
+
+
+def test_a_bare_link_is_no_answer_and_a_numbered_topic_line_starts_the_next_entry():
+    # "10.问题" then only "具体可参考：https://…": the question has no answer here (any answer scored 80-100 against
+    # the stray next line). "11.领域大模型训练Trick" goes on the numbering: it is entry 11, not 10's answer.
+    doc = ("9.为什么会重复？\n\n温度太低时模型反复选同一个词。\n\n10.大模型如何解决生成的内容重复的问题\n\n"
+           "    具体可参考：https://zhuanlan.zhihu.com/p/631847634\n\n11.领域大模型LLM训练Trick\n\n"
+           "    详见 https://zhuanlan.zhihu.com/p/656244605\n")
+    items = parse_document(doc, "p.md")
+    assert [(it.number, it.question, bool(it.answer)) for it in items] == [
+        (9, "为什么会重复？", True), (10, "大模型如何解决生成的内容重复的问题", False), (11, "领域大模型LLM训练Trick", False)]
+
+
+def test_formulas_bare_labels_and_links_are_not_key_points():
+    # A formula line ("P(x=1) &= \phi") was a point any other formula covered (another item's answer scored 86
+    # on a note of formulas); so were "工作流程：" and "具体可参考：https://…". A table row with "$$" inside a cell
+    # is text, and a sentence with inline $x$ stays a point.
+    from tutor.corpus.markdown import key_points
+    answer = ("- **定义：** 单个二值随机变量的分布，$\\phi$ 给出取 1 的概率。\n- **主要性质：**\n\n$$\n"
+              "\\begin{align*}\nP(x=1) &= \\phi \\\\\n\\end{align*}\n$$\n\n- **工作流程：**\n"
+              "- 具体可参考：https://zhuanlan.zhihu.com/p/1\n\n| 函数 | 备注 |\n|---|---|\n| ReLU | 当$x=0$$f(x)=0$ |\n")
+    assert key_points(answer) == ("定义： 单个二值随机变量的分布，$\\phi$ 给出取 1 的概率。", "ReLU：备注：当$x=0$$f(x)=0$")

@@ -132,6 +132,9 @@ _PLACEHOLDER = re.compile(r"^(?:todo|tbd|tba|wip|fixme|coming soon|待补充|待
                           r"暂无|暂缺|略|…+|\.{3,})[\s。.!！~]*$", re.I)
 _MARKER = re.compile(r"^\s*(?:[-*+]\s+)?(?:\[[ xX]?\]\s*)?(?:\*\*|__)?\s*|\s*(?:\*\*|__)?\s*$")  # bullet, checkbox, bold
 _LINK_ONLY = re.compile(r"^(?:!?\[[^\]]*\]\([^)]*\)|<?https?://\S+>?)[\s,，;；]*(?:[-—–]\s*\S{0,20})?$")
+# A bare address after a short pointer label ("具体可参考：https://…", "详见 https://…", "See: https://…"): it
+# names no content, unlike a reading-list entry "[XGBoost 调参](https://…)" whose text says what is there.
+_POINTER = re.compile(r"^(?:[^：:\s]{0,12}[：:]\s*|(?:详见|参见|参考|见|see|ref)\s*)?<?https?://\S+>?[\s。.]*$", re.I)
 
 
 def placeholder(answer: str) -> bool:
@@ -143,13 +146,15 @@ def placeholder(answer: str) -> bool:
     (True, False, False)
     >>> placeholder("- [XGBoost 调参](https://x.cn/a)")  # a reading list alone is left as it is
     False
+    >>> placeholder("具体可参考：https://zhuanlan.zhihu.com/p/631847634"), placeholder("详见 https://a.io/x\\n原因是显存碎片。")
+    (True, False)
     """
     seen = False
     for line in answer.splitlines():
         text = _MARKER.sub("", line)
         if not text:
             continue
-        if _PLACEHOLDER.match(text):
+        if _PLACEHOLDER.match(text) or _POINTER.match(text):
             seen = True
         elif seen and no_content(text):
             return True  # only a reading list follows the placeholder

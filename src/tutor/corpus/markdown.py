@@ -126,6 +126,40 @@ def html_text(text: str) -> str:
     return _HTML_TAG.sub("", "\n".join(lines))
 
 
+# A display formula ($$ … $$, on one line or many; \begin{align} … \end{align}) is notation, not a claim a
+# candidate states in words: as key points its lines (`P(x=1) &= \phi \\`) were "covered" by any other formula.
+# Must NOT drop inline $x$ inside a sentence (the sentence stays a point) or a line that only mentions "$".
+# Only a block that opens its line: "当$x=0$$f'(x)=1$" inside a table cell holds "$$" and is a row of text.
+_DISPLAY_MATH = re.compile(r"^[ \t]*\$\$.*?\$\$[ \t]*$|^[ \t]*\\begin\{(\w+\*?)\}.*?\\end\{\1\}[ \t]*$", re.S | re.M)
+# A point that only names a list to come ("工作流程：", "主要性质有:") or only points elsewhere
+# ("具体可参考：https://…") says nothing by itself.
+_LABEL_ONLY = re.compile(r"^[^：:]{1,30}[：:]$")
+_URL = re.compile(r"https?://\S+")
+
+
+def without_math(text: str) -> str:
+    """The text without its display formulas.
+
+    >>> without_math("期望为：\\n$$\\nE[x] = \\\\phi\\n$$\\n方差较小。")
+    '期望为：\\n\\n方差较小。'
+    >>> without_math("| ReLU | 当$x=0$$f(x)=0$ |\\n| Tanh | $f=tanh$ |\\n$$y=1$$")
+    '| ReLU | 当$x=0$$f(x)=0$ |\\n| Tanh | $f=tanh$ |\\n'
+    """
+    return _DISPLAY_MATH.sub("", text) if "$$" in text or "\\begin{" in text else text
+
+
+def _says_something(point: str) -> bool:
+    """Not a bare label ("工作流程：") nor only a link ("具体可参考：https://…").
+
+    >>> [_says_something(p) for p in ("工作流程：", "具体可参考：https://zhuanlan.zhihu.com/p/6", "早停：验证集变差就停")]
+    [False, False, True]
+    """
+    if _LABEL_ONLY.match(point):
+        return False
+    rest = _URL.sub("", point)
+    return len(re.sub(r"^[^：:]{0,12}[：:]", "", rest).strip(" ；;，,。")) >= 2
+
+
 def key_points(answer: str) -> tuple[str, ...]:
     """The answer's bullet/numbered points and table rows; a prose answer falls back to its sentences.
 
@@ -140,7 +174,7 @@ def key_points(answer: str) -> tuple[str, ...]:
     >>> key_points("1. 梯度消失\\n    梯度越往前越小。\\n2. 梯度爆炸\\n    梯度不断累积。")
     ('梯度消失：梯度越往前越小。', '梯度爆炸：梯度不断累积。')
     """
-    answer = html_text(answer)
+    answer = without_math(html_text(answer))
     points: list[str] = []
     bare = False  # the last point is a bare label still waiting for its indented body
     for line in answer.splitlines():
@@ -158,9 +192,9 @@ def key_points(answer: str) -> tuple[str, ...]:
             points[-1] = f"{head}{'：' if head != points[-1] or '：' not in head else ' '}{text}"
         elif bare and line.strip():
             bare = False  # a line back at the margin ends the item
-    points = [p for p in points if len(p) >= 4] + _table_points(answer)
+    points = [p for p in points if len(p) >= 4 and _says_something(p)] + _table_points(answer)
     if not points:
-        points = [strip_md(s) for s in split_sentences(answer) if len(strip_md(s)) >= 6]
+        points = [strip_md(s) for s in split_sentences(answer) if len(strip_md(s)) >= 6 and _says_something(strip_md(s))]
     return tuple(dict.fromkeys(points))  # keep order, drop exact repeats
 
 
@@ -171,7 +205,7 @@ def prose(answer: str) -> str:
     '文本嵌入是稠密向量。\\n\\n有两个变体：\\n结尾。'
     """
     kept, in_item = [], False
-    for line in html_text(answer).splitlines():
+    for line in without_math(html_text(answer)).splitlines():
         if _LIST_ITEM.match(line) or _BOLD_NUMBERED.match(line) or _TABLE_ROW.match(line):
             in_item = True
         elif not (in_item and line[:1] in (" ", "\t")) and (line.strip() or not in_item):

@@ -31,6 +31,7 @@ _SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.I)
 # A bold bullet that ends a sentence states a point ("- **共线性会造成冗余。**"), one that ends with a colon
 # names the list under it ("- **相关模块：**"): both are the answer's text, even in a note of bold-bullet
 # questions. Must NOT catch a question mark ("？" asks) nor an ellipsis or a version ("v1.0").
+TOPIC_CHARS = 60  # a numbered entry that names a topic is a title, not a paragraph of answer
 _STATEMENT = re.compile(r"[。！!；;：:]\s*$|[^.\d]\.\s*$")
 
 
@@ -219,6 +220,12 @@ def _free_questions(lines: list[str], span: range, code: set[int], list_items: d
         # Inside a numbered item ("1." then its indented answer) a bold line is the answer's sub-heading.
         start = i == span.start or not lines[i - 1].strip() or bool(out) and _next_number(out[-1], lines[i])
         q = None if i in inside else _question_line(lines[i], list_items, i, start, bullets)
+        if (q is None and start and out and id(out[-1]) in plain_numbered and i not in list_items
+                and _next_number(out[-1], lines[i]) and len(lines[i].strip()) <= TOPIC_CHARS
+                and not _STATEMENT.search(lines[i])):
+            # "10.……问题？" then "11.领域大模型训练Trick": the next number of a run of numbered paragraph
+            # questions is the next entry even when it names a topic instead of asking (it was item 10's answer).
+            q = _plain(split_number(lines[i].strip())[1])
         if q is not None:
             if not q and i + 1 < len(lines):  # "**问题：**" alone: the question is the next line
                 q = lines[i + 1].strip()
