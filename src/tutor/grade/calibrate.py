@@ -12,6 +12,8 @@ Example:
 """
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 from tutor.index.profile import E5_SMALL
@@ -68,6 +70,10 @@ class Calibration:
     # Only the best k answer points count toward coverage: an item listing nine measures is answered
     # excellently by six of them. Fixed.
     max_points: int = 6
+    # ...or a quarter of a long reference's points: a note answered by a whole file (55 points, tables, code
+    # notes) gave "malloc 分配内存，cudaMalloc 也分配内存" 86, five trivially matched points being "the best six".
+    # The seed items have at most 24 points, so they keep k = 6.
+    long_share: float = 0.25
 
 
 def band(score: int | None) -> str | None:
@@ -113,9 +119,11 @@ def net_coverage(credits: list[float], weights: list[float], kinds: list[str], w
     0.5
     >>> net_coverage([1.0, 0.0, 1.0], [1.0, 1.0, 0.5], ["answer", "answer", "explanation"], [False, True, False], Calibration())
     0.1
+    >>> net_coverage([1.0] * 6 + [0.0] * 34, [1.0] * 40, ["answer"] * 40, [False] * 40, Calibration())  # 6 of 40: k = 10
+    0.6
     """
     key = sorted((cr for cr, k in zip(credits, kinds) if k == "answer"), reverse=True)
-    k = min(len(key), c.max_points)
+    k = min(len(key), max(c.max_points, math.ceil(c.long_share * len(key))))
     extra = [(cr, w) for cr, w, kind in zip(credits, weights, kinds) if kind != "answer"]
     core = sum(key[:k]) / k if k else 0.0
     denom = k + sum(w for _, w in extra)
