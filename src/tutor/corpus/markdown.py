@@ -100,7 +100,9 @@ _HTML_IMG = re.compile(r"<img\b[^>]*>", re.I)
 _ALT = re.compile(r"\balt\s*=\s*[\"']([^\"']*)[\"']", re.I)
 _HTML_BR = re.compile(r"<br\s*/?>", re.I)
 _HTML_TAG = re.compile(rf"</?(?:{_HTML_TAGS})(?=[\s/>])[^<>]*>", re.I)  # "<a,b>" is a pair, not a link
-_DECORATIVE_ALT = re.compile(r"^(?:image|img|图片|图|pic|picture|screenshot|[\w\-.]*\.(?:png|jpe?g|gif|svg))?$", re.I)
+# An image's alt text that is a placeholder ("image", "图片", a file name, nothing) says nothing; a real one
+# ("Transformer 结构", a formula) is kept. Shared with the parser's question and answer lines.
+DECORATIVE_ALT = re.compile(r"^(image|img|图片|图|pic|picture|screenshot)?[\w\-.]*\.(png|jpe?g|gif|svg)$|^(image|img|图片|图)[\w\-]*$|^$", re.I)
 
 
 def html_text(text: str) -> str:
@@ -119,7 +121,7 @@ def html_text(text: str) -> str:
     if "<" not in text:
         return text
     text = _HTML_BLOCK.sub("", text)
-    text = _HTML_IMG.sub(lambda m: "" if _DECORATIVE_ALT.match(alt := (a.group(1).strip() if (a := _ALT.search(m.group(0)))
+    text = _HTML_IMG.sub(lambda m: "" if DECORATIVE_ALT.match(alt := (a.group(1).strip() if (a := _ALT.search(m.group(0)))
                                                                        else "")) else alt, text)
     lines = [re.sub(r"[；;]?\s*<br\s*/?>\s*", "；", line) if line.lstrip().startswith("|") else _HTML_BR.sub("\n", line)
              for line in text.split("\n")]

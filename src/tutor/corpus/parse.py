@@ -21,8 +21,8 @@ from dataclasses import replace
 
 from tutor.corpus.labels import label_of, placeholder, question_list
 # Re-exported: the grader and the chunker import these from here.
-from tutor.corpus.markdown import (inline_text, key_points, prose, split_sentences, strip_front_matter,  # noqa: F401
-                                   strip_md)
+from tutor.corpus.markdown import (DECORATIVE_ALT, inline_text, key_points, prose, split_sentences,  # noqa: F401
+                                   strip_front_matter, strip_md)
 from tutor.records import Item
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,6 @@ _DETAILS = re.compile(r"</?details[^>]*>|<summary>(.*?)</summary>", re.I)
 # Must NOT catch links: `[text](url)` keeps its text (see _LINK).
 _TARGET = r"\(\s*(?:<[^>\n]*>|[^)\s]*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?\s*\)"
 _IMAGE = re.compile(r"!\[([^\]]*)\]" + _TARGET)
-_PLACEHOLDER_ALT = re.compile(r"^(image|img|图片|图|pic|picture|screenshot)?[\w\-.]*\.(png|jpe?g|gif|svg)$|^(image|img|图片|图)[\w\-]*$|^$", re.I)
 _SUB_HEADING = re.compile(r"^#{1,6}\s+")  # only at line start: "C# 代码" or "#include" keep their "#"
 _HTML_BOLD = re.compile(r"</?(?:strong|b)>", re.I)  # only these two tags: other HTML is kept as text
 _QUOTE = re.compile(r"^\s*(?:>\s?)+")  # blockquote marks at line start only: "a -> b" and "x > 0" keep theirs
@@ -72,7 +71,7 @@ def _clean_line(line: str) -> str:
     """
     if "](" not in line:
         return line
-    line = _IMAGE.sub(lambda m: "" if _PLACEHOLDER_ALT.match(m.group(1).strip()) else m.group(1), line)
+    line = _IMAGE.sub(lambda m: "" if DECORATIVE_ALT.match(m.group(1).strip()) else m.group(1), line)
     return _LINK.sub(r"\1", line)
 
 

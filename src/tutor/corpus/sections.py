@@ -28,10 +28,10 @@ from tutor.corpus.tidy import drop_index, number_questions
 # is not wholly bold) nor two bold runs ("**RAG** 与 **SFT**"): no "**" inside.
 _BOLD_LINE = re.compile(r"^\s*\*\*((?:[^*]|\*(?!\*))+?)\*\*\s*$")
 _SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.I)
+TOPIC_CHARS = 60  # a numbered entry that names a topic is a title, not a paragraph of answer
 # A bold bullet that ends a sentence states a point ("- **共线性会造成冗余。**"), one that ends with a colon
 # names the list under it ("- **相关模块：**"): both are the answer's text, even in a note of bold-bullet
 # questions. Must NOT catch a question mark ("？" asks) nor an ellipsis or a version ("v1.0").
-TOPIC_CHARS = 60  # a numbered entry that names a topic is a title, not a paragraph of answer
 _STATEMENT = re.compile(r"[。！!；;：:]\s*$|[^.\d]\.\s*$")
 
 
@@ -53,8 +53,8 @@ def _section_end(heads: list[Heading], i: int, n_lines: int) -> int:
 
 
 # A question mark is the strong sign of a question; 区别/对比/介绍 in a heading may also name a section
-# ("1. 核心区别概览", "1.1 对比表格"). Must NOT catch a "?" inside a heading's parentheses or code only.
-_MARK = re.compile(r"[？?]\s*(?:[)）]\s*)?$|[？?]\s*\S")
+# ("1. 核心区别概览", "1.1 对比表格"), which the words alone (labels.asks) can't tell apart.
+_MARK = re.compile(r"[？?]")
 
 
 def _is_container(heads: list[Heading], i: int, end: int) -> bool:
