@@ -16,6 +16,9 @@ from tutor.grade.contradiction import contradiction_cue
     ("内存利用率会降低。", "内存利用率提高了，但是内存容量可能撑不住了。", "降低 ↔ 提高"),
     # 越X is "more X" whatever X is.
     ("同步越频繁越好。", "减少通信开销：采用高效的通信协议或减少同步频率。", "越频繁 ↔ 减少"),
+    # Speed against speed; a cause against what the same doer prevents.
+    ("使用预训练模型的权重初始化会减慢收敛速度。", "权重初始化：使用预训练模型的权重初始化，加快收敛速度。", "减慢 ↔ 加快"),
+    ("正则化会导致过拟合。", "正则化：在损失函数中加入正则项，防止过拟合。", "导致 ↔ 防止"),
 ])
 def test_cues_fire(sentence, point, expected):
     cue = contradiction_cue(sentence, point)
@@ -36,6 +39,10 @@ def test_cues_fire(sentence, point, expected):
     ("效果卓越，同步开销也可以接受。", "减少通信开销：减少同步频率。"),  # 卓越 is a word, not a comparative
     ("训练越快越好。", "减少训练时间：使用混合精度。"),  # speed is not set against time
     ("显存越来越大。", "增大显存：换更大的卡。"),  # 越来越 is one comparative, and it agrees
+    ("加快推理。", "量化：降低推理延迟。"),  # speed is read only against speed
+    ("模型太复杂会导致过拟合，所以要加正则化。", "正则化：在损失函数中加入正则项，防止过拟合。"),  # another doer
+    ("不加正则化会导致过拟合。", "正则化：在损失函数中加入正则项，防止过拟合。"),  # the doer's absence
+    ("权重过大会导致梯度消失。", "缩放因子：避免权重过大导致梯度消失。"),  # the reference names the cause
 ])
 def test_cues_stay_quiet(sentence, point):
     assert contradiction_cue(sentence, point) is None

@@ -131,7 +131,8 @@ def _cue_objects(text: str, verbs: tuple[str, ...], results: tuple[str, ...]) ->
     """(cue word, its object tokens, the property a comparative names or "") for every cue in text."""
     found = [(w, _governed(text, s, e), "") for w, s, e in _occurrences(text, verbs)]
     seen = {(s, e) for w, s, e in _occurrences(text, results)}
-    yue = [o for o in _yue(text, results is UP_RESULT) if (o[1], o[2]) not in seen]
+    # 越-comparatives are more or less of a property: the up/down poles only, not speed or cause.
+    yue = [o for o in _yue(text, results is UP_RESULT) if (o[1], o[2]) not in seen] if results else []
     for w, s, e in _occurrences(text, results) + yue:
         # A comparative names its property: "更复杂" is about 复杂, which "防止过于复杂" prevents.
         prop = w.lstrip("更变越较")
@@ -177,8 +178,25 @@ def _same_object(a: set[str], b: set[str], generic: frozenset[str]) -> str | Non
     return None
 
 
+# Two more pairs of poles, each read only against its own opposite:
+# - speed: 加快 X ↔ 减慢 X ("权重初始化加快收敛速度" vs "…会减慢收敛速度"). Not against up/down words:
+#   "加快推理" agrees with "降低推理延迟". Must NOT add 加速 (a noun too: 加速卡, 加速比) or bare 快/慢.
+# - cause: 导致/引起/造成 X ↔ what lowers or prevents X ("正则化会导致过拟合" vs "防止…过拟合"). A cause the
+#   reference names itself is agreed ("避免权重过大导致梯度消失" lets "导致梯度消失" pass).
+SPEED_UP, SLOW_DOWN = ("加快", "speed up", "speeds up"), ("减慢", "放慢", "拖慢", "延缓", "slow down", "slows down")
+CAUSE = ("导致", "引起", "造成", "引发", "诱发")
+_FAMILIES = (((UP_VERB, UP_RESULT), (DOWN_VERB, DOWN_RESULT)), ((SPEED_UP, ()), (SLOW_DOWN, ())),
+             ((CAUSE, ()), (DOWN_VERB, DOWN_RESULT)))
+
+
 def _direction_flip(answer: str, reference: str, context: str, generic: frozenset[str]) -> str | None:
-    up, down = (UP_VERB, UP_RESULT), (DOWN_VERB, DOWN_RESULT)
+    for up, down in _FAMILIES:
+        if hit := _pole_flip(answer, reference, context, generic, up, down):
+            return hit
+    return None
+
+
+def _pole_flip(answer: str, reference: str, context: str, generic: frozenset[str], up, down) -> str | None:
     for mine, theirs in ((up, down), (down, up)):
         ref_opposite = _cue_objects(reference, *theirs)
         # Not a clash: what the reference (anywhere in the item) also moves the answer's way, and what
@@ -189,9 +207,38 @@ def _direction_flip(answer: str, reference: str, context: str, generic: frozense
             for w2, objs2, _ in ref_opposite:
                 shared = _same_object(objs - agreed, objs2, generic) or (
                     prop if prop and prop not in agreed and prop in objs2 else None)
-                if shared:
+                if shared and (CAUSE[0] not in up[0] or _same_subject(answer, w, reference, w2, generic)):
                     return f"{w} ↔ {w2} ({shared})"
     return None
+
+
+# What keeps a cause from being the reference's subject: its absence or removal ("不加正则化会导致过拟合").
+_ABSENT = NEGATION_VERB + ("不", "没", "无", "去掉", "移除", "缺少", "缺乏", "关闭", "取消", "太", "过于", "过大", "过小", "过多")
+
+
+def _same_subject(answer: str, w: str, reference: str, w2: str, generic: frozenset[str]) -> bool:
+    """A cause clashes with a prevention only when both name the same doer: "正则化会导致过拟合" against
+    "通过正则化…防止过拟合", but not "模型太复杂会导致过拟合" (a cause the candidate explains) against it.
+
+    >>> _same_subject("正则化会导致过拟合", "导致", "通过正则化等技术，防止过拟合", "防止", frozenset())
+    True
+    >>> _same_subject("不加正则化会导致过拟合", "导致", "通过正则化等技术，防止过拟合", "防止", frozenset())
+    False
+    """
+    def before(text: str, word: str, clause: bool) -> list[str]:
+        out = []
+        for _, s, _ in _occurrences(text, (word,)):
+            head = text[max(0, s - 30):s]
+            out.append(_CLAUSE.split(head)[-1] if clause else head)
+        return out
+
+    for mine in before(answer, w, True):
+        if not mine.strip() or _occurrences(mine, _ABSENT):
+            continue
+        for theirs in before(reference, w2, False):
+            if (point_terms(mine) - generic) & (point_terms(theirs) - generic):
+                return True
+    return False
 
 
 # "不是只在两个节点之间" (not only between two) says "more than that": it denies no object. A negation

@@ -32,12 +32,13 @@ import numpy as np
 from tutor.corpus.parse import split_sentences
 from tutor.grade.calibrate import Calibration, status_of
 from tutor.grade.contradiction import contradiction_cue
+from tutor.grade.edits import edit_cue
 from tutor.grade.errata import errata_cues
 from tutor.grade.swap import swapped
 from tutor.grade.keypoints import (KeyPoint, answer_units, is_copy, lexical_match, ramp, relative_similarity,
                                    token_set, topical_rows, unit_credits)
 from tutor.records import Extra, PointResult, Ref
-from tutor.text.normalise import has_cjk, is_english
+from tutor.text.normalise import has_cjk, is_english, normalise
 from tutor.text.tokenise import content_words
 
 # A token in this share of the items or more names nothing in particular (方法, 模型, 训练 in this corpus):
@@ -167,6 +168,12 @@ def measure(prep, answer: str, encoder, anchors: np.ndarray, generic: frozenset[
     for s, rows, cue in swapped(prep.points, answer, df, n_items, encoder, question):
         cols = [j for j, (_, si) in enumerate(units) if si == s]
         cues.setdefault(s, (max(rows, key=lambda i: float(credits[i, cols].max(initial=0.0))), cue, None))
+    # A near copy of a reference clause with a flipped claim (grade.edits): the point that holds that clause.
+    for s, sentence in enumerate(sentences):
+        if s not in cues and (hit := edit_cue(sentence, prep.reference)):
+            cols = [j for j, (_, si) in enumerate(units) if si == s]
+            rows = [i for i, p in enumerate(prep.points) if hit[0] in normalise(p.text)] or range(len(prep.points))
+            cues[s] = (max(rows, key=lambda i: float(credits[i, cols].max(initial=0.0))), hit[1], None)
     cues.update(errata_cues(prep.errata, units, uvec, prep.vectors))  # a repeated slip outranks a cue
     return Evidence(units, sentences, credits, topical, cues, is_copy(answer, prep.reference))
 

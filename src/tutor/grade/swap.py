@@ -96,7 +96,25 @@ def entities(points: tuple[KeyPoint, ...] | list[KeyPoint]) -> dict[str, _Entity
             e.names |= names
             e.body += " " + body
             e.points.append(i)
+    # A name inside another thing's name tells neither apart: the glossary gives "Group Normalization" the
+    # Chinese 归一化, which is also in 批量归一化 and 层归一化, and made every clause about BN name GN too.
+    for k, e in out.items():
+        others = [n for k2, e2 in out.items() if k2 != k for n in e2.names]
+        kept = {n for n in e.names if not any(_inside(n, o) for o in others)}
+        e.names = kept or e.names
     return out
+
+
+def _inside(name: str, other: str) -> bool:
+    """name is part of other: as characters for a Chinese name, as whole words for an English one ("cgan" is
+    not inside "dcgan", "normalization" is inside "batch normalization").
+
+    >>> _inside("归一化", "批量归一化"), _inside("cgan", "dcgan"), _inside("normalization", "batch normalization")
+    (True, False, True)
+    """
+    if has_cjk(name):
+        return name in other
+    return re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", other) is not None
 
 
 def question_names(question: str, reference: str) -> list[str]:
