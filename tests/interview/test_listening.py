@@ -153,7 +153,9 @@ def test_covered_points_carry_their_sentence_and_extras_are_listed(scripted):
 def _names(m: dict) -> list[str]:
     """The point names a message shows: 「…」 / “…” quotes, and the grade line's 讲到/遗漏/有误 lists."""
     text = m["text"]
-    names = re.findall(r"「([^」]+)」", text) + re.findall(r"“([^”]+)”", text)
+    # A quote after 你说 / you said / 弄反了（ is the candidate's own sentence (the evidence), not a point's name.
+    names = (re.findall(r"(?<!你说)(?<!said )「([^」]+)」", text)
+             + re.findall(r"(?<!你说：)(?<!你说)(?<!said: )(?<!said )(?<!（)“([^”]+)”", text))
     for head in ("讲到", "遗漏", "有误"):
         names += [n for part in re.findall(head + r"：([^。]+)。", text) for n in part.split("；")]
     return names

@@ -36,6 +36,7 @@ _TOKEN = re.compile(r"[a-z0-9_]+(?:\.[0-9]+)?|[\u3400-\u9fff]|[()\[\]+\-<>=%∞]
 # A clause ends at punctuation; an ASCII comma inside a number pair ("(0, 1)") ends nothing.
 _CLAUSE = re.compile(r"[，；;。！？!?\n]|,(?!\s*[-+]?\d)")
 _SENTENCE = re.compile(r"(?<=[。！？!?；;])")
+_URL = re.compile(r"https?://\S+|www\.\S+")  # an address names a page; its digits are no claim
 _LIST = re.compile(r"^\s*(?:[-*+]|[(（]?\d{1,2}[.、)）])\s+|^\s*[(（]?\d{1,2}[.、)）]")  # a list item's marker
 # A point's label opens its line ("1. **类别权重：** …"): the thing the clauses after it describe.
 _LABEL = re.compile(r"^\s*(?:[-*\d.、)]+\s*)?(?:\*\*)?([^：:\n*]{1,16}?)(?:\*\*)?\s*[：:](?:\*\*)?")
@@ -56,18 +57,19 @@ def _tokens(text: str) -> list[str]:
     >>> _tokens("**Sigmoid**：映射到 (0, 1)")
     ['sigmoid', '映', '射', '到', '(', '0', '1', ')']
     """
-    return _TOKEN.findall(normalise(text))
+    return _TOKEN.findall(_URL.sub(" ", normalise(text)))
 
 
 def _clauses(text: str) -> list[str]:
     return [c for c in (c.strip() for c in _CLAUSE.split(text)) if len(_tokens(c)) >= MIN_TOKENS]
 
 
-def reference_clauses(reference: str) -> list[tuple[str, str]]:
-    """(label, clause) for each clause of the reference, label "" where its line has none.
+def reference_clauses(reference: str) -> list[tuple[str, str, str]]:
+    """(label, clause, the rest of its sentence as tokens) for each clause of the reference; label "" where
+    its line has none.
 
-    >>> reference_clauses("1. **Sigmoid：** 将输入映射到 (0, 1) 区间，常用于输出层。")
-    [('sigmoid', '将输入映射到 (0, 1) 区间'), ('sigmoid', '常用于输出层')]
+    >>> reference_clauses("1. **Sigmoid：** 将输入映射到 (0, 1) 区间，常用于输出层。")[0]
+    ('sigmoid', '将输入映射到 (0, 1) 区间', '常用于输出层')
     """
     out = []
     for line in normalise(reference).splitlines():
@@ -77,8 +79,25 @@ def reference_clauses(reference: str) -> list[tuple[str, str]]:
             # A sentence that opens with a label starts a new thing; one without goes on about the last.
             if m := _LABEL.match(part):
                 label, part = "".join(_tokens(m.group(1))), part[m.end():]
-            out += [(label, c) for c in _clauses(part)]
+            cs = _clauses(part)
+            out += [(label, c, "".join(_tokens("，".join(cs[:k] + cs[k + 1:])))) for k, c in enumerate(cs)]
     return out
+
+
+def _crossed(x: list[str], y: list[str], ref_rest: str, answer_rest: str) -> bool:
+    """Two terms of one reference sentence traded between its clauses ("计算查询和键的点积，再对值加权" →
+    "计算值和键的点积，再对查询加权"): this clause's replacement stands elsewhere in the reference sentence,
+    and what it replaced stands elsewhere in the answer's.
+
+    >>> _crossed(["查", "询"], ["值"], "再对值进行加权求和", "再对查询加权求和")
+    True
+    >>> _crossed(["查", "询"], ["值"], "再对值进行加权求和", "再加权求和")
+    False
+    """
+    u, v = "".join(x), "".join(y)
+    if not (1 <= len(x) <= 4 and 1 <= len(y) <= 4) or set(x + y) <= _FUNCTION or u in v or v in u:
+        return False
+    return v in ref_rest and u in answer_rest
 
 
 def _in_item(a: list[str], r: list[str], i1: int, i2: int, j1: int, j2: int, item: str) -> str | None:
@@ -152,7 +171,7 @@ def _same_word(x: list[str], y: list[str]) -> bool:
     return u in v or v in u or SequenceMatcher(None, u, v).ratio() >= 0.75
 
 
-def _flips(a: list[str], r: list[str], item: str) -> tuple[int, str] | None:
+def _flips(a: list[str], r: list[str], item: str, ref_rest: str = "", answer_rest: str = "") -> tuple[int, str] | None:
     """(number of flips, a description) when every edit from reference clause r to answer clause a is a
     flip; None when any edit is something else. Words the answer adds before or after the copy ("类别权重
     调整是…") frame it; a part of the reference clause it leaves off at either end is simply not said."""
@@ -166,6 +185,8 @@ def _flips(a: list[str], r: list[str], item: str) -> tuple[int, str] | None:
             flips, said = flips + 1, said + [f"{''.join(x) or '∅'} → {''.join(y) or '∅'}"]
         elif tag == "replace" and (pair := _in_item(a, r, i1, i2, j1, j2, item)):
             flips, said = flips + 1, said + [pair]
+        elif tag == "replace" and _crossed(x, y, ref_rest, answer_rest):
+            flips, said = flips + 1, said + [f"{''.join(x)} ⇄ {''.join(y)} (crossed)"]
         else:
             return None
     return (flips, "; ".join(said)) if flips else None
@@ -184,15 +205,20 @@ def edit_cue(sentence: str, reference: str) -> tuple[str, str] | None:
             part of it without a flip is no wrong claim, wherever the point it matches stands.
     """
     item = "".join(_tokens(reference))
-    refs = [(label, c, _tokens(c)) for label, c in reference_clauses(reference)]
-    labels = {label for label, _, _ in refs if label}
+    refs = [(label, c, _tokens(c), rest) for label, c, rest in reference_clauses(reference)]
+    labels = {label for label, _, _, _ in refs if label}
     if "？" in sentence or "?" in sentence:
         return None  # a question claims nothing ("…是第几年？" is no slip of "第五年")
-    for clause in _clauses(normalise(sentence)):
+    clauses = _clauses(normalise(sentence))
+    for k, clause in enumerate(clauses):
         a = _tokens(_LIST.sub("", clause))
         said = "".join(a)
-        scored = sorted(((_matched(r, a), label, c, r) for label, c, r in refs), key=lambda t: -t[0] / len(t[3]))
-        whole = [(label, c) for m, label, c, r in scored if m == len(r)]
+        answer_rest = "".join(_tokens("，".join(clauses[:k] + clauses[k + 1:])))
+        scored = sorted(((_matched(r, a), label, c, r, rest) for label, c, r, rest in refs),
+                        key=lambda t: -t[0] / len(t[3]))
+        # A reference clause said whole, making up most of this clause (a short one inside a long clause, "得到
+        # 注意力权重", leaves the rest of it to be read).
+        whole = [(label, c) for m, label, c, r, _ in scored if m == len(r) and len(r) >= 0.5 * len(a)]
         if whole:
             # The clause says a reference clause whole. Its own label, or no label at all, is agreement; another
             # of the item's labels instead of its own gives one thing another's description.
@@ -207,12 +233,12 @@ def edit_cue(sentence: str, reference: str) -> tuple[str, str] | None:
             if other:
                 return c, f"{label} → {other}"
             continue
-        if (swaps := [(c, s) for _, _, c, r in scored if (s := _swap_in(r, a))]):
+        if (swaps := [(c, s) for _, _, c, r, _ in scored if (s := _swap_in(r, a))]):
             c, (x, y) = swaps[0]
             return c, f"{x} ↔ {y} (swapped)"
         # A swap matches few tokens in order (the traded spans break the alignment), so it was read above.
-        for m, label, c, r in [t for t in scored if t[0] >= NEAR * len(t[3])][:3]:
-            hit = _flips(a, r, item)
+        for m, label, c, r, rest in [t for t in scored if t[0] >= NEAR * len(t[3])][:3]:
+            hit = _flips(a, r, item, rest, answer_rest)
             if hit and hit[0] % 2:
                 return c, hit[1]
     return None

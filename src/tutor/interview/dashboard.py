@@ -185,9 +185,11 @@ def build_dashboard(profile: str, items: list[Item], cards: list[CardRow], attem
     rows = [(t, c.last_score) for c in cards if c.item in by_id and c.last_score is not None
             for t in by_id[c.item].topics]
     means = mastery(rows)
-    topics = tuple(TopicMastery(t, topic_label(t), sum(t in it.topics for it in by_id.values()),
-                                sum(t in by_id[c.item].topics for c in cards if c.item in by_id), means.get(t))
-                   for t in TOPICS)
+    # Every topic the corpus has items on (practice counts only on items that still exist); the rest of the list
+    # (RAG, CUDA… with only the seeds indexed) would be empty bars.
+    topics = tuple(TopicMastery(t, topic_label(t), n, sum(t in by_id[c.item].topics for c in cards if c.item in by_id),
+                                means.get(t))
+                   for t in TOPICS if (n := sum(t in it.topics for it in by_id.values())))
     iso = lambda ts: _local(ts, tz).isoformat(timespec="minutes")  # noqa: E731
     statuses = [ItemStatus(iid, it.question, it.topics, card[iid].last_score if iid in card else None,
                            iso(card[iid].due) if iid in card else None, card[iid].reviews if iid in card else 0)

@@ -120,7 +120,7 @@ def topic_rows(d: Dashboard, topic: str | None) -> list[list]:
 def default_topic(d: Dashboard) -> str:
     """The topic the detail opens on: the weakest practised one, else the first."""
     weak = d.weak_topics() or sorted((t for t in d.topics if t.mastery is not None), key=lambda t: t.mastery)
-    return weak[0].topic if weak else next(iter(TOPICS))
+    return weak[0].topic if weak else (d.topics[0].topic if d.topics else next(iter(TOPICS)))
 
 
 @dataclass
