@@ -224,6 +224,8 @@ def _same_subject(answer: str, w: str, reference: str, w2: str, generic: frozens
     True
     >>> _same_subject("不加正则化会导致过拟合", "导致", "通过正则化等技术，防止过拟合", "防止", frozenset())
     False
+    >>> _same_subject("梯度裁剪可以避免梯度消失", "避免", "对梯度进行限制，避免梯度过大导致消失", "导致", frozenset())
+    False
     """
     def before(text: str, word: str, clause: bool) -> list[str]:
         out = []
@@ -232,10 +234,17 @@ def _same_subject(answer: str, w: str, reference: str, w2: str, generic: frozens
             out.append(_CLAUSE.split(head)[-1] if clause else head)
         return out
 
+    def governed(text: str, word: str) -> bool:
+        # A cause inside what is prevented or denied asserts nothing: "避免梯度过大导致消失" does not say
+        # that anything causes 消失.
+        return word in CAUSE and bool(_occurrences(_CLAUSE.split(text)[-1], PREVENT + DOWN_VERB + NEGATION_VERB))
+
     for mine in before(answer, w, True):
-        if not mine.strip() or _occurrences(mine, _ABSENT):
+        if not mine.strip() or _occurrences(mine, _ABSENT) or governed(mine, w):
             continue
         for theirs in before(reference, w2, False):
+            if governed(theirs, w2):
+                continue
             if (point_terms(mine) - generic) & (point_terms(theirs) - generic):
                 return True
     return False

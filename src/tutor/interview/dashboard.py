@@ -12,8 +12,8 @@ Example:
     >>> cards = [CardRow("a.md#1", 40, due=90_000.0, reviews=1)]          # due 1970-01-02 01:00 UTC
     >>> tries = [Attempt("a.md#1", "interview", "s1", 40, "partial", ("AllReduce",), ts=0.0)]
     >>> d = build_dashboard("kim", items, cards, tries, now=3_600.0, tz=timezone.utc)
-    >>> [(t.topic, t.practised, t.items, t.mastery) for t in d.topics][:2]
-    [('distributed', 1, 2, 40.0), ('inference', 0, 0, None)]
+    >>> [(t.topic, t.practised, t.items, t.mastery) for t in d.topics]  # topics with items only
+    [('distributed', 1, 2, 40.0)]
     >>> [(p.item, p.reason) for p in d.plan], d.next_due.text
     ([('a.md#2', 'new')], '下次复习：明天 1 题')
     >>> d.trend_ready, d.trend[0].score
