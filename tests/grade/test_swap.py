@@ -89,3 +89,25 @@ def test_a_comparison_question_names_the_things_of_an_unlabelled_reference():
     assert swapped(PROSE, right, question=q) == []
     assert swapped(PROSE, wrong) == []  # without the question nothing names them
     assert swapped(PROSE, wrong, question="什么是并行训练？") == []  # not a comparison
+
+
+def test_a_derived_name_inside_another_things_name_does_not_tell_them_apart():
+    # The glossary gives Group Normalization the Chinese 归一化, which is also inside 批量归一化: every clause about
+    # BN named GN too, read as a comparison, and the BN/LN swap went unseen.
+    pts = [KeyPoint("Batch Normalization", "在每个训练批次后，计算批次均值和方差，对输入数据进行归一化处理。"),
+           KeyPoint("Layer Normalization", "在每个神经网络层后，计算层内样本均值和方差，对输入数据进行归一化处理。"),
+           KeyPoint("Group Normalization", "将输入数据分组，计算组内样本均值和方差，对输入数据进行归一化处理。")]
+    swapped_answer = ("Batch Normalization 是在每个神经网络层内部计算单个样本的均值和方差进行归一化，"
+                      "Layer Normalization 是在每个训练批次中计算批次均值和方差进行归一化。")
+    assert [s for s, _, _ in swapped(pts, swapped_answer)] == [0]
+    right = ("Batch Normalization 是在每个训练批次中计算批次均值和方差进行归一化，"
+             "Layer Normalization 是在每个神经网络层内部计算样本的均值和方差进行归一化。")
+    assert swapped(pts, right) == []
+
+
+def test_a_label_inside_another_label_still_names_its_point():
+    # 过采样 is inside SMOTE's label; GPU is inside "使用GPU加速"; both still name their own point.
+    pts = [KeyPoint("过采样", "增加少数类样本，如复制少数类样本。"), KeyPoint("欠采样", "减少多数类样本，如删掉部分多数类样本。"),
+           KeyPoint("SMOTE（合成少数类过采样技术）", "在少数类样本之间插值合成新样本。")]
+    answer = "过采样就是把多数类的样本删掉一部分；欠采样则是把少数类样本复制很多份。"
+    assert [s for s, _, _ in swapped(pts, answer)] == [0, 1]

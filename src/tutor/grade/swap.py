@@ -98,10 +98,13 @@ def entities(points: tuple[KeyPoint, ...] | list[KeyPoint]) -> dict[str, _Entity
             e.points.append(i)
     # A name inside another thing's name tells neither apart: the glossary gives "Group Normalization" the
     # Chinese 归一化, which is also in 批量归一化 and 层归一化, and made every clause about BN name GN too.
+    # Only a derived Chinese name goes (a glossary translation): the label itself stays (过采样 is inside SMOTE's
+    # 合成少数类过采样技术, yet names its own point; the longer name is matched first where both stand), and so
+    # does an English name (GPU is in the label 使用GPU加速推理 but still names the GPU point).
     for k, e in out.items():
         others = [n for k2, e2 in out.items() if k2 != k for n in e2.names]
-        kept = {n for n in e.names if not any(_inside(n, o) for o in others)}
-        e.names = kept or e.names
+        own = normalise(e.shown).lower()
+        e.names = {n for n in e.names if n == own or not has_cjk(n) or not any(_inside(n, o) for o in others)} or e.names
     return out
 
 
