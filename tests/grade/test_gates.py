@@ -140,7 +140,7 @@ def test_items_of_one_numbered_section_are_siblings_whatever_their_topics(monkey
              Item("x.md", 1, "", "数据偏差如何解决？", answer="重采样；数据增强。", topics=("data",))]
     seen = {}
 
-    def spy(answer, own, others, sims, shares, margin, siblings=(), reference=""):
+    def spy(answer, own, others, sims, shares, margin, siblings=(), listed=False):
         seen.update(own=own, others=others, siblings=list(siblings))
         return 100, ""
 

@@ -207,7 +207,7 @@ def _pole_flip(answer: str, reference: str, context: str, generic: frozenset[str
             for w2, objs2, _ in ref_opposite:
                 shared = _same_object(objs - agreed, objs2, generic) or (
                     prop if prop and prop not in agreed and prop in objs2 else None)
-                if shared and (CAUSE[0] not in up[0] or _same_subject(answer, w, reference, w2, generic)):
+                if shared and (up[0] is not CAUSE or _same_subject(answer, w, reference, w2, generic)):
                     return f"{w} ↔ {w2} ({shared})"
     return None
 

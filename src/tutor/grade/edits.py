@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from tutor.text.normalise import normalise
 
@@ -196,6 +197,13 @@ def _matched(r: list[str], a: list[str]) -> int:
     return sum(b.size for b in SequenceMatcher(None, r, a, autojunk=False).get_matching_blocks())
 
 
+@lru_cache(maxsize=256)
+def _read(reference: str) -> tuple[str, tuple, frozenset[str]]:
+    """An item's reference read once for all its answers' sentences: its tokens, clauses and labels."""
+    refs = tuple((label, c, _tokens(c), rest) for label, c, rest in reference_clauses(reference))
+    return "".join(_tokens(reference)), refs, frozenset(label for label, _, _, _ in refs if label)
+
+
 def edit_cue(sentence: str, reference: str) -> tuple[str, str] | None:
     """(the reference clause, why) when a clause of sentence is a near copy of it with an odd number of flips.
 
@@ -204,9 +212,7 @@ def edit_cue(sentence: str, reference: str) -> tuple[str, str] | None:
         reference: the item's whole reference (every point and its context): a clause that matches any
             part of it without a flip is no wrong claim, wherever the point it matches stands.
     """
-    item = "".join(_tokens(reference))
-    refs = [(label, c, _tokens(c), rest) for label, c, rest in reference_clauses(reference)]
-    labels = {label for label, _, _, _ in refs if label}
+    item, refs, labels = _read(reference)
     if "？" in sentence or "?" in sentence:
         return None  # a question claims nothing ("…是第几年？" is no slip of "第五年")
     clauses = _clauses(normalise(sentence))
@@ -218,14 +224,13 @@ def edit_cue(sentence: str, reference: str) -> tuple[str, str] | None:
                         key=lambda t: -t[0] / len(t[3]))
         # A reference clause said whole, making up most of this clause (a short one inside a long clause, "得到
         # 注意力权重", leaves the rest of it to be read).
-        whole = [(label, c) for m, label, c, r, _ in scored if m == len(r) and len(r) >= 0.5 * len(a)]
+        whole = [(label, c, r) for m, label, c, r, _ in scored if m == len(r) and len(r) >= 0.5 * len(a)]
         if whole:
             # The clause says a reference clause whole. Its own label, or no label at all, is agreement; another
             # of the item's labels instead of its own gives one thing another's description.
-            if any(not label or label in said or not any(o in said for o in labels) for label, _ in whole):
+            if any(not label or label in said or not any(o in said for o in labels) for label, _, _ in whole):
                 continue
-            label, c = whole[0]
-            r = _tokens(c)
+            label, c, r = whole[0]
             # The other label must name a thing (an ASCII name, or three characters or more: 生成器, not 方法)
             # and stand before the copied words, as their subject.
             other = next((o for o in sorted(labels, key=len, reverse=True) if o in said and o != label

@@ -153,27 +153,29 @@ def measure(prep, answer: str, encoder, anchors: np.ndarray, generic: frozenset[
         # asked of an answer in the question's script: an English answer to a Chinese item cannot name its
         # subject in its words (the glossary knows only common terms), and three partial ones fell to 0.
         topical = 0.0
+    def best(rows, s: int) -> int:
+        """Of the given points, the one sentence s earns most credit for (by its best unit)."""
+        cols = [j for j, (_, si) in enumerate(units) if si == s]
+        return max(rows, key=lambda i: float(credits[i, cols].max(initial=0.0)))
+
     cues: dict[int, tuple[int, str, Ref | None]] = {}
     for s, sentence in enumerate(sentences):
         # A cue needs its object among the point's own terms, which is what ties the sentence to the
         # point; among several cued points, the one the sentence earns most credit for.
-        cols = [j for j, (_, si) in enumerate(units) if si == s]
-        found = [(float(credits[i, cols].max()), i, cue) for i, p in enumerate(prep.points)
-                 if (cue := contradiction_cue(sentence, p.text, generic, prep.reference))]
+        found = {i: cue for i, p in enumerate(prep.points)
+                 if (cue := contradiction_cue(sentence, p.text, generic, prep.reference))}
         if found:
-            _, i, cue = max(found, key=lambda f: f[0])
-            cues[s] = (i, cue, None)
+            i = best(found, s)
+            cues[s] = (i, found[i], None)
     # Two named things given each other's descriptions (grade.swap): each sentence saying so contradicts the
     # point of the name it misdescribes (of that name's points, the one the sentence earns most for).
     for s, rows, cue in swapped(prep.points, answer, df, n_items, encoder, question):
-        cols = [j for j, (_, si) in enumerate(units) if si == s]
-        cues.setdefault(s, (max(rows, key=lambda i: float(credits[i, cols].max(initial=0.0))), cue, None))
+        cues.setdefault(s, (best(rows, s), cue, None))
     # A near copy of a reference clause with a flipped claim (grade.edits): the point that holds that clause.
     for s, sentence in enumerate(sentences):
         if s not in cues and (hit := edit_cue(sentence, prep.reference)):
-            cols = [j for j, (_, si) in enumerate(units) if si == s]
             rows = [i for i, p in enumerate(prep.points) if hit[0] in normalise(p.text)] or range(len(prep.points))
-            cues[s] = (max(rows, key=lambda i: float(credits[i, cols].max(initial=0.0))), hit[1], None)
+            cues[s] = (best(rows, s), hit[1], None)
     cues.update(errata_cues(prep.errata, units, uvec, prep.vectors))  # a repeated slip outranks a cue
     return Evidence(units, sentences, credits, topical, cues, is_copy(answer, prep.reference))
 

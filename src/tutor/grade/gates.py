@@ -161,7 +161,7 @@ def word_share(answer_words: set[str], reference_words: set[str]) -> float:
 
 
 def cap(answer: str, own: list[int], others: list[int], sims: np.ndarray | None, shares: np.ndarray | None,
-        margin: float | None, siblings: list[int] = (), reference: str = "") -> tuple[int, str]:
+        margin: float | None, siblings: list[int] = (), listed: bool = False) -> tuple[int, str]:
     """(the highest score the gates allow, why): another item's answer, else a bare term list, else none.
 
     Args:
@@ -172,13 +172,13 @@ def cap(answer: str, own: list[int], others: list[int], sims: np.ndarray | None,
         margin: the cosine gap that decides alone for this embedder (its profile's other_item_margin), or None.
         siblings: indices of the other items sharing a topic with it (judged with SIBLING_WORD_MARGIN).
             With neither others nor siblings the other-item gate is skipped.
-        reference: the item's reference answer. When it is itself a bare list ("1. 友元函数 2. 成员函数",
-            a table of bit widths), a list is all it asks for: the term-list cap is not applied (a note's own
-            answer scored 74 against itself).
+        listed: the item's reference is itself a bare list ("1. 友元函数 2. 成员函数", a table of bit widths;
+            see `listed`): a list is all it asks for, so the term-list cap is not applied (a note's own answer
+            scored 74 against itself).
 
     >>> cap("Dropout、早停", [0], [], None, None, None)
     (74, 'term_list')
-    >>> cap("友元函数、成员函数", [0], [], None, None, None, reference="1. 友元函数\\n2. 通过目标类的成员函数访问")
+    >>> cap("友元函数、成员函数", [0], [], None, None, None, listed=listed("1. 友元函数\\n2. 通过目标类的成员函数访问"))
     (100, '')
     >>> cap("数据并行把数据切分到多个 GPU。", [0], [1], np.array([0.80, 0.82]), np.array([0.1, 0.8]), None)
     (14, 'other_item')
@@ -190,7 +190,7 @@ def cap(answer: str, own: list[int], others: list[int], sims: np.ndarray | None,
                                                   float(shares[own].max()), float(shares[group].max()),
                                                   word_margin):
             return OFF_ITEM_CAP, "other_item"
-    return (TERM_LIST_CAP, "term_list") if is_term_list(answer) and not listed(reference) else (100, "")
+    return (TERM_LIST_CAP, "term_list") if is_term_list(answer) and not listed else (100, "")
 
 
 def listed(reference: str) -> bool:

@@ -235,7 +235,7 @@ class Grader(CorpusStats):
         shares = np.array([word_share(words, w) for w in self.words()]) if others or siblings else None
         profile = getattr(getattr(self.retriever, "index", None), "profile", None)
         margin = getattr(self, "other_item_margin", None) or getattr(profile, "other_item_margin", None)
-        return cap(answer, own, others, sims, shares, margin, siblings, reference=item.answer)
+        return cap(answer, own, others, sims, shares, margin, siblings, listed=self.prepare(item).listed)
 
     def _grade(self, question, answer, item, prep, ev: Evidence, wrong: dict[int, str], claims: dict[int, str],
                judge_status: str, timings: dict, t0: float) -> Grade:
