@@ -212,7 +212,9 @@ def _pole_flip(answer: str, reference: str, context: str, generic: frozenset[str
     return None
 
 
-# What keeps a cause from being the reference's subject: its absence or removal ("不加正则化会导致过拟合").
+# What keeps the answer's doer from being the reference's: its absence or removal ("不加正则化会导致过拟合"), or
+# its excess, a cause the candidate explains ("权重过大会导致…", "模型太复杂会…"). Over-broad on purpose: a
+# subject with 不 anywhere (不同的…) is skipped too, which only ever withholds a cue.
 _ABSENT = NEGATION_VERB + ("不", "没", "无", "去掉", "移除", "缺少", "缺乏", "关闭", "取消", "太", "过于", "过大", "过小", "过多")
 
 
