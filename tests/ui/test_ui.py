@@ -40,6 +40,28 @@ def test_library_escapes_text_and_filters_by_topic(ui_tutor):
     assert "量化" in only and "过拟合问题" not in only
 
 
+def test_topic_pickers_offer_only_topics_with_items_and_a_picked_label_filters(ui_tutor):
+    from tutor.records import Item
+    from tutor.ui.grade import bank_choices
+    from tutor.ui.interview import topic_options
+    from tutor.ui.library import topic_choices
+
+    items = ui_tutor.items
+    choices = topic_choices(items)
+    assert choices[0] == ALL_TOPICS
+    present = {t for it in items for t in it.topics}
+    assert len(choices) - 1 == len(present) < 15  # the mini corpus covers a few of the 15 topics
+    picked = next(c for c in choices if c.startswith("模型压缩"))
+    n = sum("compression" in it.topics for it in items)
+    assert picked.endswith(f"({n})") and len(bank_choices(items, picked)) == n
+    only = library_search(ui_tutor.retriever, "", picked)
+    assert "量化" in only and "过拟合问题" not in only
+    # a heading with no answer can't be asked, so its topic is not offered for an interview
+    bare = Item("x.md", 1, "", "RAG 检索增强生成是什么？", topics=("rag",))
+    assert "rag" not in [v for _, v in topic_options(items + [bare])]
+    assert any(c.startswith("检索增强与智能体") for c in topic_choices(items + [bare]))  # the Library lists it
+
+
 def test_unsupported_sentences_are_marked():
     assert ask_ui.mark_unsupported("甲。乙。", ["乙。"]).count("⚠️") == 1
 

@@ -113,3 +113,29 @@ def topic_label(topic: str, lang: str = "zh") -> str:
     """Display label of a topic id ("distributed" -> "分布式训练")."""
     zh, en, _ = TOPICS[topic]
     return zh if lang == "zh" else en
+
+
+def topic_counts(items, keep=lambda it: True) -> dict[str, int]:
+    """Items per topic, in display order, for topics that have any: a picker offers only what it can show.
+
+    An item with several topics counts in each; `keep` filters items first (the interviewer counts only
+    askable ones).
+
+    >>> from tutor.records import Item
+    >>> topic_counts([Item("a.md", 1, "", "q", topics=("overfitting", "distributed")),
+    ...               Item("a.md", 2, "", "q", topics=("distributed",))])
+    {'distributed': 2, 'overfitting': 1}
+    """
+    counts = {t: sum(1 for it in items if keep(it) and t in it.topics) for t in TOPICS}
+    return {t: n for t, n in counts.items() if n}
+
+
+def topic_option(topic: str, count: int | None = None) -> str:
+    """A picker label: both languages, and the item count when known. It starts with the Chinese label,
+    which is how a picked label is read back (`label.startswith(topic_label(t))`).
+
+    >>> topic_option("overfitting", 12)
+    '过拟合与正则化 overfitting & regularisation (12)'
+    """
+    tail = "" if count is None else f" ({count})"
+    return f"{topic_label(topic)} {topic_label(topic, 'en')}{tail}"

@@ -108,7 +108,7 @@ def tab(services, profile):
 
     items = services.tutor.items
     with gr.Row():
-        topic = gr.Dropdown(topic_choices(), value=ALL_TOPICS, label="主题 Topic", scale=1)
+        topic = gr.Dropdown(topic_choices(items), value=ALL_TOPICS, label="主题 Topic", scale=1)
         picked = gr.Dropdown(bank_choices(items), label="题库 Question bank", scale=3, filterable=True)
     typed = gr.Textbox(label="或输入问题 Or type a question", placeholder="例如：大模型训练中如何避免过拟合？")
     answer = gr.Textbox(label="你的回答 Your answer", lines=6, max_length=20000)

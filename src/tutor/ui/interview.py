@@ -8,7 +8,7 @@ from tutor.interview.interviewer import Interviewer
 from tutor.interview.report import report
 from tutor.interview.session import Session
 from tutor.interview.transcript import write_transcript
-from tutor.corpus.topics import TOPICS, topic_label
+from tutor.corpus.topics import topic_counts, topic_option
 from tutor.records import cite
 from tutor.text.clause import label
 
@@ -63,8 +63,11 @@ def transcript_file(services, session: Session | None) -> str | None:
     return str(write_transcript(rep, f"{tempfile.mkdtemp(prefix='tutor-transcript-')}/interview-{session.id}.md"))
 
 
-def topic_options() -> list[tuple[str, str]]:
-    return [(f"{topic_label(t)} {topic_label(t, 'en')}", t) for t in TOPICS]
+def topic_options(items) -> list[tuple[str, str]]:
+    """(label, id) of the topics that have askable items: a topic that could start no interview is not offered."""
+    from tutor.interview.session import askable
+
+    return [(topic_option(t, n), t) for t, n in topic_counts(items, askable).items()]
 
 
 def start(services, profile: str, topics: list[str], n: int, quick: bool, review: bool = False):
@@ -147,7 +150,7 @@ def tab(services, profile) -> View:
     from .identity import admit, stream_as, with_request
 
     with gr.Row():
-        topics = gr.CheckboxGroup(topic_options(), label="主题 Topics (none = mixed)", scale=3)
+        topics = gr.CheckboxGroup(topic_options(services.tutor.items), label="主题 Topics (none = mixed)", scale=3)
         n = gr.Slider(1, 10, value=5, step=1, label="题数 Questions", scale=1)
     with gr.Row():
         quick = gr.Checkbox(label="快速模式 Quick (rules only)", value=not services.llm_enabled)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tutor.corpus.errata import note
 from tutor.records import Hit, Item
-from tutor.corpus.topics import TOPICS, topic_label
+from tutor.corpus.topics import TOPICS, topic_counts, topic_label, topic_option
 from tutor.records import cite
 
 ALL_TOPICS = "全部 all"
@@ -56,8 +56,9 @@ def library_search(retriever, query: str, topic: str = ALL_TOPICS, k: int = 8) -
     return "\n".join(render_item(it) for it in items) or "没有条目 (no items)."
 
 
-def topic_choices() -> list[str]:
-    return [ALL_TOPICS] + [f"{topic_label(t)} {topic_label(t, 'en')}" for t in TOPICS]
+def topic_choices(items) -> list[str]:
+    """"All" and the topics the items have, with counts: a topic with no items is not offered."""
+    return [ALL_TOPICS] + [topic_option(t, n) for t, n in topic_counts(items).items()]
 
 
 def library_upload(services, files) -> str:
@@ -101,7 +102,7 @@ def tab(services, profile=None) -> None:
     tutor = services.tutor
     with gr.Row():
         query = gr.Textbox(label="搜索 Search", placeholder="例如：显存不够怎么训练大模型 / data parallel", scale=4)
-        topic = gr.Dropdown(topic_choices(), value=ALL_TOPICS, label="主题 Topic", scale=1)
+        topic = gr.Dropdown(topic_choices(tutor.items), value=ALL_TOPICS, label="主题 Topic", scale=1)
     if profile is not None:  # above the long item list, where it is seen
         with gr.Accordion("练习记录 My attempts at an item", open=False):
             # The choices are read when the tab is built; notes added since show after a reload.
@@ -114,7 +115,9 @@ def tab(services, profile=None) -> None:
         upload = gr.File(file_count="multiple", file_types=[".md", ".txt"], type="filepath", label="笔记文件 Notes")
         added = gr.HTML()
     upload.upload(lambda fs: library_upload(services, fs), upload, added).then(
-        lambda q, t: library_search(tutor.retriever, q, t), [query, topic], out)
+        lambda q, t: library_search(tutor.retriever, q, t), [query, topic], out).then(
+        # new notes may bring topics the picker did not offer (services.tutor now holds the new index)
+        lambda: gr.update(choices=topic_choices(services.tutor.items)), None, topic)
     if profile is None:
         return
     from .progress import item_view

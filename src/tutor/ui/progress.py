@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from tutor.corpus.topics import TOPICS, topic_label
+from tutor.corpus.topics import TOPICS, topic_counts, topic_label, topic_option
 from tutor.interview.dashboard import ALL, Dashboard, dashboard, item_history
 from tutor.interview.session import REVIEW_BELOW
 from .history import history_html
@@ -169,7 +169,9 @@ def tab(services, profile, opened, graded, interview, tabs) -> None:
     trend = gr.LinePlot(x=TREND_X, y=TREND_Y, color=TREND_C, y_lim=[0, 100], height=260,
                         title="趋势 Trend: score per session", show_label=False, elem_id="trend-chart", visible=False)
     trend_note = gr.Markdown()
-    topic = gr.Dropdown([(f"{topic_label(t)} {topic_label(t, 'en')}", t) for t in TOPICS], label="主题 Topic")
+    # only topics the indexed notes have items on, as the bars show
+    topic = gr.Dropdown([(topic_option(t, n), t) for t, n in topic_counts(services.tutor.items).items()],
+                        label="主题 Topic")
     items = gr.Dataframe(headers=DETAIL_HEADERS, interactive=False, wrap=True, label="选择一题看记录 Select an item",
                          elem_id="topic-items")
     history = gr.HTML(elem_id="item-history")
