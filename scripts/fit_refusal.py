@@ -29,7 +29,7 @@ from tutor.retrieve.refusal_model import FEATURES, MODEL_PATH, RefusalModel
 from tutor.settings import Settings
 from tutor.text.glossary import expand_query
 
-L2 = 1.0  # ridge on standardised coefficients: ~400 rows, 9 features; keeps one rare signal from dominating
+L2 = 1.0  # ridge on standardised coefficients: ~1000 rows, 11 features; keeps one rare signal from dominating
 FALSE_REFUSAL_COST = 2.0
 ANSWERABLE = ("eval/phrasings_dev.jsonl", "eval/phrasings2_dev.jsonl", "eval/phrasings3_dev.jsonl", "eval/phrasings4_dev.jsonl",
               "eval/retrieval.jsonl")

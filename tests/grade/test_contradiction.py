@@ -19,6 +19,10 @@ from tutor.grade.contradiction import contradiction_cue
     # Speed against speed; a cause against what the same doer prevents.
     ("使用预训练模型的权重初始化会减慢收敛速度。", "权重初始化：使用预训练模型的权重初始化，加快收敛速度。", "减慢 ↔ 加快"),
     ("正则化会导致过拟合。", "正则化：在损失函数中加入正则项，防止过拟合。", "导致 ↔ 防止"),
+    # A phase against a phase: what the reference does during training, said of inference.
+    ("Dropout 是在推理阶段随机丢弃神经元，训练阶段保留全部神经元。", "Dropout：在训练过程中随机丢弃一部分神经元。",
+     "推理阶段 ↔ 训练过程中"),
+    ("BN 推理时使用当前批次的均值和方差。", "BN 在训练时使用当前批次的均值和方差，推理时使用累积的移动平均。", "推理时 ↔ 训练时"),
 ])
 def test_cues_fire(sentence, point, expected):
     cue = contradiction_cue(sentence, point)
@@ -43,6 +47,11 @@ def test_cues_fire(sentence, point, expected):
     ("模型太复杂会导致过拟合，所以要加正则化。", "正则化：在损失函数中加入正则项，防止过拟合。"),  # another doer
     ("不加正则化会导致过拟合。", "正则化：在损失函数中加入正则项，防止过拟合。"),  # the doer's absence
     ("权重过大会导致梯度消失。", "缩放因子：避免权重过大导致梯度消失。"),  # the reference names the cause
+    # phases: the same phase, a phase the reference also gives that object, a negated phase, bare nouns
+    ("Dropout 在训练时随机丢弃神经元。", "Dropout：在训练过程中随机丢弃一部分神经元。"),
+    ("BN 训练时用批次统计量，推理时用移动平均。", "BN 在训练时使用当前批次的均值和方差，推理时使用累积的移动平均。"),
+    ("推理时不丢弃神经元，只在训练时随机丢弃。", "Dropout：在训练过程中随机丢弃一部分神经元。"),
+    ("推理速度更快，训练数据更多。", "Dropout：在训练过程中随机丢弃一部分神经元。"),
 ])
 def test_cues_stay_quiet(sentence, point):
     assert contradiction_cue(sentence, point) is None

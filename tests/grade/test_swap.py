@@ -111,3 +111,17 @@ def test_a_label_inside_another_label_still_names_its_point():
            KeyPoint("SMOTE（合成少数类过采样技术）", "在少数类样本之间插值合成新样本。")]
     answer = "过采样就是把多数类的样本删掉一部分；欠采样则是把少数类样本复制很多份。"
     assert [s for s, _, _ in swapped(pts, answer)] == [0, 1]
+
+
+GAN_PROSE = (KeyPoint("", "生成对抗网络（Generative Adversarial Network，GAN）是一种无监督学习算法，由生成器（Generator）和"
+                          "判别器（Discriminator）两个神经网络组成。生成器尝试生成逼真的数据，判别器判断数据是真实数据还是生成数据。"),)
+
+
+def test_names_glossed_in_prose_are_things_a_swap_can_cross():
+    question = "请解释深度学习中的生成对抗网络（GAN）。"
+    swapped_zh = "GAN 里判别器负责生成逼真的数据，生成器负责判断数据是真实数据还是生成数据。"
+    assert [s for s, _, _ in swapped(GAN_PROSE, swapped_zh, question=question)] == [0]
+    right = "GAN 里生成器负责生成逼真的数据，判别器负责判断数据是真实还是生成的。"
+    assert swapped(GAN_PROSE, right, question=question) == []
+    # the question's subject (GAN) is the item, not one of its parts: naming it beside a part blanks nothing
+    assert swapped(GAN_PROSE, "生成对抗网络的生成器负责生成逼真的数据。", question=question) == []

@@ -9,10 +9,10 @@ from tutor.retrieve.refusal_model import FEATURES, MODEL_PATH, features, load_mo
 E5 = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["embedder"]
 
 
-def _f(**kw):
+def _f(number_unmet=False, **kw):
     base = dict(dense=0.90, coverage=0.8, unknown_terms=(), named_terms=0, unknown_words=(), injection=False,
                 n_words=4)
-    return features(Signals(**(base | kw)), top_lexical=10.0, lexical_coverage=0.8)
+    return features(Signals(**(base | kw)), top_lexical=10.0, lexical_coverage=0.8, number_unmet=number_unmet)
 
 
 def test_model_is_tied_to_its_embedder(tmp_path):
@@ -33,6 +33,31 @@ def test_symptom_tokens_do_not_count_as_unknown_names():
     assert m.probability(_f(unknown_terms=("NaN", "inf", "OOM"), named_terms=3)) == plain
     assert m.probability(_f(unknown_terms=("NVLink",), named_terms=1)) > plain
     assert name_weight("ZeRO-3") == 1.0 and name_weight("oom") == 0.0
+
+
+def test_a_number_asked_and_stated_by_no_hit_counts_against_coverage():
+    m = load_model(E5)
+    assert m.probability(_f(number_unmet=True)) > m.probability(_f())
+    assert m.probability(_f(number_unmet=True, dense=0.86)) > m.probability(_f(dense=0.86))
+
+
+def test_model_features_read_the_hits_for_a_number():
+    """number_unmet is set only when the question asks for a number and no hit states one."""
+    from types import SimpleNamespace
+
+    from tutor.records import Item
+    from tutor.retrieve.refusal import model_features
+
+    lexical = SimpleNamespace(coverage=lambda tokens: 0.8)
+    s = Signals(0.9, 0.8, (), 0, (), False, n_words=4)
+    hit = lambda answer: SimpleNamespace(item=Item("a.md", 1, "", "q", answer=answer), lexical=5.0)
+    plain = [hit("1. **混合精度：** 用 FP16 计算，FP32 保存主权重。")]  # list marker and names hold no number
+    stated = [hit("FP16 占 2 个字节。")]
+    assert model_features("混合精度有哪几种做法？", s, plain, lexical)["number_unmet"] == 0.0  # asks for a list
+    assert model_features("FP16 占几个字节？", s, plain, lexical)["number_unmet"] == 1.0
+    assert model_features("FP16 的尾数位是几位？", s, plain, lexical)["number_unmet"] == 1.0
+    assert model_features("FP16 的尾数位是几位？", s, stated, lexical)["number_unmet"] == 0.0
+    assert model_features("什么是混合精度？", s, plain, lexical)["number_unmet"] == 0.0
 
 
 def test_more_similar_means_less_likely_refused():

@@ -183,14 +183,24 @@ def _same_object(a: set[str], b: set[str], generic: frozenset[str]) -> str | Non
 #   "加快推理" agrees with "降低推理延迟". Must NOT add 加速 (a noun too: 加速卡, 加速比) or bare 快/慢.
 # - cause: 导致/引起/造成 X ↔ what lowers or prevents X ("正则化会导致过拟合" vs "防止…过拟合"). A cause the
 #   reference names itself is agreed ("避免权重过大导致梯度消失" lets "导致梯度消失" pass).
+# - phase: what happens during training ↔ at inference ("Dropout 在训练过程中随机丢弃神经元" vs "…在推理阶段随机
+#   丢弃神经元"). Must NOT catch a bare 训练 or 推理 (nouns everywhere: 训练数据, 推理速度): only a phase phrase
+#   (…时, …阶段, …过程中, …期间) is a pole. A sentence with a negation is not read for it: "推理时不丢弃神经元"
+#   states the same fact as "训练时随机丢弃".
 SPEED_UP, SLOW_DOWN = ("加快", "speed up", "speeds up"), ("减慢", "放慢", "拖慢", "延缓", "slow down", "slows down")
 CAUSE = ("导致", "引起", "造成", "引发", "诱发")
+TRAINING = ("训练时", "训练阶段", "训练过程中", "训练期间", "during training", "at training time")
+INFERENCE = ("推理时", "推理阶段", "推理过程中", "测试时", "测试阶段", "预测时", "预测阶段", "during inference",
+             "at inference", "at test time")
 _FAMILIES = (((UP_VERB, UP_RESULT), (DOWN_VERB, DOWN_RESULT)), ((SPEED_UP, ()), (SLOW_DOWN, ())),
-             ((CAUSE, ()), (DOWN_VERB, DOWN_RESULT)))
+             ((CAUSE, ()), (DOWN_VERB, DOWN_RESULT)), ((TRAINING, ()), (INFERENCE, ())))
 
 
 def _direction_flip(answer: str, reference: str, context: str, generic: frozenset[str]) -> str | None:
+    negated = bool(_occurrences(answer, NEGATION + ("不", "没", "无")))
     for up, down in _FAMILIES:
+        if up[0] is TRAINING[0] and negated:
+            continue
         if hit := _pole_flip(answer, reference, context, generic, up, down):
             return hit
     return None

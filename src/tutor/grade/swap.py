@@ -166,6 +166,51 @@ def _named_by_question(points, question: str) -> dict[str, _Entity]:
     return {k: e for k, e in ents.items() if e.points}
 
 
+# A name glossed in English in the reference's prose: "生成器（Generator）", "判别器（Discriminator）". Must NOT catch
+# a parenthesised example or note ("（如 CPU、GPU）", "（可选）"): the gloss opens with a Latin letter and holds
+# only a name (words, digits, spaces, dots, hyphens; an abbreviation may follow a comma).
+_GLOSSED = re.compile(r"([\u4e00-\u9fff]{2,12})[（(]([A-Za-z][A-Za-z0-9 .\-]{1,40})(?:[，,]\s*[A-Za-z][^）)]{0,20})?[）)]")
+
+
+def prose_names(reference: str, question: str = "") -> list[tuple[str, str]]:
+    """(Chinese name, gloss) of the things the reference names with an English gloss and then describes.
+
+    The name is the longest ending of the Chinese run before the gloss that the reference uses again (the
+    run "由生成器" holds the name 生成器, which the next sentence describes); a name the question uses is the
+    item's subject, not one of its parts, and goes.
+
+    >>> prose_names("GAN 由生成器（Generator）和判别器（Discriminator）组成。生成器生成数据，判别器判断真假。",
+    ...             "请解释生成对抗网络（GAN）。")
+    [('生成器', 'Generator'), ('判别器', 'Discriminator')]
+    >>> prose_names("使用异构硬件（如 CPU、GPU）加速。")
+    []
+    """
+    q = normalise(question).lower()
+    out: list[tuple[str, str]] = []
+    for m in _GLOSSED.finditer(reference):
+        run, gloss = m.group(1), m.group(2).strip()
+        used = [run[i:] for i in range(len(run) - 1) if reference.count(run[i:]) >= 2]
+        if not used:
+            continue
+        name = used[0]  # the longest ending used again
+        if name.lower() in q or gloss.lower() in q or any(name == n for n, _ in out):
+            continue
+        out.append((name, gloss))
+    return out
+
+
+def _named_in_prose(points, question: str) -> dict[str, _Entity]:
+    """Entities the reference's prose names with a gloss, described by the clauses that follow each name."""
+    answer = [(i, p) for i, p in enumerate(points) if p.kind == "answer"]
+    names = prose_names("\n".join(p.text for _, p in answer), question)
+    ents = {n: _Entity(_names(f"{n}（{g}）") | {n}, n) for n, g in names}
+    for i, p in answer:
+        for key, clauses in said_of(p.text, ents).items():
+            ents[key].body += " " + "，".join(t for _, t in clauses)
+            ents[key].points.append(i)
+    return {k: e for k, e in ents.items() if e.points}
+
+
 def _tokens(text: str) -> set[str]:
     return token_set(text) | {"#" + n for n in _NUMBER.findall(text)}
 
@@ -238,6 +283,8 @@ def swapped(points, answer: str, df: dict[str, int] | None = None, n_items: int 
     ents = entities(points)
     if len(ents) < 2 and question:
         ents = _named_by_question(points, question)
+    if len(ents) < 2:
+        ents = _named_in_prose(points, question)
     if len(ents) < 2:
         return []
     said = said_of(answer, ents)

@@ -31,7 +31,7 @@ GENERIC_TERMS = frozenset("nan inf oom cuda gpu gpus cpu tpu loss epoch batch fp
                           "sgd adam relu cnn rnn gan lstm".split())
 MAX_NULL_SHIFT = 0.05
 FEATURES = ("dense", "dense_gap", "top_lexical", "coverage", "lexical_coverage", "unknown_names", "product_names",
-            "unknown_words", "english", "length")
+            "unknown_words", "english", "length", "number_unmet")
 
 
 def name_weight(term: str) -> float:
@@ -48,8 +48,10 @@ def name_weight(term: str) -> float:
     return 0.5
 
 
-def features(s, top_lexical: float = 0.0, lexical_coverage: float = 0.0, english: bool = False) -> dict:
-    """The model's inputs from a refusal.Signals and the top hit's lexical evidence.
+def features(s, top_lexical: float = 0.0, lexical_coverage: float = 0.0, english: bool = False,
+             number_unmet: bool = False) -> dict:
+    """The model's inputs from a refusal.Signals and the top hit's lexical evidence; `number_unmet`: the
+    question asks for a number and none of the top hits states one (retrieve.quantity).
 
     >>> from tutor.retrieve.refusal import Signals
     >>> f = features(Signals(0.9, 0.5, ("NaN", "H100"), 2, ("液冷",), False), 12.0, 0.4)
@@ -60,7 +62,7 @@ def features(s, top_lexical: float = 0.0, lexical_coverage: float = 0.0, english
     return {"dense": s.dense, "dense_gap": s.dense_gap, "top_lexical": math.log1p(max(0.0, top_lexical)), "coverage": s.coverage,
             "lexical_coverage": lexical_coverage, "unknown_names": sum(weights),
             "product_names": float(sum(w == 1.0 for w in weights)), "unknown_words": float(len(s.unknown_words)),
-            "english": float(english), "length": math.log1p(getattr(s, "n_words", 0))}
+            "english": float(english), "length": math.log1p(getattr(s, "n_words", 0)), "number_unmet": float(number_unmet)}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,65 @@
+"""Does a question ask for a number, and does an item state one?
+
+A question asking "how many bits / how much memory / what value" is answered only by a passage that states
+a number. Near-domain questions the documents don't answer are often of this kind ("BF16 的尾数位是几位",
+"温度 T 一般设多少", "KV cache 占多少显存"): every word of them is in the corpus, but no item near them
+holds a number. Structure, not topic: the refusal model weighs it with the other evidence.
+
+Example:
+    >>> asks_quantity("知识蒸馏里的温度 T 一般设多少？"), asks_quantity("过拟合有哪几种处理方法？")
+    (True, False)
+    >>> states_number("1. **量化：** 把 FP32 换成 INT8。"), states_number("FP16 只占 2 个字节。")
+    (False, True)
+"""
+from __future__ import annotations
+
+import re
+
+# How much / how many / what size, in Chinese. Must NOT catch:
+# - a list question: 哪几种, 几个方面, 几点, 几类, 几步 (they ask for items, not a number: 几 + those is left out);
+# - "a few" in a statement: 前面几层, 后几层, 好几天, 这几张卡, 几千步 (几 after 前/后/头/末/好/这/那, or before 千/百/十);
+# - an extent question: 多大程度, 多大影响/作用/区别/关系/意义 (a judgement, not a quantity);
+# - a mechanism question: "self-attention 是怎么算的", "怎么计算输出" (only 换算 and a formula ask for numbers);
+# - idioms: 或多或少, 多多少少, 多少有点/有些 ("somewhat").
+_ZH = re.compile(
+    r"(?<!或多或)(?<!多多)多少(?!有点|有些)"
+    r"|(?<![前后头末好这那])几(?:位|倍|个?字节|比特|bit|块|台|[GMKT]B|瓦|个百分点)"
+    r"|多(?:大|长|久|高|宽|深|重)(?!程度|影响|作用|区别|差别|差异|关系|意义|帮助|优势|不同|用处|好处)"
+    r"|换算|计算公式|公式是")
+# The same in English. Must NOT catch "how much does X help" (an extent: "how much" followed by a verb is
+# left to the other signals only when no number-like noun follows), nor "how" alone.
+_EN = re.compile(r"\b(?:how (?:many|large|big|long|fast)|how much (?:memory|time|data|power|bandwidth|space|vram|"
+                 r"ram|storage|faster|slower|larger|smaller|more|less)|what (?:value|size|percentage|ratio)|"
+                 r"formula|how (?:do|to|can) (?:i|you|we) (?:compute|calculate))\b", re.I)
+# A number standing alone: not the digits of a name (FP16, A100, INT8, L2, 1F1B, ZeRO-3).
+_NUMBER = re.compile(r"(?<![A-Za-z0-9.\-_])\d+(?:\.\d+)?(?![A-Za-z0-9_])")
+# A list marker opening a line ("1. ", "2、", "3) ") numbers the items of a list, not a quantity.
+_LIST = re.compile(r"^\s*(?:[-*+]\s*)?(?:\*\*)?\d+[.、)）]\s*", re.M)
+
+
+def asks_quantity(question: str) -> bool:
+    """Does the question ask for a number (an amount, a size, a value, a formula)?
+
+    >>> [asks_quantity(q) for q in ("BF16 的尾数位分别是几位", "How many GPUs fit in one node?",
+    ...                              "batch size 设多大比较好", "梯度累积以后全局 batch size 怎么换算")]
+    [True, True, True, True]
+    >>> [asks_quantity(q) for q in ("数据并行有哪几种实现方式", "正则化对过拟合有多大影响", "或多或少都会过拟合吧",
+    ...                              "How much does dropout help?", "什么是混合精度训练", "网络前面几层不学东西",
+    ...                              "self-attention 是怎么算的", "训练一个 epoch 要好几天")]
+    [False, False, False, False, False, False, False, False]
+    """
+    return bool(_ZH.search(question) or _EN.search(question))
+
+
+def states_number(text: str) -> bool:
+    """Does the text state a number? List markers and the digits of names don't count.
+
+    >>> states_number("PUE 越接近 1 越好。"), states_number("1. **A100：** NVIDIA 的 GPU。")
+    (True, False)
+    """
+    return bool(_NUMBER.search(_LIST.sub("", text)))
+
+
+def item_text(item) -> str:
+    """What an item says: question, prompt, answer and explanation."""
+    return "\n".join(getattr(item, f, "") or "" for f in ("question", "prompt", "answer", "explanation"))
