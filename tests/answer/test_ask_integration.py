@@ -75,6 +75,13 @@ def test_near_domain_and_off_topic_are_refused_without_generation(asker):
         assert "first_token_s" not in a.timings
 
 
+def test_a_number_the_documents_never_state_is_refused_as_such(asker):
+    a = asker.answer("BF16 和 FP16 的指数位和尾数位分别是几位")
+    assert a.refused and a.timings["decision"] == "no_number" and a.nearest
+    assert a.text.startswith("资料中没有给出这个数值")  # the template, not the LLM
+    assert not asker.answer("混合精度训练为什么能加速训练？").refused  # the subject itself is covered
+
+
 def test_english_question_gets_citations(asker):
     a = asker.answer("How can I prevent overfitting?")
     assert not a.refused and a.citations

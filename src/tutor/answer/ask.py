@@ -72,16 +72,20 @@ def refusal_text(question: str, reason: str, nearest: list[str]) -> str:
     "The documents do not cover this question, so I won't guess. Nearest topics they do cover: a."
     >>> refusal_text("你来当面试官，问我几道题", "interview", []) == INTERVIEW_POINTER
     True
+    >>> refusal_text("BF16 的尾数位是几位？", "no_number", ["混合精度训练"])
+    '资料中没有给出这个数值，我不做猜测。资料覆盖的最接近的主题：混合精度训练。'
+
     """
     if reason == "interview":
         return INTERVIEW_POINTER
     listed = "；".join(nearest)
     if is_english(question):
-        head = ("I can only help as an interview tutor, answering from the interview documents."
-                if reason == "injection" else "The documents do not cover this question, so I won't guess.")
+        head = {"injection": "I can only help as an interview tutor, answering from the interview documents.",
+                "no_number": "The documents do not state this number, so I won't guess one."}.get(
+            reason, "The documents do not cover this question, so I won't guess.")
         return f"{head} Nearest topics they do cover: {listed}."
-    head = ("我只能作为面试导师，依据资料回答 AI 基础设施面试问题。" if reason == "injection"
-            else "资料中没有涉及这个问题，我不做猜测。")
+    head = {"injection": "我只能作为面试导师，依据资料回答 AI 基础设施面试问题。",
+            "no_number": "资料中没有给出这个数值，我不做猜测。"}.get(reason, "资料中没有涉及这个问题，我不做猜测。")
     return f"{head}资料覆盖的最接近的主题：{listed}。"
 
 

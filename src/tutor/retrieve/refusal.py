@@ -157,7 +157,8 @@ def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = No
 
     Returns:
         (hits, refuse, reason); no hit at all is refused as "off_topic"; the model's refusals are
-        "off_topic" too ("not covered" is all the user needs to hear).
+        "off_topic" too ("not covered" is all the user needs to hear), or "no_number" when the question asks
+        for a number none of the near items states (the documents discuss the subject, not that value).
     """
     hits, best_dense, gap = retriever.search_with_evidence(query, k=k)
     if not hits:
@@ -173,7 +174,10 @@ def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = No
     s = replace(s, dense=s.dense - model.dense_shift(getattr(index, "null_dense", None)))
     f = model_features(query, s, hits, index.lexical)
     refuse = model.refuse(f)
-    return hits, refuse, "off_topic" if refuse else "covered"
+    if not refuse:
+        return hits, False, "covered"
+    # A number asked for and stated by no near item: say so, the nearest items are on the subject.
+    return hits, True, "no_number" if f.get("number_unmet") else "off_topic"
 
 
 _MODELS: dict[str, object] = {}
