@@ -15,6 +15,10 @@ from __future__ import annotations
 
 import re
 
+from tutor.corpus.markdown import split_sentences
+from tutor.text.glossary import expand_query
+from tutor.text.tokenise import tokenize
+
 # How much / how many / what size, in Chinese. Must NOT catch:
 # - a list question: 哪几种, 几个方面, 几点, 几类, 几步 (they ask for items, not a number: 几 + those is left out);
 # - "a few" in a statement: 前面几层, 后几层, 好几天, 这几张卡, 几千步 (几 after 前/后/头/末/好/这/那, or before 千/百/十);
@@ -58,6 +62,22 @@ def states_number(text: str) -> bool:
     (True, False)
     """
     return bool(_NUMBER.search(_LIST.sub("", text)))
+
+
+def states_number_about(question: str, text: str) -> bool:
+    """Does the text state a number in a sentence about the question (one sharing a content word with it)?
+
+    A passage with some number somewhere (a "3 个节点" in another point) does not answer "gamma 取多少";
+    the question's own asking words (多少, how many) name nothing and are left out.
+
+    >>> ref = "Focal Loss：降低易分类样本的权重。\\n过采样：把少数类复制 10 倍。"
+    >>> states_number_about("Focal Loss 里的 gamma 一般取多少", ref), states_number_about("少数类一般复制多少倍", ref)
+    (False, True)
+    """
+    asked = _EN.sub(" ", _ZH.sub(" ", question))
+    words = {t for t in tokenize(expand_query(asked)) if len(t) >= 2}
+    return any(_NUMBER.search(s) and words & set(tokenize(expand_query(s)))
+               for s in split_sentences(_LIST.sub("", text)))
 
 
 def item_text(item) -> str:
