@@ -34,7 +34,7 @@ from tutor.grade.calibrate import Calibration, status_of
 from tutor.grade.contradiction import contradiction_cue
 from tutor.grade.edits import edit_cue
 from tutor.grade.errata import errata_cues
-from tutor.grade.swap import entities, said_of, swapped
+from tutor.grade.swap import swapped
 from tutor.grade.keypoints import (KeyPoint, answer_units, is_copy, lexical_match, ramp, relative_similarity,
                                    token_set, topical_rows, unit_credits)
 from tutor.records import Extra, PointResult, Ref
@@ -176,33 +176,8 @@ def measure(prep, answer: str, encoder, anchors: np.ndarray, generic: frozenset[
         if s not in cues and (hit := edit_cue(sentence, prep.reference)):
             rows = [i for i, p in enumerate(prep.points) if hit[0] in normalise(p.text)] or range(len(prep.points))
             cues[s] = (best(rows, s), hit[1], None)
-    cues.update(own_slips(errata_cues(prep.errata, units, uvec, prep.vectors), prep.points, sentences))
+    cues.update(errata_cues(prep.errata, units, uvec, prep.vectors))  # a repeated slip outranks a cue
     return Evidence(units, sentences, credits, topical, cues, is_copy(answer, prep.reference))
-
-
-def own_slips(slips: dict, points, sentences: list[str]) -> dict:
-    """The repeated slips (grade.errata) whose sentence may be about the slip's own point.
-
-    A sentence said wholly of the item's other named things repeats nothing: "LN 在单个样本内部做归一化"
-    shares the words of BN's slip "计算批次中每个样本的均值和方差", but says them of LN, which the item
-    describes correctly in a point of its own. Which thing a clause is said of is swap.said_of's reading
-    (a clause without a name continues the last one named); a sentence naming nothing is kept.
-
-    >>> from tutor.grade.keypoints import KeyPoint
-    >>> pts = (KeyPoint("定义", "BN 对每个特征在小批量上计算均值和方差。"), KeyPoint("LN", "在单个样本内部计算统计量。"))
-    >>> sorted(own_slips({0: (0, "", None), 1: (0, "", None)}, pts, ["LN 在单个样本内部归一化。", "它按样本归一化。"]))
-    [1]
-    """
-    if not slips:
-        return slips
-    ents = entities(points)
-    kept = {}
-    for s, hit in slips.items():
-        about = said_of(sentences[s], ents)
-        if about and all(hit[0] not in ents[k].points for k in about):
-            continue
-        kept[s] = hit  # a repeated slip outranks a cue
-    return kept
 
 
 def point_results(points: tuple[KeyPoint, ...], units: list[tuple[str, int]], sentences: list[str],
