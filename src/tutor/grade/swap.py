@@ -158,7 +158,11 @@ def _named_by_question(points, question: str) -> dict[str, _Entity]:
     """Entities named by a comparison question, described by the reference clauses that follow each name."""
     answer = [(i, p) for i, p in enumerate(points) if p.kind == "answer"]
     names = question_names(question, "\n".join(p.text for _, p in answer))
-    ents = {n: _Entity(_names(n) | {n}, n) for n in names}
+    return _described({n: _Entity(_names(n) | {n}, n) for n in names}, answer)
+
+
+def _described(ents: dict[str, _Entity], answer: list) -> dict[str, _Entity]:
+    """The entities the reference's answer points describe, each with the clauses said of it (said_of)."""
     for i, p in answer:
         for key, clauses in said_of(p.text, ents).items():
             ents[key].body += " " + "，".join(t for _, t in clauses)
@@ -203,12 +207,7 @@ def _named_in_prose(points, question: str) -> dict[str, _Entity]:
     """Entities the reference's prose names with a gloss, described by the clauses that follow each name."""
     answer = [(i, p) for i, p in enumerate(points) if p.kind == "answer"]
     names = prose_names("\n".join(p.text for _, p in answer), question)
-    ents = {n: _Entity(_names(f"{n}（{g}）") | {n}, n) for n, g in names}
-    for i, p in answer:
-        for key, clauses in said_of(p.text, ents).items():
-            ents[key].body += " " + "，".join(t for _, t in clauses)
-            ents[key].points.append(i)
-    return {k: e for k, e in ents.items() if e.points}
+    return _described({n: _Entity(_names(f"{n}（{g}）") | {n}, n) for n, g in names}, answer)
 
 
 def _tokens(text: str) -> set[str]:

@@ -8,7 +8,8 @@ holds a number. Structure, not topic: the refusal model weighs it with the other
 Example:
     >>> asks_quantity("知识蒸馏里的温度 T 一般设多少？"), asks_quantity("过拟合有哪几种处理方法？")
     (True, False)
-    >>> states_number("1. **量化：** 把 FP32 换成 INT8。"), states_number("FP16 只占 2 个字节。")
+    >>> q = "FP16 占几个字节？"
+    >>> states_number_about(q, "1. **FP16：** 半精度。"), states_number_about(q, "FP16 只占 2 个字节。")
     (False, True)
 """
 from __future__ import annotations
@@ -55,17 +56,9 @@ def asks_quantity(question: str) -> bool:
     return bool(_ZH.search(question) or _EN.search(question))
 
 
-def states_number(text: str) -> bool:
-    """Does the text state a number? List markers and the digits of names don't count.
-
-    >>> states_number("PUE 越接近 1 越好。"), states_number("1. **A100：** NVIDIA 的 GPU。")
-    (True, False)
-    """
-    return bool(_NUMBER.search(_LIST.sub("", text)))
-
-
 def states_number_about(question: str, text: str) -> bool:
     """Does the text state a number in a sentence about the question (one sharing a content word with it)?
+    List markers and the digits of names (FP16, A100) are no number.
 
     A passage with some number somewhere (a "3 个节点" in another point) does not answer "gamma 取多少";
     the question's own asking words (多少, how many) name nothing and are left out.
@@ -79,7 +72,3 @@ def states_number_about(question: str, text: str) -> bool:
     return any(_NUMBER.search(s) and words & set(tokenize(expand_query(s)))
                for s in split_sentences(_LIST.sub("", text)))
 
-
-def item_text(item) -> str:
-    """What an item says: question, prompt, answer and explanation."""
-    return "\n".join(getattr(item, f, "") or "" for f in ("question", "prompt", "answer", "explanation"))

@@ -194,11 +194,11 @@ def _model_for(embedder: str):
 
 def model_features(query: str, s: Signals, hits, lexical) -> dict:
     """The refusal model's inputs for one query (shared by retrieve_or_refuse and the fit script)."""
-    from tutor.retrieve.quantity import asks_quantity, item_text, states_number_about
+    from tutor.retrieve.quantity import asks_quantity, states_number_about
     from tutor.retrieve.refusal_model import features
     from tutor.text.normalise import is_english
     from tutor.text.tokenise import tokenize
 
-    unmet = asks_quantity(query) and not any(states_number_about(query, item_text(h.item)) for h in hits)
+    unmet = asks_quantity(query) and not any(states_number_about(query, h.item.text()) for h in hits)
     return features(s, max((h.lexical for h in hits), default=0.0),
                     lexical.coverage(tokenize(expand_query(query))), is_english(query), unmet)
