@@ -197,10 +197,9 @@ _FAMILIES = (((UP_VERB, UP_RESULT), (DOWN_VERB, DOWN_RESULT)), ((SPEED_UP, ()), 
 
 
 def _direction_flip(answer: str, reference: str, context: str, generic: frozenset[str]) -> str | None:
-    negated = bool(_occurrences(answer, NEGATION + ("不", "没", "无")))
     for up, down in _FAMILIES:
-        if up[0] is TRAINING[0] and negated:
-            continue
+        if up[0] is TRAINING and _occurrences(answer, NEGATION + ("不", "没", "无")):
+            continue  # a negated sentence is not read for phase (see TRAINING)
         if hit := _pole_flip(answer, reference, context, generic, up, down):
             return hit
     return None
