@@ -52,6 +52,9 @@ def test_cues_fire(sentence, point, expected):
     ("BN 训练时用批次统计量，推理时用移动平均。", "BN 在训练时使用当前批次的均值和方差，推理时使用累积的移动平均。"),
     ("推理时不丢弃神经元，只在训练时随机丢弃。", "Dropout：在训练过程中随机丢弃一部分神经元。"),
     ("推理速度更快，训练数据更多。", "Dropout：在训练过程中随机丢弃一部分神经元。"),
+    # a duration is no phase: 推理时间, 推理时延 hold 推理时
+    ("推理时间里随机丢弃神经元的开销很小。", "Dropout：在训练时间内随机丢弃一部分神经元。"),
+    ("推理时延降低，显存占用减少。", "量化：训练时降低显存占用。"),
 ])
 def test_cues_stay_quiet(sentence, point):
     assert contradiction_cue(sentence, point) is None

@@ -189,6 +189,9 @@ def _same_object(a: set[str], b: set[str], generic: frozenset[str]) -> str | Non
 #   states the same fact as "训练时随机丢弃".
 SPEED_UP, SLOW_DOWN = ("加快", "speed up", "speeds up"), ("减慢", "放慢", "拖慢", "延缓", "slow down", "slows down")
 CAUSE = ("导致", "引起", "造成", "引发", "诱发")
+# A duration is no phase: 训练时间, 推理时延, 测试时长 hold 训练时/推理时/测试时 but name how long, so the phase
+# family reads them as 耗时 (the pole words must NOT catch "减少训练时间" or "推理时延降低").
+_DURATION = re.compile(r"(?<=训练|推理|测试|预测)时(?:间|长|延)")
 TRAINING = ("训练时", "训练阶段", "训练过程中", "训练期间", "during training", "at training time")
 INFERENCE = ("推理时", "推理阶段", "推理过程中", "测试时", "测试阶段", "预测时", "预测阶段", "during inference",
              "at inference", "at test time")
@@ -198,9 +201,12 @@ _FAMILIES = (((UP_VERB, UP_RESULT), (DOWN_VERB, DOWN_RESULT)), ((SPEED_UP, ()), 
 
 def _direction_flip(answer: str, reference: str, context: str, generic: frozenset[str]) -> str | None:
     for up, down in _FAMILIES:
-        if up[0] is TRAINING and _occurrences(answer, NEGATION + ("不", "没", "无")):
-            continue  # a negated sentence is not read for phase (see TRAINING)
-        if hit := _pole_flip(answer, reference, context, generic, up, down):
+        texts = (answer, reference, context)
+        if up[0] is TRAINING:
+            if _occurrences(answer, NEGATION + ("不", "没", "无")):
+                continue  # a negated sentence is not read for phase (see TRAINING)
+            texts = tuple(_DURATION.sub("耗时", t) for t in texts)
+        if hit := _pole_flip(*texts, generic, up, down):
             return hit
     return None
 
