@@ -25,11 +25,12 @@ from tutor.text.tokenise import tokenize
 # - "a few" in a statement: 前面几层, 后几层, 好几天, 这几张卡, 几千步 (几 after 前/后/头/末/好/这/那, or before 千/百/十);
 # - an extent question: 多大程度, 多大影响/作用/区别/关系/意义 (a judgement, not a quantity);
 # - a mechanism question: "self-attention 是怎么算的", "怎么计算输出" (only 换算 and a formula ask for numbers);
-# - idioms: 或多或少, 多多少少, 多少有点/有些 ("somewhat").
+# - idioms: 或多或少, 多多少少, 多少有点/有些 ("somewhat");
+# - 多重 ("multiple": 多重共线性, 多重采样), which is why 重 is not among the 多X of size.
 _ZH = re.compile(
     r"(?<!或多或)(?<!多多)多少(?!有点|有些)"
     r"|(?<![前后头末好这那])几(?:位|倍|个?字节|比特|bit|块|台|[GMKT]B|瓦|个百分点)"
-    r"|多(?:大|长|久|高|宽|深|重)(?!程度|影响|作用|区别|差别|差异|关系|意义|帮助|优势|不同|用处|好处)"
+    r"|多(?:大|长|久|高|宽|深)(?!程度|影响|作用|区别|差别|差异|关系|意义|帮助|优势|不同|用处|好处)"
     r"|换算|计算公式|公式是")
 # The same in English. Must NOT catch "how much does X help" (an extent: "how much" followed by a verb is
 # left to the other signals only when no number-like noun follows), nor "how" alone.
@@ -50,8 +51,8 @@ def asks_quantity(question: str) -> bool:
     [True, True, True, True]
     >>> [asks_quantity(q) for q in ("数据并行有哪几种实现方式", "正则化对过拟合有多大影响", "或多或少都会过拟合吧",
     ...                              "How much does dropout help?", "什么是混合精度训练", "网络前面几层不学东西",
-    ...                              "self-attention 是怎么算的", "训练一个 epoch 要好几天")]
-    [False, False, False, False, False, False, False, False]
+    ...                              "self-attention 是怎么算的", "训练一个 epoch 要好几天", "多重共线性怎么处理")]
+    [False, False, False, False, False, False, False, False, False]
     """
     return bool(_ZH.search(question) or _EN.search(question))
 
