@@ -129,7 +129,8 @@ def test_a_text_box_is_answer_text_and_a_code_block_stays_code():
            "```text\n省显存，算得快。\n```\n")
     items = parse_document(doc, "pt.md")
     tensor, amp = items
-    assert tensor.prompt == "什么是tensor(张量)?" and tensor.answer == "Tensor实际上就是一个多维数组"
+    # The Q label is the item's question: "### How" right over it is a title, not an item of its own.
+    assert tensor.question == "什么是tensor(张量)?" and tensor.answer == "Tensor实际上就是一个多维数组"
     assert tensor.code == ("x = torch.empty(5, 3)",)
     assert amp.answer == "原因如下：\n\n省显存，算得快。" and amp.code == ()
 

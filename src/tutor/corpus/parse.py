@@ -42,6 +42,11 @@ _TARGET = r"\(\s*(?:<[^>\n]*>|[^)\s]*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\
 _IMAGE = re.compile(r"!\[([^\]]*)\]" + _TARGET)
 _SUB_HEADING = re.compile(r"^#{1,6}\s+")  # only at line start: "C# 代码" or "#include" keep their "#"
 _HTML_BOLD = re.compile(r"</?(?:strong|b)>", re.I)  # only these two tags: other HTML is kept as text
+# A whole line that is an HTML heading ("<h2 id=\"1.x\">1.什么是模型量化？</h2>", as notes exported from a site
+# write them) is a markdown heading of that level. Must NOT catch a heading tag inside a paragraph or a
+# code fence (an HTML example stays code), nor a line holding more than the one heading.
+_HTML_HEADING = re.compile(r"^\s*<h([1-6])\b[^>]*>((?:(?!</?h[1-6]\b).)*?)</h\1\s*>\s*$", re.I)
+_FENCE = re.compile(r"^\s*(```|~~~)")
 _QUOTE = re.compile(r"^\s*(?:>\s?)+")  # blockquote marks at line start only: "a -> b" and "x > 0" keep theirs
 _LINK = re.compile(r"(?<!!)\[([^\]]+)\]" + _TARGET)
 _CODE_CAPTION = re.compile(r"^\s*\*\*\s*(代码示例|示例代码|代码实现|源代码)")
@@ -196,7 +201,7 @@ def parse_document(text: str, source: str) -> list[Item]:
     from tutor.corpus.sections import find_questions
 
     # HTML bold is markdown bold ("<strong>什么是位置编码？</strong>" is a bold question line).
-    lines = _HTML_BOLD.sub("**", strip_front_matter(text)).splitlines()
+    lines = html_headings(_HTML_BOLD.sub("**", strip_front_matter(text)).splitlines())
     title = doc_title(lines)
     leftover: list = []
     found = find_questions(lines, leftover)
@@ -212,6 +217,22 @@ def parse_document(text: str, source: str) -> list[Item]:
             if len(passage.answer) >= PASSAGE_CHARS:
                 items.append(replace(passage, kind="chunk", chunk=sum(it.kind == "chunk" for it in items) + 1))
     return items
+
+
+def html_headings(lines: list[str]) -> list[str]:
+    """Lines with each whole-line HTML heading outside code fences written as a markdown heading.
+
+    >>> html_headings(['<h2 id="2.q">2.什么是模型量化？</h2>', "```html", "<h1>demo</h1>", "```", "见 <h3>x</h3> 一节"])
+    ['## 2.什么是模型量化？', '```html', '<h1>demo</h1>', '```', '见 <h3>x</h3> 一节']
+    """
+    out, fence = [], None
+    for line in lines:
+        if m := _FENCE.match(line):
+            fence = None if fence == m.group(1) else fence or m.group(1)
+        elif fence is None and (h := _HTML_HEADING.match(line)) and h.group(2).strip():
+            line = "#" * int(h.group(1)) + " " + h.group(2).strip()
+        out.append(line)
+    return out
 
 
 def _full_title(title: str, context) -> str:

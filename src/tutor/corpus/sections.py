@@ -27,6 +27,10 @@ from tutor.corpus.tidy import drop_index, number_questions
 # a question when it asks. Must NOT catch bold key points inside an answer ("**1. 分布式计算：** 将……"
 # is not wholly bold) nor two bold runs ("**RAG** 与 **SFT**"): no "**" inside.
 _BOLD_LINE = re.compile(r"^\s*\*\*((?:[^*]|\*(?!\*))+?)\*\*\s*$")
+# A numbered Q label opening a line ("**Q26：如果……？**", "Q3: …"): the note's own next question, even inside a
+# heading's section and even when it asks without a question word ("Q9：……应该修改注意力层还是前馈层的参数。").
+# Must NOT catch "QPS", "Q&A" or "QKV": a digit follows the Q.
+_Q_NUMBER = re.compile(r"^\s*(?:\*\*)?\s*Q\d{1,3}\s*[：:.、]")
 _SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.I)
 TOPIC_CHARS = 60  # a numbered entry that names a topic is a title, not a paragraph of answer
 # A bold bullet that ends a sentence states a point ("- **共线性会造成冗余。**"), one that ends with a colon
@@ -67,11 +71,20 @@ def _is_container(heads: list[Heading], i: int, end: int) -> bool:
     >>> hs = [Heading(1, 0, 1, "malloc 和 cudaMalloc 有什么区别？"), Heading(2, 2, 3, "1. 核心区别概览")]
     >>> _is_container(hs, 0, 9), _is_container([Heading(1, 0, 1, "分布式训练"), hs[1]], 0, 9)
     (False, True)
+    >>> parts = [Heading(2, 4, 5, t) for t in ("概念", "为什么需要稀疏模型？", "类型", "优势")]
+    >>> asked = [Heading(2, 4, 5, t) for t in ("什么是数据并行？", "什么是张量并行？")]
+    >>> _is_container([Heading(1, 0, 1, "什么是稀疏模型？"), *parts], 0, 9), _is_container([hs[0], *asked], 0, 9)
+    (False, True)
     """
     inner = [_plain(h.text) for h in heads[i + 1:] if h.line < end]
     me = _plain(heads[i].text)
     if _MARK.search(me) and asks(me):
-        return any(_MARK.search(t) and asks(t) for t in inner)
+        # ... and when at least half of them do: "## 什么是稀疏模型？" over "### 概念", "### 为什么需要稀疏模型？",
+        # "### 类型", "### 优势" is one question answered in parts, one of which is phrased as a question.
+        # Numbered sub-headings ("1. 什么是 DeepSpeed？", "13.7.1 …") enumerate the note's entries: any asking one
+        # makes a container, as before.
+        asking = sum(bool(_MARK.search(t) and asks(t)) for t in inner)
+        return asking > 0 and (2 * asking >= len(inner) or any(has_number(t) for t in inner))
     return any(asks(t) for t in inner) or (not asks(me) and any(has_number(t) and not organises(t) for t in inner))
 
 
@@ -92,7 +105,7 @@ def _question_line(line: str, list_items: dict[int, str], i: int, paragraph_star
         return _plain(list_items[i])
     if m := _BOLD_LINE.match((bullets or {}).get(i, line)):
         inner = label_of(m.group(1))  # "**Q1. What is X?**": the label sits inside the bold
-        if inner and inner[0] == "prompt" and (asks(inner[1]) or i in (bullets or {})):
+        if inner and inner[0] == "prompt" and (asks(inner[1]) or i in (bullets or {}) or _Q_NUMBER.match(line)):
             return _plain(inner[1])
         if (asks(m.group(1)) or i in (bullets or {}) and not inner and not _STATEMENT.search(m.group(1))) \
                 and not label_of(m.group(1) + "："):
@@ -173,6 +186,49 @@ def _topic_of_bullets(lines: list[str], own: range, bullets: dict[int, str]) -> 
     False
     """
     return any(k in bullets and _question_line(lines[k], {}, k, False, bullets) is not None for k in own)
+
+
+def _holds_questions(lines: list[str], own: range, list_items: dict[int, str], inside: set[int],
+                     list_numbers: dict[int, str | None] | None = None) -> bool:
+    """Does a heading that asks nothing hold two or more numbered questions of its own, each answered below
+    it ("## 一、模型与预训练（30题）" over "1) 多头注意力为何有效？" and its bullets)? Then it names their
+    section, as a heading over question headings does. Only ordered list lines that end with a question mark
+    count. Must NOT catch one question under a heading (a seed
+    article's "#### 3. 标题" over its "**题目：**" line stays that item), bulleted or nested questions (an
+    answer's own "- 反问点：……？" or "- NSP：……？" points), nor a list of questions with no answers between
+    them (a reading list or the note's contents: the heading's answer is that list).
+
+    >>> qs = {1: "多头注意力为何有效？", 3: "Pre-LN vs Post-LN？"}
+    >>> doc = ["## 一、模型", "1) 多头注意力为何有效？", "- 标准答：分解为多个子空间，关注不同关系。", "2) Pre-LN vs Post-LN？",
+    ...        "- 标准答：Pre-LN 更稳定易收敛，现代模型多用。"]
+    >>> _holds_questions(doc, range(1, 5), qs, set(), {1: "1", 3: "2"})
+    True
+    >>> _holds_questions(["## 面试题", *doc[1:2], doc[3]], range(1, 3), {1: qs[1], 2: qs[3]}, set(), {1: "1", 2: "2"})
+    False
+    >>> _holds_questions(["#### 3. 数据并行", "**题目：** 什么是数据并行？", "**答案：** 切数据。"], range(1, 3), {}, set())
+    False
+    """
+    numbers = list_numbers or {}
+    text = [k for k in own if lines[k].strip()]
+    asked: list[int] = []
+    answered = [0] * len(own)  # characters of answer under the n-th question
+    for k in own:
+        start = k == own.start or not lines[k - 1].strip()
+        # An ordered list line ending in a question mark: "（1）用于概率预测……呢" in a paragraph is an answer's text.
+        q = numbers.get(k) is not None and k not in inside and _question_line(lines[k], list_items, k, start)
+        if q and _MARK.search(q[-1:]):
+            asked.append(k)
+        elif asked and lines[k].strip():
+            answered[len(asked) - 1] += len(lines[k].strip())
+    # Answered: some words under every question. A contents list's wrapped line ("（注意和第一个问题的区别）")
+    # is not an answer.
+    # ... and the section opens with its first question: "**FPN有哪些创新点？**" over a list of the questions FPN
+    # answers is one item whose answer is that list.
+    return (len(asked) >= 2 and asked[0] == text[0]
+            and all(answered[j] >= ANSWER_CHARS for j in range(len(asked))))
+
+
+ANSWER_CHARS = 16
 
 
 def _next_number(prev: Question, line: str) -> bool:
@@ -270,6 +326,7 @@ def find_questions(lines: list[str], leftover: list | None = None) -> list[Quest
     bullets = question_bullets(lines, blocks.bullets)
     found: list[tuple[int, Question]] = []
     taken: set[int] = set()
+    q_resume: list[int] = []  # lines where a Q label ends a heading's answer: free questions go on there
     stack: list[tuple[int, str, str | None]] = []  # (level, text, number) of the containers above
     for i, h in enumerate(heads):
         end = _section_end(heads, i, len(lines))
@@ -280,7 +337,9 @@ def find_questions(lines: list[str], leftover: list | None = None) -> list[Quest
             continue
         own = range(h.end, heads[i + 1].line if i + 1 < len(heads) else len(lines))
         if (_is_container(heads, i, end) or organises(text) or not (asks(text) or has_number(text))
-                or not asks(text) and _topic_of_bullets(lines, own, bullets)):
+                or not asks(text) and (_topic_of_bullets(lines, own, bullets)
+                                       or _holds_questions(lines, own, list_items, blocks.inside_items,
+                                                           list_numbers))):
             intro = _intro(lines, h, heads[i + 1] if i + 1 < len(heads) else None, blocks.rules, bullets)
             if intro and asks(text) and not organises(text):
                 # "# 什么是分布式训练？" answered in its own paragraph, then "## 数据并行是什么？" under it:
@@ -295,22 +354,31 @@ def find_questions(lines: list[str], leftover: list | None = None) -> list[Quest
             stack.append((h.level, split_number(text)[1], split_number(text)[0]))
             continue
         stop = next((r for r in sorted(blocks.rules) if h.end <= r < end), end)
+        # "### **英语学习应用中如何限制词汇范围？**" among "**Q25：…**" questions: the next Q label ends its answer.
+        stop = next((k for k in range(h.end, stop) if k not in blocks.code and _Q_NUMBER.match(lines[k])), stop)
+        if stop < end and stop not in blocks.rules:
+            q_resume.append(stop)
+            if not any(ln.strip() for ln in lines[h.end:stop]):  # "### How" right over "Q0:…": a title, no item
+                taken.update(range(h.line, stop))
+                continue
         number, question = split_number(text)
         question = question.rstrip("：:").strip() or question  # "（1）长尾知识：" asks about 长尾知识
         found.append((h.line, Question(number, question, lines[h.end:stop], tuple(t for _, t, _ in stack),
                                        stack[-1][2] if stack else None)))
-        taken.update(range(h.line, end))
+        taken.update(range(h.line, stop if stop in q_resume else end))
     # Lines in no item, between headings, may hold Q/A pairs.
     bounds = sorted({h.line for h in heads} | {len(lines)})
-    starts = [0] + [h.end for h in heads]
+    starts = sorted([0] + [h.end for h in heads] + q_resume)
     for s in starts:
         e = next((b for b in bounds if b >= s), len(lines))
         span = range(s, e)
         if not span or s in taken:
             continue
         ctx = tuple(split_number(_plain(h.text))[1] for h in heads if h.end == s)
+        parent = next((split_number(_plain(h.text))[0] for h in heads if h.end == s), None)
         for q in _free_questions(lines, span, blocks.code, list_items, blocks.rules, ctx, list_numbers,
                                  blocks.inside_items, bullets):
+            q.parent = q.parent or parent  # "1. ……？" under "### 8.4.6 Cascade CNN" is 8.4.6.1 in a dotted note
             found.append((s, q))
     found.sort(key=lambda f: f[0])
     found = drop_index(found)

@@ -1,0 +1,45 @@
+"""Layouts of public notes written by other people (stop 35): HTML headings, numbered questions under a
+section heading, and Q labels after a heading's answer. Each test also pins what must not change."""
+from tutor.corpus.parse import parse_document
+
+
+def test_html_headings_are_headings_but_not_inside_code():
+    doc = ('# 目录\n\n<h2 id="1.q">1.什么是模型量化？</h2>\n\n把浮点权重映射到低比特整数。\n\n'
+           '<h2 id="2.q">2.什么是模型剪枝？</h2>\n\n去掉不重要的权重。\n\n```html\n<h2>不是标题？</h2>\n```\n')
+    items = [i for i in parse_document(doc, "m.md") if i.kind == "item"]
+    assert [(i.number, i.question) for i in items] == [(1, "什么是模型量化？"), (2, "什么是模型剪枝？")]
+
+
+def test_a_question_heading_answered_in_parts_stays_one_item():
+    # One of its four parts is phrased as a question: the parts are its answer, not its children.
+    doc = ("## 6.什么是稀疏模型？\n\n### 概念\n\n大部分参数为零。\n\n### 为什么需要稀疏模型？\n\n省算力。\n\n"
+           "### 类型\n\n结构化与非结构化。\n\n### 优势\n\n推理快。\n")
+    items = parse_document(doc, "s.md")
+    assert [(i.number, i.question) for i in items] == [(6, "什么是稀疏模型？")]
+    assert "省算力" in items[0].answer and "推理快" in items[0].answer
+    # Must not change: a question heading over question headings holds them.
+    doc2 = "# 并行有哪些？\n\n## 什么是数据并行？\n\n切数据。\n\n## 什么是张量并行？\n\n切层。\n"
+    assert [i.question for i in parse_document(doc2, "p.md")] == ["什么是数据并行？", "什么是张量并行？"]
+
+
+def test_numbered_questions_under_a_section_heading_are_items():
+    doc = ("## 一、模型与预训练（30题）\n1) 多头注意力为何有效？\n- 标准答：分解为多个子空间，关注不同关系模式。\n"
+           "- 坑位：只说并行更快。\n\n2) Pre-LN vs Post-LN？\n- 标准答：Pre-LN 更稳定易收敛，现代模型多用。\n")
+    items = parse_document(doc, "f.md")
+    assert [i.question for i in items] == ["多头注意力为何有效？", "Pre-LN vs Post-LN？"]
+    assert "子空间" in items[0].answer and "坑位" in items[0].answer and "Pre-LN 更稳定" in items[1].answer
+    # Must not change: a contents list (questions with no answers under them) stays the heading's answer,
+    # and a heading's answer that merely enumerates with "（1）" stays one item.
+    toc = "### 1. 面试题汇总\n\n1. 为何使用多头？\n2. 为何要缩放？\n   （注意区别）\n"
+    assert [i.question for i in parse_document(toc, "t.md")] == ["面试题汇总"]
+    enum = "### 2.9.2 逻辑回归适用性\n\n（1）用于概率预测，结果有可比性吗？是的。\n\n（2）用于分类呢？也可以。\n"
+    assert [(i.number, i.question) for i in parse_document(enum, "e.md")] == [("2.9.2", "逻辑回归适用性")]
+
+
+def test_a_q_label_ends_the_answer_of_the_heading_above_it():
+    doc = ("**Q25：如何约束输出？**\n\n用 JSON schema 约束。\n\n### **英语学习应用中如何限制词汇范围？**\n\n- 提示中给出词表。\n\n"
+           "**Q26：如何生成长篇小说？**\n\n分步生成。\n\n**Q27：应该修改注意力层还是前馈层的参数。**\n\n前馈层。\n")
+    items = parse_document(doc, "q.md")
+    assert [i.question for i in items] == ["如何约束输出？", "英语学习应用中如何限制词汇范围？", "如何生成长篇小说？",
+                                           "应该修改注意力层还是前馈层的参数。"]
+    assert items[1].answer == "- 提示中给出词表。" and items[3].answer == "前馈层。"
