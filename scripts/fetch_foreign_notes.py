@@ -8,6 +8,7 @@ pinned to a commit and checked against its git blob id, so the eval always reads
     python scripts/fetch_foreign_notes.py ~/foreign-notes --bench-extra ~/foreign-more   # + 2 for the add bench
     python scripts/fetch_foreign_notes.py ~/foreign-notes --hello ~/hello-notes   # + 6 in other layouts
     python scripts/fetch_foreign_notes.py ~/foreign-notes --passages ~/passage-notes  # + 8 that ask nothing
+    python scripts/fetch_foreign_notes.py ~/foreign-notes --layouts ~/layout-notes    # + 8 in 8 other layouts
     python scripts/fetch_foreign_notes.py ~/foreign-notes --clone wdndev/llm_interview_note=~/src/llm_interview_note \\
         --clone scutan90/DeepLearning-500-questions=~/src/DeepLearning-500-questions   # from local clones
     tutor eval retrieval --extra-corpus ~/foreign-notes --extra-file eval/foreign/retrieval_dev.jsonl
@@ -83,8 +84,8 @@ def fetch_all(dest: Path, read, files: list[tuple] | None = None) -> list[str]:
     """
     dest.mkdir(parents=True, exist_ok=True)
     problems = []
-    for repo, commit, path, blob in FILES if files is None else files:
-        name = path.rsplit("/", 1)[-1]
+    for repo, commit, path, blob, *rename in FILES if files is None else files:
+        name = rename[0] if rename else path.rsplit("/", 1)[-1]
         try:
             data = read(repo, commit, path)
         except Exception as exc:  # noqa: BLE001 - one file's failure is reported, the others still come
@@ -96,6 +97,29 @@ def fetch_all(dest: Path, read, files: list[tuple] | None = None) -> list[str]:
             continue
         (dest / name).write_bytes(data)
     return problems
+
+# Eight notes in eight other layouts, from eight repositories (HTML headings, bold "**Q1：…**" paragraphs,
+# "1) 问题？" with labelled bullets, "**Q**:"/"**A**:", setext titles, a question list over article sections...),
+# for eval/foreign/layouts_*.jsonl (stop 35). Chosen and questioned by a helper blind to the parser. Licences
+# differ (GPL-3.0, Apache-2.0, MIT, none): fetched, never copied. A fifth field renames a file on saving.
+LAYOUT_FILES = [
+    ("Summer536/Notes", "ab0a5415ead2a94f0e191291b05ae21454ab1446", "src/zh/posts/interview1.md",
+     "526fc39d8f31b317141e41e1975d70df451c85c9"),
+    ("315386775/DeepLearing-Interview-Awesome-2024", "3cdd7a2c7976077c186ba76e91f4ca8cf73b4627",
+     "DeepLearning/Reference.md", "4d92d4a45ef1c765ca4648797e68f251f12ac9e4", "DL_Reference.md"),
+    ("WeThinkIn/Interview-for-Algorithm-Engineer", "3d1e2330a3bb99d572bfc0ef66b3a90964e73f17",
+     "模型部署基础/模型压缩知识点.md", "eab2efa4170527f34758f4da3f8508cfc2d98fe5"),
+    ("datawhalechina/daily-interview", "f35e8d555f8ff07d568eae569c3641bd76d0eac9",
+     "docs/04-ai-algorithms/llm/llm-interview-questions.md", "c1931d84a51b033d5920779a8338b6b9a8ca99a6"),
+    ("zxncvb/AIOne", "b97bbc65cb0ed81f837b871f975ccdf5df418028",
+     "interview-questions/llm-interview/面试高频问答_标准答案版.md", "c8577a25c007a487ba2d858c7a85cdf0f8bfe534"),
+    ("star-736/nano-vllm", "ed0996e5051991d22132ef1e491caeb61b997606", "QA.md",
+     "cb68bf80673894027fb73e06d2359d8c3b7e17b4"),
+    ("DarLiner/Algorithm_Interview_Notes-Chinese", "63c1fe158169f20921d8c418112129791732e562",
+     "A-深度学习/A-深度学习基础.md", "b67839ce138bc57310385892044f8e57ebb63221"),
+    ("DA-southampton/NLP_ability", "a92ff7069e2dd501f7a0e8b215a76c01eed8cf63",
+     "深度学习自然语言处理/Transformer/答案合辑.md", "b2f4460abf9b186c52fa7c74350f88958a6bb0b3"),
+]
 
 # Notes that ask no questions (headings, prose, tables, code), for eval/foreign/passages_*.jsonl: what a
 # user gets from a note the parser keeps as passages. No licence in either repository: fetched, never copied.
@@ -124,6 +148,8 @@ def main() -> int:
                     help="also fetch the 6 notes of eval/foreign/hello_retrieval_*.jsonl (into DIR)")
     ap.add_argument("--passages", type=Path, metavar="DIR",
                     help="also fetch the 8 question-less notes of eval/foreign/passages_*.jsonl (into DIR)")
+    ap.add_argument("--layouts", type=Path, metavar="DIR",
+                    help="also fetch the 8 notes of eval/foreign/layouts_*.jsonl, 8 other layouts (into DIR)")
     args = ap.parse_args()
     clones = dict(c.split("=", 1) for c in args.clone)
 
@@ -145,6 +171,10 @@ def main() -> int:
     if args.passages:
         more = fetch_all(args.passages, read, PASSAGE_FILES)
         print(f"{len(PASSAGE_FILES) - len(more)} of {len(PASSAGE_FILES)} files in {args.passages}")
+        problems += more
+    if args.layouts:
+        more = fetch_all(args.layouts, read, LAYOUT_FILES)
+        print(f"{len(LAYOUT_FILES) - len(more)} of {len(LAYOUT_FILES)} files in {args.layouts}")
         problems += more
     for p in problems:
         print(p, file=sys.stderr)
