@@ -32,9 +32,9 @@ from tutor.text.glossary import expand_query
 L2 = 1.0  # ridge on standardised coefficients: ~1000 rows, 11 features; keeps one rare signal from dominating
 FALSE_REFUSAL_COST = 2.0
 ANSWERABLE = ("eval/phrasings_dev.jsonl", "eval/phrasings2_dev.jsonl", "eval/phrasings3_dev.jsonl", "eval/phrasings4_dev.jsonl",
-              "eval/retrieval.jsonl")
+              "eval/phrasings5_dev.jsonl", "eval/retrieval.jsonl")
 UNANSWERABLE = ("eval/unanswerable_dev.jsonl", "eval/unanswerable2_dev.jsonl", "eval/unanswerable3_dev.jsonl", "eval/unanswerable4_dev.jsonl",
-                "eval/unanswerable.jsonl")
+                "eval/unanswerable5_dev.jsonl", "eval/unanswerable.jsonl")
 
 
 def rows() -> list[tuple[str, int]]:

@@ -58,6 +58,11 @@ def test_model_features_read_the_hits_for_a_number():
     assert model_features("FP16 的尾数位是几位？", s, plain, lexical)["number_unmet"] == 1.0
     assert model_features("FP16 的尾数位是几位？", s, stated, lexical)["number_unmet"] == 0.0
     assert model_features("什么是混合精度？", s, plain, lexical)["number_unmet"] == 0.0
+    # A number stated only in the item's code example counts (the Keras example's Dense(64, ...)).
+    coded = [SimpleNamespace(item=Item("a.md", 2, "", "q", answer="示例如下：", code=("model.add(Dense(64, activation='relu'))",)),
+                             lexical=5.0)]
+    assert model_features("Keras 示例里 Dense 层设了多少个单元？", s, coded, lexical)["number_unmet"] == 0.0
+    assert model_features("Keras 示例里 Dense 层设了多少个单元？", s, [hit("示例如下：")], lexical)["number_unmet"] == 1.0
 
 
 def test_more_similar_means_less_likely_refused():
