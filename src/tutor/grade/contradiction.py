@@ -19,6 +19,9 @@ Example:
     True
     >>> contradiction_cue("减少临时内存分配。", "增加内存：增加服务器的内存。", context="使用缓存：减少内存分配。") is None
     True
+    >>> point = "重排计算流减少显存读写。"
+    >>> contradiction_cue("总计算量其实没有减少。", point) is None, contradiction_cue("显存读写并没有减少。", point)
+    (True, '没有 (存读)')
 """
 from __future__ import annotations
 
@@ -284,6 +287,10 @@ def _condition(text: str, word: str, start: int) -> bool:
     return word == "without" and not _CLAUSE.split(text[:start])[-1].strip()
 
 
+# A change verb names no object: what a negation denies is the thing that changes.
+_DIRECTION = frozenset(w for w in UP_VERB + DOWN_VERB + SPEED_UP + SLOW_DOWN if not w.isascii())
+
+
 def _negation_flip(answer: str, reference: str, context: str, generic: frozenset[str]) -> str | None:
     # What the reference itself (anywhere in the item) denies or prevents, the answer may deny too.
     whole = reference + "\n" + context
@@ -294,6 +301,10 @@ def _negation_flip(answer: str, reference: str, context: str, generic: frozenset
         if _cancelled(answer, s, e) or _NOT_ONLY.match(answer, e) or _condition(answer, w, s):
             continue
         objs = _objects(answer, s, e, "before" if w in NEGATION_RESULT else "after")
+        if objs and objs <= _DIRECTION:
+            # "总计算量其实没有减少": a negated change denies it of its subject, before the negation, not of
+            # whatever the reference says the change applies to ("减少显存读写").
+            objs = _objects(answer, s, e, "before") - _DIRECTION
         if any(_same_object(objs, denied, generic) for denied in ref_denied):
             continue
         shared = _same_object(objs, terms, generic)
