@@ -43,3 +43,13 @@ def test_a_q_label_ends_the_answer_of_the_heading_above_it():
     assert [i.question for i in items] == ["如何约束输出？", "英语学习应用中如何限制词汇范围？", "如何生成长篇小说？",
                                            "应该修改注意力层还是前馈层的参数。"]
     assert items[1].answer == "- 提示中给出词表。" and items[3].answer == "前馈层。"
+
+
+def test_text_before_the_first_question_of_a_section_is_kept():
+    # Nothing is lost: the heading's list of advantages came before any question that could take it.
+    doc = ("# 深度学习基础\n\n## 1. 什么是激活函数？\n\n引入非线性。\n\n## ReLU 相比 sigmoid 的优势\n\n1. **避免梯度消失**\n"
+           "    - 导数恒为 1，不会饱和。\n2. **减缓过拟合**\n    - 负半区输出 0。\n\n**为什么 ReLU 不可导也能用？**\n\n几乎处处可导。\n")
+    items = parse_document(doc, "r.md")
+    kept = [i for i in items if i.kind == "chunk"]
+    assert [i.question for i in items if i.kind == "item"] == ["什么是激活函数？", "为什么 ReLU 不可导也能用？"]
+    assert len(kept) == 1 and "避免梯度消失" in kept[0].answer and "几乎处处可导" not in kept[0].answer

@@ -142,15 +142,22 @@ def _drop_contents(qs: list[Question], plain_numbered: dict[int, str]) -> list[Q
 
 def _intro(lines: list[str], h: Heading, nxt: Heading | None, rules: set[int],
            bullets: dict[int, str] | None = None) -> list[str]:
-    """A container heading's own lines before its first sub-heading (or rule), when they hold prose:
-    [] for blank lines, links only (a table of contents) or a Q/A line (those are free questions)."""
+    """A container heading's own lines before its first sub-heading (or rule) and before its first Q/A line
+    (those are free questions), when they hold prose: [] for blank lines or links only (a table of contents).
+    "## ReLU 相比 sigmoid 的优势" over its list of advantages, then "**为什么 ReLU 不可导也能用？**": the list is
+    the heading's text (before, it was dropped: no question came before it to take it).
+
+    >>> doc = ["## ReLU 的优势", "1. 避免梯度消失。", "**为什么 ReLU 不可导也能用？**", "因为几乎处处可导。"]
+    >>> _intro(doc, Heading(2, 0, 1, "ReLU 的优势"), None, set())
+    ['1. 避免梯度消失。']
+    """
     stop = min([nxt.line if nxt else len(lines)] + [r for r in rules if r >= h.end])
+    stop = next((k for k in range(h.end, stop) if lines[k].strip()
+                 and _question_line(lines[k], {}, k, True, bullets) is not None), stop)
     body = lines[h.end:stop]
     text = [k for k in range(h.end, stop)
             if lines[k].strip() and not re.fullmatch(r"\s*(?:[-*+]\s*|\d+[.)]\s*)?\[[^\]]*\]\([^)]*\)\s*", lines[k])]
-    if not text or any(_question_line(lines[k], {}, k, True, bullets) is not None for k in text):
-        return []
-    return body
+    return body if text else []
 
 
 # A note asks through its bold bullets when at least this share of them ask. Must NOT catch a knowledge
