@@ -29,7 +29,7 @@ from tutor.retrieve.refusal_model import FEATURES, MODEL_PATH, RefusalModel
 from tutor.settings import Settings
 from tutor.text.glossary import expand_query
 
-L2 = 1.0  # ridge on standardised coefficients: ~1000 rows, 11 features; keeps one rare signal from dominating
+L2 = 1.0  # ridge on standardised coefficients: ~1000 rows, 12 features; keeps one rare signal from dominating
 FALSE_REFUSAL_COST = 2.0
 ANSWERABLE = ("eval/phrasings_dev.jsonl", "eval/phrasings2_dev.jsonl", "eval/phrasings3_dev.jsonl", "eval/phrasings4_dev.jsonl",
               "eval/phrasings5_dev.jsonl", "eval/retrieval.jsonl")
@@ -73,7 +73,7 @@ def main() -> int:
         s = signals(q, expand_query(q), best, vocab, gap)
         if s.injection or s.interview:
             continue
-        f = model_features(q, s, hits, index.lexical)
+        f = model_features(q, s, hits, index.lexical, index.question_cos(q, [h.item.id for h in hits]))
         feats.append([f[n] for n in FEATURES])
         labels.append(label)
         queries.append(q)

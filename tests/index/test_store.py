@@ -17,12 +17,18 @@ def _build(mini_corpus, index_dir, encoder=None):
 
 def test_builds_then_loads_from_cache(mini_corpus, tmp_path):
     first = _build(mini_corpus, tmp_path / "idx")
-    assert first.status == "built (no index yet; 6 new texts embedded)"
+    # 3 items: two passage views each (full text, question) and the question again as a query
+    assert first.status == "built (no index yet; 9 new texts embedded)"
     manifest = json.loads((tmp_path / "idx" / "manifest.json").read_text())
     assert manifest["embedder"] == "hash-ngrams" and manifest["items"] == 3
     second = _build(mini_corpus, tmp_path / "idx")
     assert second.status == "loaded"
     assert second.dense_scores("过拟合", 3).keys() == first.dense_scores("过拟合", 3).keys()
+    # The questions' query vectors are saved with the index and read back, in item order.
+    assert second.question_vectors.shape == (3, HashEncoder().dim)
+    ids = [it.id for it in second.items]
+    assert second.question_cos(second.items[0].question, ids) > 0.99
+    assert second.question_cos("过拟合", ids) == first.question_cos("过拟合", ids)
 
 
 def test_rebuilds_when_corpus_or_embedder_changes(mini_corpus, tmp_path):
@@ -30,8 +36,8 @@ def test_rebuilds_when_corpus_or_embedder_changes(mini_corpus, tmp_path):
     (mini_corpus / "extra.md").write_text("# 额外\n\n## 1. 什么是流水线并行？\n\n**答案：** 按层切分并流水执行。\n",
                                           encoding="utf-8")
     again = _build(mini_corpus, tmp_path / "idx")
-    # the new item's two views: its full text and its question
-    assert again.status == "built (corpus_hash changed; 2 new texts embedded)" and len(again.items) == 4
+    # the new item's two views (its full text and its question) and its question as a query
+    assert again.status == "built (corpus_hash changed; 3 new texts embedded)" and len(again.items) == 4
     assert stale_reason(tmp_path / "idx", manifest_for(HashEncoder(dim=128), corpus_hash(mini_corpus))) == "dim changed"
 
 
@@ -61,6 +67,12 @@ def _views(items) -> set[str]:
     return {v for it in items for v in item_views(it)}
 
 
+def _embedded(items) -> int:
+    """Texts a build of items embeds: the distinct passage views, and each distinct question as a query."""
+    items = list(items)
+    return len(_views(items)) + len({it.question for it in items})
+
+
 EXTRA = "# 额外\n\n## 1. 什么是流水线并行？\n\n**答案：** 按层切分并流水执行。\n\n## 2. 什么是张量并行？\n\n**答案：** 把矩阵切到多卡。\n"
 
 
@@ -74,7 +86,7 @@ def test_adding_a_file_embeds_only_its_items(mini_corpus, tmp_path):
     new = [it for it in again.items if it.source == "extra.md"]
     assert len(new) == 2 and len(again.items) == len(first.items) + 2
     # Exactly the new file's texts were embedded, each once; none of the old items' texts.
-    assert sorted(enc.seen) == sorted(_views(new)) and again.embedded == len(enc.seen) > 0
+    assert sorted(enc.seen) == sorted(_views(new)) and again.embedded == _embedded(new) > 0
     assert not set(enc.seen) & _views(first.items)
     # The assembled index still finds old and new items (the cached vectors were put back in).
     assert next(iter(again.dense_scores("流水线并行 按层切分", 1))) == "extra.md#1"
@@ -95,7 +107,7 @@ def test_removing_a_file_drops_its_items_and_vectors(mini_corpus, tmp_path):
     # Its vectors left the cache too: adding it back embeds it again.
     (mini_corpus / "extra.md").write_text(EXTRA, encoding="utf-8")
     back = _build(mini_corpus, tmp_path / "idx", enc)
-    assert back.embedded == len(_views(it for it in back.items if it.source == "extra.md")) > 0
+    assert back.embedded == _embedded([it for it in back.items if it.source == "extra.md"]) > 0
 
 
 def test_force_and_a_damaged_cache_re_embed_everything(mini_corpus, tmp_path):
@@ -103,15 +115,15 @@ def test_force_and_a_damaged_cache_re_embed_everything(mini_corpus, tmp_path):
     first = _build(mini_corpus, tmp_path / "idx", enc)
     forced = load_or_build(load_corpus(mini_corpus), enc, tmp_path / "idx", corpus_hash(mini_corpus),
                            force=True, show_progress=False)
-    assert forced.embedded == len(_views(first.items))
+    assert forced.embedded == _embedded(first.items)
     for f in (tmp_path / "idx" / "embeddings").iterdir():
         f.write_bytes(b"garbage")
     (mini_corpus / "extra.md").write_text(EXTRA, encoding="utf-8")
     again = _build(mini_corpus, tmp_path / "idx", enc)
-    assert again.embedded == len(_views(again.items)) and next(iter(again.dense_scores("张量并行", 1))) == "extra.md#2"
+    assert again.embedded == _embedded(again.items) and next(iter(again.dense_scores("张量并行", 1))) == "extra.md#2"
 
 
 def test_another_embedder_never_reuses_these_vectors(mini_corpus, tmp_path):
     _build(mini_corpus, tmp_path / "idx", CountingEncoder())
     other = _build(mini_corpus, tmp_path / "idx", HashEncoder(dim=128))
-    assert other.status == f"built (dim changed; {len(_views(other.items))} new texts embedded)"
+    assert other.status == f"built (dim changed; {_embedded(other.items)} new texts embedded)"

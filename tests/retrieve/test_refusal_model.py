@@ -9,10 +9,11 @@ from tutor.retrieve.refusal_model import FEATURES, MODEL_PATH, features, load_mo
 E5 = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["embedder"]
 
 
-def _f(number_unmet=False, **kw):
+def _f(number_unmet=False, question_cos=0.90, **kw):
     base = dict(dense=0.90, coverage=0.8, unknown_terms=(), named_terms=0, unknown_words=(), injection=False,
                 n_words=4)
-    return features(Signals(**(base | kw)), top_lexical=10.0, lexical_coverage=0.8, number_unmet=number_unmet)
+    return features(Signals(**(base | kw)), top_lexical=10.0, lexical_coverage=0.8, number_unmet=number_unmet,
+                    question_cos=question_cos)
 
 
 def test_model_is_tied_to_its_embedder(tmp_path):
@@ -24,7 +25,17 @@ def test_model_is_tied_to_its_embedder(tmp_path):
 def test_covered_question_is_answered_and_far_one_refused():
     m = load_model(E5)
     assert not m.refuse(_f())
-    assert m.refuse(_f(dense=0.80, coverage=0.0))
+    assert m.refuse(_f(dense=0.80, coverage=0.0, question_cos=0.80))
+
+
+def test_a_question_unlike_the_near_items_questions_is_more_likely_refused():
+    m = load_model(E5)
+    probs = [m.probability(_f(question_cos=c)) for c in (0.80, 0.85, 0.90, 0.95)]
+    assert probs == sorted(probs, reverse=True)
+    # An index without question vectors gives no evidence either way: the feature reads as its mean.
+    no_vectors = _f(question_cos=None)
+    assert "question_cos" not in no_vectors
+    assert m.probability(no_vectors) == m.probability(_f(question_cos=m.mean[m.names.index("question_cos")]))
 
 
 def test_symptom_tokens_do_not_count_as_unknown_names():

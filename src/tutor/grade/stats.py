@@ -41,7 +41,14 @@ class CorpusStats:
     def anchors(self) -> np.ndarray:
         """Every item's question, embedded: the baseline an answer unit's similarity is measured against."""
         if self._anchors is None:
-            self._anchors = self.encoder.encode_queries([it.question for it in self.items])
+            # The index embedded the same questions as queries when it was built: reuse them when the items are
+            # the index's own (seconds saved on the first grade, minutes over thousands of notes' items).
+            index = getattr(getattr(self, "retriever", None), "index", None)
+            saved = getattr(index, "question_vectors", None)
+            if saved is not None and getattr(index, "items", None) is self.items and index.encoder is self.encoder:
+                self._anchors = saved
+            else:
+                self._anchors = self.encoder.encode_queries([it.question for it in self.items])
         return self._anchors
 
     def everyday(self) -> np.ndarray:

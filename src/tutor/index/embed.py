@@ -130,6 +130,27 @@ class HashEncoder:
         return self.encode_queries(texts)
 
 
+QUERY_MEMO = 32  # recent query vectors kept per encoder: retrieval, refusal and grading embed a question once
+
+
+def query_vector(encoder, text: str) -> np.ndarray:
+    """The query embedding of text, remembered for the last QUERY_MEMO queries of this encoder: the dense
+    search embeds the question, and refusal compares the same vector with the items' questions.
+
+    >>> enc = HashEncoder(dim=16)
+    >>> v = query_vector(enc, "数据并行"); v is query_vector(enc, "数据并行"), v.shape
+    (True, (16,))
+    """
+    memo = encoder.__dict__.setdefault("_query_memo", {})
+    vec = memo.get(text)
+    if vec is None:
+        vec = np.asarray(encoder.encode_queries([text])[0], dtype=np.float32)
+        if len(memo) >= QUERY_MEMO:
+            memo.pop(next(iter(memo), None), None)  # oldest first; another thread may have taken it already
+        memo[text] = vec
+    return vec
+
+
 def as_llama_embedding(encoder: Encoder):
     """Wrap an Encoder as a llama-index BaseEmbedding, so VectorStoreIndex uses our prefixes.
 
@@ -146,7 +167,7 @@ def as_llama_embedding(encoder: Encoder):
             self._encoder = enc
 
         def _get_query_embedding(self, query: str) -> list[float]:
-            return self._encoder.encode_queries([query])[0].tolist()
+            return query_vector(self._encoder, query).tolist()
 
         def _get_text_embedding(self, text: str) -> list[float]:
             return self._encoder.encode_passages([text])[0].tolist()

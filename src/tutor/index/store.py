@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from tutor.index.embed import Encoder, as_llama_embedding
 from tutor.index.lexical import LexicalIndex
 from tutor.index.null import corpus_null_level
@@ -36,7 +38,12 @@ BUILD_PARAMS = {"node": "one per item", "vector": "mean of views: full text, que
                 # The corpus hash can't see a parser change, and the items are what is built.
                 "parser": "markdown structure: headings, labels, lists, details (issue 12)",
                 # The key-point view embeds corrected key points; the corpus hash sees errata.md, not this rule.
-                "errata": "corrections replace the wrong words in key points (issue 14)"}
+                "errata": "corrections replace the wrong words in key points (issue 14)",
+                # Refusal compares a question with the near items' questions, both embedded as queries.
+                "questions": "each item's question embedded as a query (stop 35)"}
+
+
+QUESTIONS_FILE = "questions.npy"
 
 
 def item_views(item: Item) -> list[str]:
@@ -74,10 +81,12 @@ class CorpusIndex:
     embedded: int = 0  # texts this build had to embed (0 when loaded): the cost of an incremental rebuild
     profile: EmbedderProfile | None = None  # the embedder's cosine-scale constants (saved in the manifest)
     null_dense: float | None = None  # how close unrelated questions get to the items (index.null; saved too)
+    question_vectors: np.ndarray | None = None  # each item's question embedded as a query, in item order
     by_id: dict[str, Item] = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_id = {it.id: it for it in self.items}
+        self._row = {it.id: i for i, it in enumerate(self.items)}
         if self.profile is None:
             embedder = getattr(self.encoder, "model_id", "")
             self.profile = known_profile(embedder) or default_profile(embedder)
@@ -89,6 +98,28 @@ class CorpusIndex:
         if n not in self._retrievers:
             self._retrievers[n] = self.vector.as_retriever(similarity_top_k=n)
         return {nws.node.node_id: float(nws.score) for nws in self._retrievers[n].retrieve(query)}
+
+
+    def question_cos(self, query: str, ids: list[str]) -> float | None:
+        """The query's best cosine with the questions of the given items, both embedded as queries (None
+        without question vectors). A question the notes answer is asked again in other words; a near-domain
+        one shares the notes' words but not their questions.
+
+        >>> from tutor.index.embed import HashEncoder
+        >>> from tutor.records import Item
+        >>> items = [Item("a.md", 1, "", "什么是数据并行？"), Item("a.md", 2, "", "什么是模型量化？")]
+        >>> enc = HashEncoder(dim=64)
+        >>> idx = CorpusIndex(items, None, None, enc, question_vectors=enc.encode_queries([i.question for i in items]))
+        >>> ids = [it.id for it in items]
+        >>> idx.question_cos("数据并行是什么", ids) > idx.question_cos("数据并行是什么", ids[1:])
+        True
+        """
+        rows = [self._row[i] for i in ids if i in self._row]
+        if self.question_vectors is None or not rows or self.encoder is None:
+            return None
+        from tutor.index.embed import query_vector
+
+        return float(np.max(self.question_vectors[rows] @ query_vector(self.encoder, query)))
 
 
 def lexical_text(item: Item) -> str:
@@ -142,7 +173,10 @@ def build_index(items: list[Item], encoder: Encoder, index_dir: Path, corpus_has
     vector = VectorStoreIndex(_nodes(items, encoder, cache, show_progress), storage_context=storage,
                               embed_model=as_llama_embedding(encoder), transformations=[])
     vector.storage_context.persist(persist_dir=str(tmp / "vector"))
-    cache.save(tmp / CACHE_DIR, encoder, keep=[v for it in items for v in item_views(it)])
+    questions = cache.embed([it.question for it in items], encoder, queries=True)
+    np.save(tmp / QUESTIONS_FILE, questions.astype(np.float32))
+    cache.save(tmp / CACHE_DIR, encoder, keep=[v for it in items for v in item_views(it)],
+               keep_queries=[it.question for it in items])
     vectors = store._faiss_index.reconstruct_n(0, len(items))
     profile = profile_for(encoder.model_id, vectors)
     null_dense = _null_dense(items, encoder, vectors)
@@ -151,7 +185,8 @@ def build_index(items: list[Item], encoder: Encoder, index_dir: Path, corpus_has
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     shutil.rmtree(index_dir, ignore_errors=True)
     tmp.rename(index_dir)
-    index = CorpusIndex(items, vector, lexical, encoder, profile=profile, null_dense=null_dense)
+    index = CorpusIndex(items, vector, lexical, encoder, profile=profile, null_dense=null_dense,
+                        question_vectors=questions)
     index.embedded = cache.embedded
     return index
 
@@ -198,8 +233,11 @@ def load_index(items: list[Item], encoder: Encoder, index_dir: Path) -> CorpusIn
     null_dense = manifest.get("null_dense")
     if null_dense is None:  # an index built before the null level existed: measure it now (~0.3 s), no rebuild
         null_dense = _null_dense(items, encoder, store._faiss_index.reconstruct_n(0, len(items)))
+    questions = np.load(Path(index_dir) / QUESTIONS_FILE, allow_pickle=False)
+    if questions.shape != (len(items), encoder.dim):
+        raise ItemsChanged(f"question vectors {questions.shape} do not fit {len(items)} items")
     return CorpusIndex(items, vector, lexical, encoder, profile=_saved_profile(manifest, encoder, store),
-                       null_dense=null_dense)
+                       null_dense=null_dense, question_vectors=questions)
 
 
 def _read_manifest(index_dir: Path) -> dict:

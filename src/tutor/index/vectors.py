@@ -35,6 +35,11 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+def query_key(text: str) -> str:
+    """Key of a text embedded as a query: never the key of the same text as a passage."""
+    return text_key("query\0" + text)
+
+
 def cache_file(folder: Path, encoder) -> Path:
     """The cache file for this embedder: a readable tail of its id plus a hash of the full id and dim."""
     ident = f"{encoder.model_id}\0{encoder.dim}"
@@ -65,21 +70,24 @@ class VectorCache:
             return cls()
         return cls(dict(zip(keys.tolist(), vecs)))
 
-    def embed(self, texts: list[str], encoder, progress: bool = False) -> np.ndarray:
-        """Vectors for texts (in order), encoding each distinct uncached text once, in one batch."""
-        missing = list(dict.fromkeys(t for t in texts if text_key(t) not in self.vectors))
+    def embed(self, texts: list[str], encoder, progress: bool = False, queries: bool = False) -> np.ndarray:
+        """Vectors for texts (in order), encoding each distinct uncached text once, in one batch.
+        queries=True embeds them as queries (e5's "query: " side), cached apart from the same text as a passage."""
+        key = query_key if queries else text_key
+        missing = list(dict.fromkeys(t for t in texts if key(t) not in self.vectors))
         if missing:
             # One batched call (sentence-transformers sorts by length) is ~5x faster than per-text calls.
-            new = np.asarray(encoder.encode_passages(missing, progress=progress), dtype=np.float32)
-            self.vectors.update(zip(map(text_key, missing), new))
+            new = encoder.encode_queries(missing) if queries else encoder.encode_passages(missing, progress=progress)
+            self.vectors.update(zip(map(key, missing), np.asarray(new, dtype=np.float32)))
             self.embedded += len(missing)
         if not texts:
             return np.zeros((0, encoder.dim), np.float32)
-        return np.stack([self.vectors[text_key(t)] for t in texts])
+        return np.stack([self.vectors[key(t)] for t in texts])
 
-    def save(self, folder: Path, encoder, keep: list[str]) -> None:
-        """Write the vectors of the texts in keep (so a removed file's vectors are dropped with it)."""
-        keys = [k for k in dict.fromkeys(map(text_key, keep)) if k in self.vectors]
+    def save(self, folder: Path, encoder, keep: list[str], keep_queries: list[str] = ()) -> None:
+        """Write the vectors of the texts in keep (so a removed file's vectors are dropped with it), and of
+        keep_queries embedded as queries."""
+        keys = [k for k in dict.fromkeys([*map(text_key, keep), *map(query_key, keep_queries)]) if k in self.vectors]
         Path(folder).mkdir(parents=True, exist_ok=True)
         vecs = np.stack([self.vectors[k] for k in keys]) if keys else np.zeros((0, encoder.dim), np.float32)
         with open(cache_file(folder, encoder), "wb") as fh:  # np.savez would append .npz to a str path

@@ -172,7 +172,9 @@ def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = No
         return hits, refuse, reason
     # The model's cosines are the fitting corpus's: shift by how much higher this corpus's null level is.
     s = replace(s, dense=s.dense - model.dense_shift(getattr(index, "null_dense", None)))
-    f = model_features(query, s, hits, index.lexical)
+    question_cos = getattr(index, "question_cos", None)
+    f = model_features(query, s, hits, index.lexical,
+                       question_cos(query, [h.item.id for h in hits]) if question_cos else None)
     refuse = model.refuse(f)
     if not refuse:
         return hits, False, "covered"
@@ -192,8 +194,9 @@ def _model_for(embedder: str):
     return _MODELS[embedder]
 
 
-def model_features(query: str, s: Signals, hits, lexical) -> dict:
-    """The refusal model's inputs for one query (shared by retrieve_or_refuse and the fit script)."""
+def model_features(query: str, s: Signals, hits, lexical, question_cos: float | None = None) -> dict:
+    """The refusal model's inputs for one query (shared by retrieve_or_refuse and the fit script);
+    question_cos: CorpusIndex.question_cos over the hits (None when the index has no question vectors)."""
     from tutor.retrieve.quantity import asks_quantity, states_number_about
     from tutor.retrieve.refusal_model import features
     from tutor.text.normalise import is_english
@@ -203,4 +206,4 @@ def model_features(query: str, s: Signals, hits, lexical) -> dict:
     unmet = asks_quantity(query) and not any(states_number_about(query, "\n".join([h.item.text(), *h.item.code]))
                                              for h in hits)
     return features(s, max((h.lexical for h in hits), default=0.0),
-                    lexical.coverage(tokenize(expand_query(query))), is_english(query), unmet)
+                    lexical.coverage(tokenize(expand_query(query))), is_english(query), unmet, question_cos)

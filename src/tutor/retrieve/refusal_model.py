@@ -31,7 +31,7 @@ GENERIC_TERMS = frozenset("nan inf oom cuda gpu gpus cpu tpu loss epoch batch fp
                           "sgd adam relu cnn rnn gan lstm".split())
 MAX_NULL_SHIFT = 0.05
 FEATURES = ("dense", "dense_gap", "top_lexical", "coverage", "lexical_coverage", "unknown_names", "product_names",
-            "unknown_words", "english", "length", "number_unmet")
+            "unknown_words", "english", "length", "number_unmet", "question_cos")
 
 
 def name_weight(term: str) -> float:
@@ -49,9 +49,11 @@ def name_weight(term: str) -> float:
 
 
 def features(s, top_lexical: float = 0.0, lexical_coverage: float = 0.0, english: bool = False,
-             number_unmet: bool = False) -> dict:
+             number_unmet: bool = False, question_cos: float | None = None) -> dict:
     """The model's inputs from a refusal.Signals and the top hit's lexical evidence; `number_unmet`: the
-    question asks for a number and none of the top hits states one (retrieve.quantity).
+    question asks for a number and none of the top hits states one (retrieve.quantity); `question_cos`: the
+    question's best cosine with the top hits' own questions (left out when the index has none: the model
+    then reads the mean, no evidence either way).
 
     >>> from tutor.retrieve.refusal import Signals
     >>> f = features(Signals(0.9, 0.5, ("NaN", "H100"), 2, ("液冷",), False), 12.0, 0.4)
@@ -62,7 +64,8 @@ def features(s, top_lexical: float = 0.0, lexical_coverage: float = 0.0, english
     return {"dense": s.dense, "dense_gap": s.dense_gap, "top_lexical": math.log1p(max(0.0, top_lexical)), "coverage": s.coverage,
             "lexical_coverage": lexical_coverage, "unknown_names": sum(weights),
             "product_names": float(sum(w == 1.0 for w in weights)), "unknown_words": float(len(s.unknown_words)),
-            "english": float(english), "length": math.log1p(getattr(s, "n_words", 0)), "number_unmet": float(number_unmet)}
+            "english": float(english), "length": math.log1p(getattr(s, "n_words", 0)), "number_unmet": float(number_unmet)} \
+        | ({} if question_cos is None else {"question_cos": question_cos})
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ class RefusalModel:
         return max(-MAX_NULL_SHIFT, min(MAX_NULL_SHIFT, index_null - self.null_dense))
 
     def probability(self, f: dict) -> float:
-        z = self.intercept + sum(c * (f.get(n, 0.0) - m) / s
+        z = self.intercept + sum(c * (f.get(n, m) - m) / s  # a feature not measured counts as its mean
                                  for n, m, s, c in zip(self.names, self.mean, self.scale, self.coef))
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
