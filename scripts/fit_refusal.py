@@ -82,7 +82,8 @@ def main() -> int:
     w = fit((x - mean) / scale, y)
     model = RefusalModel(index.encoder.model_id, FEATURES, tuple(map(float, mean.round(6))), tuple(map(float, scale.round(6))),
                          tuple(map(float, w[1:].round(6))), round(float(w[0]), 6), 0.5,
-                         null_dense=index.null_dense)  # the cosine level these features were fitted at
+                         null_dense=index.null_dense,  # the cosine levels these features were fitted at
+                         null_question=index.null_question)
     probs = np.array([model.probability(dict(zip(FEATURES, row))) for row in x])
     best_t, best_cost = 0.5, math.inf
     for t in np.arange(0.05, 0.96, 0.01):

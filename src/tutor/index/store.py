@@ -82,6 +82,7 @@ class CorpusIndex:
     profile: EmbedderProfile | None = None  # the embedder's cosine-scale constants (saved in the manifest)
     null_dense: float | None = None  # how close unrelated questions get to the items (index.null; saved too)
     question_vectors: np.ndarray | None = None  # each item's question embedded as a query, in item order
+    null_question: float | None = None  # the null level of those question vectors (refusal shifts by it too)
     by_id: dict[str, Item] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -180,13 +181,15 @@ def build_index(items: list[Item], encoder: Encoder, index_dir: Path, corpus_has
     vectors = store._faiss_index.reconstruct_n(0, len(items))
     profile = profile_for(encoder.model_id, vectors)
     null_dense = _null_dense(items, encoder, vectors)
+    null_question = _null_dense(items, encoder, questions)
     manifest = manifest_for(encoder, corpus_hash) | {"items": len(items), "built_at": time.time(),
-                                                     "profile": profile.to_json(), "null_dense": null_dense}
+                                                     "profile": profile.to_json(), "null_dense": null_dense,
+                                                     "null_question": null_question}
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     shutil.rmtree(index_dir, ignore_errors=True)
     tmp.rename(index_dir)
     index = CorpusIndex(items, vector, lexical, encoder, profile=profile, null_dense=null_dense,
-                        question_vectors=questions)
+                        question_vectors=questions, null_question=null_question)
     index.embedded = cache.embedded
     return index
 
@@ -236,8 +239,11 @@ def load_index(items: list[Item], encoder: Encoder, index_dir: Path) -> CorpusIn
     questions = np.load(Path(index_dir) / QUESTIONS_FILE, allow_pickle=False)
     if questions.shape != (len(items), encoder.dim):
         raise ItemsChanged(f"question vectors {questions.shape} do not fit {len(items)} items")
+    null_question = manifest.get("null_question")
+    if null_question is None:
+        null_question = _null_dense(items, encoder, questions)
     return CorpusIndex(items, vector, lexical, encoder, profile=_saved_profile(manifest, encoder, store),
-                       null_dense=null_dense, question_vectors=questions)
+                       null_dense=null_dense, question_vectors=questions, null_question=null_question)
 
 
 def _read_manifest(index_dir: Path) -> dict:

@@ -173,8 +173,10 @@ def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = No
     # The model's cosines are the fitting corpus's: shift by how much higher this corpus's null level is.
     s = replace(s, dense=s.dense - model.dense_shift(getattr(index, "null_dense", None)))
     question_cos = getattr(index, "question_cos", None)
-    f = model_features(query, s, hits, index.lexical,
-                       question_cos(query, [h.item.id for h in hits]) if question_cos else None)
+    qc = question_cos(query, [h.item.id for h in hits]) if question_cos else None
+    if qc is not None:  # notes added raise every question cosine too: the same shift as for dense
+        qc -= model.question_shift(getattr(index, "null_question", None))
+    f = model_features(query, s, hits, index.lexical, qc)
     refuse = model.refuse(f)
     if not refuse:
         return hits, False, "covered"

@@ -78,6 +78,7 @@ class RefusalModel:
     intercept: float
     threshold: float  # refuse when P(unanswerable) ≥ threshold (chosen on dev, see the fit script)
     null_dense: float | None = None  # the null level of the index it was fitted on (index.null)
+    null_question: float | None = None  # ... and of that index's question vectors (for question_cos)
 
     def dense_shift(self, index_null: float | None) -> float:
         """What to subtract from a dense cosine so it means what it meant at fitting time.
@@ -91,9 +92,16 @@ class RefusalModel:
         >>> round(m.dense_shift(0.815), 3), m.dense_shift(None), round(m.dense_shift(0.95), 3)
         (0.015, 0.0, 0.05)
         """
-        if index_null is None or self.null_dense is None:
-            return 0.0
-        return max(-MAX_NULL_SHIFT, min(MAX_NULL_SHIFT, index_null - self.null_dense))
+        return _shift(index_null, self.null_dense)
+
+    def question_shift(self, index_null: float | None) -> float:
+        """The same for question_cos: the index's question null level against the one fitted at.
+
+        >>> m = RefusalModel("x", ("question_cos",), (0.0,), (1.0,), (1.0,), 0.0, 0.5, null_question=0.81)
+        >>> round(m.question_shift(0.83), 3), m.question_shift(None)
+        (0.02, 0.0)
+        """
+        return _shift(index_null, self.null_question)
 
     def probability(self, f: dict) -> float:
         z = self.intercept + sum(c * (f.get(n, m) - m) / s  # a feature not measured counts as its mean
@@ -105,6 +113,12 @@ class RefusalModel:
 
     def to_json(self) -> dict:
         return asdict(self)
+
+
+def _shift(index_null: float | None, fitted_null: float | None) -> float:
+    if index_null is None or fitted_null is None:
+        return 0.0
+    return max(-MAX_NULL_SHIFT, min(MAX_NULL_SHIFT, index_null - fitted_null))
 
 
 def load_model(embedder: str, path: Path = MODEL_PATH) -> RefusalModel | None:
