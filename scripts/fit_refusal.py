@@ -73,7 +73,8 @@ def main() -> int:
         s = signals(q, expand_query(q), best, vocab, gap)
         if s.injection or s.interview:
             continue
-        f = model_features(q, s, hits, index.lexical, index.question_cos(q, [h.item.id for h in hits]))
+        qc = index.question_cos(q.strip(), [h.item.id for h in hits])  # as retrieve_or_refuse does
+        f = model_features(q, s, hits, index.lexical, qc)
         feats.append([f[n] for n in FEATURES])
         labels.append(label)
         queries.append(q)

@@ -151,6 +151,24 @@ def query_vector(encoder, text: str) -> np.ndarray:
     return vec
 
 
+def remember_queries(encoder, texts: list[str]) -> None:
+    """Embed the texts not yet remembered in one batch and remember them (see query_vector): two strings a
+    step needs (the glossary-expanded question for the search, the question as asked for refusal) cost one
+    encoder call, not two.
+
+    >>> enc = HashEncoder(dim=16)
+    >>> remember_queries(enc, ["a b", "a"]); sorted(enc._query_memo)
+    ['a', 'a b']
+    """
+    memo = encoder.__dict__.setdefault("_query_memo", {})
+    missing = list(dict.fromkeys(t for t in texts if t not in memo))
+    if missing:
+        for text, vec in zip(missing, np.asarray(encoder.encode_queries(missing), dtype=np.float32)):
+            if len(memo) >= QUERY_MEMO:
+                memo.pop(next(iter(memo), None), None)
+            memo[text] = vec
+
+
 def as_llama_embedding(encoder: Encoder):
     """Wrap an Encoder as a llama-index BaseEmbedding, so VectorStoreIndex uses our prefixes.
 

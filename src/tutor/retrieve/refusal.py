@@ -160,10 +160,16 @@ def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = No
         "off_topic" too ("not covered" is all the user needs to hear), or "no_number" when the question asks
         for a number none of the near items states (the documents discuss the subject, not that value).
     """
+    index = retriever.index
+    asked = (query or "").strip()
+    if getattr(index, "question_vectors", None) is not None and expand_query(asked) != asked:
+        from tutor.index.embed import remember_queries
+
+        # The search embeds the expanded question and question_cos the question as asked: one batch for both.
+        remember_queries(index.encoder, [expand_query(asked), asked])
     hits, best_dense, gap = retriever.search_with_evidence(query, k=k)
     if not hits:
         return hits, True, "off_topic"
-    index = retriever.index
     vocab = index.lexical.bm25.vocab_dict
     s = signals(query, expand_query(query), best_dense, vocab, gap)
     model = model or _model_for(getattr(getattr(index, "encoder", None), "model_id", ""))
@@ -173,7 +179,10 @@ def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = No
     # The model's cosines are the fitting corpus's: shift by how much higher this corpus's null level is.
     s = replace(s, dense=s.dense - model.dense_shift(getattr(index, "null_dense", None)))
     question_cos = getattr(index, "question_cos", None)
-    qc = question_cos(query, [h.item.id for h in hits]) if question_cos else None
+    # The question as asked (stripped, as the dense search strips it): when the glossary adds nothing (most
+    # Chinese questions) that is the string the search embedded, and its vector is remembered, not computed
+    # again. An expanded string (English terms + their Chinese) made a weaker signal in cross-validation.
+    qc = question_cos(query.strip(), [h.item.id for h in hits]) if question_cos else None
     if qc is not None:  # notes added raise every question cosine too: the same shift as for dense
         qc -= model.question_shift(getattr(index, "null_question", None))
     f = model_features(query, s, hits, index.lexical, qc)
