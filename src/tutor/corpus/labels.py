@@ -53,7 +53,7 @@ _NOT_QUESTIONS = re.compile(r"^(目录|参考|参考资料|参考文献|引用|�
 # a plain (non-bold) label needs its colon, and Q/A carry at most two digits.
 _LABELS = {
     "prompt": r"题目|面试题|问题|问|Question|Q\d{0,2}",
-    "answer": r"答案解析|参考答案|标准答案|参考回答|答案|回答|解答|答|Answer|A\d{0,2}",
+    "answer": r"答案解析|参考答案|标准答案|参考回答|标准答|参考答|答案|回答|解答|答|Answer|A\d{0,2}",
     "explanation": r"解析|分析|Explanation",
 }
 _LABEL_ALT = "|".join(f"(?P<{k}>{v})" for k, v in _LABELS.items())

@@ -19,6 +19,7 @@ import logging
 import re
 from dataclasses import replace
 
+from tutor.corpus.fields import field_labels, field_of
 from tutor.corpus.labels import label_of, placeholder, question_list
 # Re-exported: the grader and the chunker import these from here.
 from tutor.corpus.markdown import (DECORATIVE_ALT, inline_text, key_points, prose, split_sentences,  # noqa: F401
@@ -88,7 +89,7 @@ _PROSE_FENCES = frozenset({"text", "txt", "plain", "plaintext", "markdown", "md"
 PROMPT_PARAGRAPHS = 3  # blank-line breaks: four paragraphs are an answer, however short
 
 
-def _parse_body(body: list[str]) -> dict:
+def _parse_body(body: list[str], fields: frozenset[str] = frozenset()) -> dict:
     """Split an item's lines into prompt / answer / explanation by their labels, code kept apart.
 
     Text before any label is the question's own wording (a seed article has no 题目 label at all);
@@ -128,6 +129,10 @@ def _parse_body(body: list[str]) -> dict:
             line = _DETAILS.sub("", line)
             if not line.strip():
                 continue
+        if fields and current in ("answer", "explanation") and field_of(line) in fields:
+            current = "explanation"
+            sections[current].append(_clean_line(line.lstrip("-*+ ")))
+            continue
         lab = label_of(line)
         if lab and lab[0] == "prompt" and any(x.strip() for v in sections.values() for x in v):
             # "问题：" after the answer has begun is the answer's own wording ("问题：…  解决方案：…"),
@@ -159,9 +164,11 @@ def _parse_body(body: list[str]) -> dict:
     return out
 
 
-def make_item(source: str, number, title: str, question: str, body: list[str]) -> Item:
-    """One Item from a question and its body lines (labels split, key points extracted)."""
-    parts = _parse_body(body)
+def make_item(source: str, number, title: str, question: str, body: list[str],
+              fields: frozenset[str] = frozenset()) -> Item:
+    """One Item from a question and its body lines (labels split, key points extracted; `fields`: the
+    document's template fields, see fields.py)."""
+    parts = _parse_body(body, fields)
     # An answer that is only a command or a snippet ("nvidia-smi topo -m") is still the answer.
     answer = parts["answer"] or "\n".join(parts["code"])
     if placeholder(answer):  # "- [ ] TODO": no answer yet, so nothing to grade or ask (it graded its copy 100)
@@ -206,9 +213,10 @@ def parse_document(text: str, source: str) -> list[Item]:
     leftover: list = []
     found = find_questions(lines, leftover)
     items = []
+    fields = field_labels([q.body for q in found])
     for k, q in enumerate(found):
         body = cut_outro(q.body) if k == len(found) - 1 else q.body
-        items.append(make_item(source, q.number, _full_title(title, q.context), q.question, body))
+        items.append(make_item(source, q.number, _full_title(title, q.context), q.question, body, fields))
     if items:  # a note with questions keeps the text of its other sections as passages (kind "chunk")
         for context, heading, body in leftover:
             if _TITLE_PREFIX.sub("", strip_md(heading)) == title:
