@@ -108,6 +108,9 @@ class Item:
     chunk: int = 0  # 1-based chunk index within a free-text document (0 for items)
     # Errata that apply to this item; its key_points already carry the corrected wording (corpus.errata).
     corrections: tuple[Correction, ...] = ()
+    # A template note's other fields beside the answer ("反问点：…", "坑位：…", corpus/fields.py): shown with
+    # the reference, never graded, asked or indexed (a question to ask back answers nothing).
+    aside: str = ""
 
     @property
     def ref(self) -> Ref:

@@ -1,7 +1,9 @@
 """Template fields (stop 36): a note that follows every answer with the same labelled bullets (反问点, 坑位)
-grades the answer bullet only; the fields stay with the item as its explanation. Each test pins what must
+grades the answer bullet only; the fields stay with the item, set aside (shown, never graded). Each test pins what must
 not change: bullets used freely, or fewer than three times, stay in the answer."""
 from tutor.corpus.parse import parse_document
+from tutor.grade.feedback import model_answer
+from tutor.grade.keypoints import reference_points
 
 _ITEM = "{n}) {q}\n- 标准答：{a}\n- 反问点：线上是否做过{x}的评估？\n- 坑位：只说“{x}更快”而不解释原因。\n\n"
 _QA = [("多头注意力为何有效？", "分解为多个子空间，关注不同关系模式。", "多头"),
@@ -13,17 +15,18 @@ def _doc(qa) -> str:
     return "## 一、模型（3题）\n" + "".join(_ITEM.format(n=k + 1, q=q, a=a, x=x) for k, (q, a, x) in enumerate(qa))
 
 
-def test_repeated_fields_after_an_answer_bullet_are_its_explanation_not_its_points():
+def test_repeated_fields_after_an_answer_bullet_are_set_aside_not_graded():
     items = [i for i in parse_document(_doc(_QA), "t.md") if i.kind == "item"]
     assert [i.answer for i in items] == [a for _, a, _ in _QA]
     for it, (_, _, x) in zip(items, _QA):
-        assert "坑位" in it.explanation and "反问点" in it.explanation and x in it.explanation
-        assert not any("坑位" in p or "反问点" in p for p in it.key_points)
+        assert "坑位" in it.aside and "反问点" in it.aside and x in it.aside and not it.explanation
+        assert not any("坑位" in p.text or "反问点" in p.text for p in reference_points(it))
+        assert "坑位" in model_answer(it) and "坑位" not in it.text()  # shown with the reference, not indexed
 
 
 def test_fields_seen_in_only_two_items_stay_in_the_answer():
     items = parse_document(_doc(_QA[:2]), "t.md")
-    assert all("坑位" in i.answer and not i.explanation for i in items)
+    assert all("坑位" in i.answer and not i.aside for i in items)
 
 
 def test_a_list_the_answer_introduces_stays_the_answer():
@@ -31,7 +34,7 @@ def test_a_list_the_answer_introduces_stays_the_answer():
     doc = "".join(f"{k}) 问题{k}怎么做？\n- 答：有两种：\n- 方式一：切分数据。\n- 方式二：切分层。\n\n" for k in (1, 2, 3))
     doc += "".join(f"{k}) 问题{k}为何？\n- 答：因为显存。\n  - 原因：激活太大。\n\n" for k in (4, 5, 6))
     items = parse_document(doc, "l.md")
-    assert len(items) == 6 and not any(i.explanation for i in items)
+    assert len(items) == 6 and not any(i.aside or i.explanation for i in items)
     assert all("方式一" in i.answer and "方式二" in i.answer for i in items[:3])
     assert all("激活太大" in i.answer for i in items[3:])
 
@@ -40,4 +43,4 @@ def test_bold_field_labels_and_a_plain_answer_label_are_read_too():
     doc = "".join(f"### {k}. 问题{k}是什么？\n- **答案**：答{k}的内容。\n- **追问**：那么{k}呢？\n\n" for k in (1, 2, 3))
     items = parse_document(doc, "b.md")
     assert [i.answer for i in items] == [f"答{k}的内容。" for k in (1, 2, 3)]
-    assert all("追问" in i.explanation for i in items)
+    assert all("追问" in i.aside for i in items)

@@ -94,9 +94,9 @@ def _parse_body(body: list[str], fields: frozenset[str] = frozenset()) -> dict:
 
     Text before any label is the question's own wording (a seed article has no 题目 label at all);
     with no answer label at all, that text is the answer (most notes put the answer right under the
-    question).
+    question). A template field after the answer ("- 坑位：…", see fields.py) is set aside: shown, not graded.
     """
-    sections = {"prompt": [], "answer": [], "explanation": []}
+    sections = {"prompt": [], "answer": [], "explanation": [], "aside": []}
     code: list[str] = []
     current, fence, prompt_label, prose_box = None, None, False, False
     for line in body:
@@ -129,8 +129,8 @@ def _parse_body(body: list[str], fields: frozenset[str] = frozenset()) -> dict:
             line = _DETAILS.sub("", line)
             if not line.strip():
                 continue
-        if fields and current in ("answer", "explanation") and field_of(line) in fields:
-            current = "explanation"
+        if fields and current in ("answer", "explanation", "aside") and field_of(line) in fields:
+            current = "aside"
             sections[current].append(_clean_line(line.lstrip("-*+ ")))
             continue
         lab = label_of(line)
@@ -180,7 +180,7 @@ def make_item(source: str, number, title: str, question: str, body: list[str],
         prompt, answer = "\n".join(filter(None, (prompt, answer))), ""
     return Item(source=source, number=number, title=title, question=inline_text(question),
                 prompt=strip_md(prompt), answer=answer,
-                explanation=strip_md(parts["explanation"]), code=parts["code"],
+                explanation=strip_md(parts["explanation"]), code=parts["code"], aside=strip_md(parts["aside"]),
                 key_points=key_points(answer))
 
 

@@ -133,7 +133,8 @@ def model_answer(item: Item) -> str:
     '数据并行： 切分数据\\n解析：快。'
     """
     text = strip_md(item.answer.replace("\n", " \n")).replace(" \n", "\n")
-    return annotate(text, item.corrections) + (f"\n解析：{item.explanation}" if item.explanation else "")
+    return (annotate(text, item.corrections) + (f"\n解析：{item.explanation}" if item.explanation else "")
+            + (f"\n{item.aside}" if item.aside else ""))  # a template's 反问点/坑位 keep their own labels
 
 
 def unsure_note(reasons: tuple[str, ...], answer: str) -> str:

@@ -33,6 +33,8 @@ def render_item(item: Item, score: float | None = None) -> str:
         body += (f"<p><small>⚠️ {_esc(note(c))}（原文 was：“{_esc(c.wrong)}”）</small></p>")
     if item.explanation:
         body += f"<p><i>解析：</i>{_esc(item.explanation)}</p>"
+    if item.aside:  # a template's other fields (反问点, 坑位): they carry their own labels
+        body += f"<p>{_esc(item.aside)}</p>"
     if dups:
         body += f"<p><small>重复条目 also at: {dups}</small></p>"
     return f"<details><summary>{head}</summary>{body}</details>"
