@@ -72,13 +72,19 @@ def replace_section(text: str, name: str, body: str) -> str:
     return text[:i] + block + text[j + len(end):]
 
 
-def query_latencies_ms(retriever, queries: list[str], k: int = 5) -> list[float]:
-    """Milliseconds per `retriever.search(q, k)` over `queries`, after one warm-up search."""
-    retriever.search(queries[0])
+def query_latencies_ms(retriever, queries: list[str], k: int = 5, refuse: bool = False) -> list[float]:
+    """Milliseconds per `retriever.search(q, k)` over `queries`, after one warm-up search; with `refuse`, per
+    search plus the refusal decision (`retrieve_or_refuse`, as ask and quick mode call it)."""
+    from tutor.retrieve.refusal import retrieve_or_refuse
+
+    def run(q: str):
+        return retrieve_or_refuse(retriever, q, k=k) if refuse else retriever.search(q, k=k)
+
+    run(queries[0])
     times = []
     for q in queries:
         t0 = time.perf_counter()
-        retriever.search(q, k=k)
+        run(q)
         times.append((time.perf_counter() - t0) * 1000)
     return times
 
