@@ -44,3 +44,29 @@ def test_bold_field_labels_and_a_plain_answer_label_are_read_too():
     items = parse_document(doc, "b.md")
     assert [i.answer for i in items] == [f"答{k}的内容。" for k in (1, 2, 3)]
     assert all("追问" in i.aside for i in items)
+
+
+# Follow-ups (stop 36): an interview log's bold question after a heading's answer is an item of its own.
+_LOG = ("## 某公司一面\n\n### 2. 计算流体力学会用到高性能计算吗？\n是的，主要有并行计算、稀疏矩阵运算优化和分布式通信。\n\n"
+        "**与大模型推理相比这个HPC的区别在哪里？**\n\n计算模式不同：PDE 与高精度，大模型是矩阵与低精度。\n\n"
+        "### 3. 项目中的分级内存管理策略是什么？\n双池设计：大内存池和小内存池分别管理，延迟释放。\n")
+
+
+def test_a_bold_follow_up_after_a_headings_answer_is_its_own_item():
+    items = parse_document(_LOG, "log.md")
+    assert [(str(i.number), i.question) for i in items] == [
+        ("2", "计算流体力学会用到高性能计算吗？"), ("2.1", "与大模型推理相比这个HPC的区别在哪里？"),
+        ("3", "项目中的分级内存管理策略是什么？")]
+    assert "PDE" not in items[0].answer and "PDE" in items[1].answer and "稀疏矩阵" in items[0].answer
+
+
+def test_an_answer_told_in_bold_parts_keeps_its_bold_questions():
+    # The first bold paragraph opens the answer, or titles a part: every bold question is a part of it.
+    opens = ("### 3.4.1 为什么需要非线性激活函数？\n\n**为什么需要激活函数？**\n\n引入非线性，拟合复杂函数。\n\n"
+             "**为什么激活函数需要非线性函数？**\n\n线性的组合还是线性。\n")
+    titled = ("### 3.1.3 如何选择深度学习开发平台？\n\n现有平台很多，可按以下几点参考。\n\n**参考1：与现有编程平台整合的难易程度**\n\n"
+              "看团队熟悉的语言。\n\n**参考5：平台利用是否多样性？**\n\n有些平台专门为研究开发。\n")
+    rhetorical = "### 5. 为什么要归一化？\n各特征量纲不同，梯度下降会绕远路。\n\n**那么 BN 呢？**\n"
+    for doc in (opens, titled, rhetorical):
+        items = parse_document(doc, "p.md")
+        assert len(items) == 1, doc

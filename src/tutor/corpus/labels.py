@@ -64,6 +64,12 @@ _LABEL = re.compile(
     r"\s*(?P<text>.*)$", re.I)
 
 
+# A line that is bold from start to end ("**什么是 NCCL？**", "**1*1 卷积的作用**": a lone "*" is text):
+# a question when it asks. Must NOT catch bold key points inside an answer ("**1. 分布式计算：** 将……"
+# is not wholly bold) nor two bold runs ("**RAG** 与 **SFT**"): no "**" inside.
+BOLD_LINE = re.compile(r"^\s*\*\*((?:[^*]|\*(?!\*))+?)\*\*\s*$")
+
+
 def plain(text: str) -> str:
     """Text without its bold, underline-bold and code marks (a heading's or a cell's words).
 

@@ -18,15 +18,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tutor.corpus.follow_ups import follow_ups
+from tutor.corpus.labels import BOLD_LINE as _BOLD_LINE
 from tutor.corpus.labels import asks, has_number, label_of, no_content, organises, plain, split_number
 from tutor.corpus.structure import Heading, read_blocks
 from tutor.corpus.tables import faq_table
 from tutor.corpus.tidy import drop_index, number_questions
 
-# A line that is bold from start to end ("**什么是 NCCL？**", "**1*1 卷积的作用**": a lone "*" is text):
-# a question when it asks. Must NOT catch bold key points inside an answer ("**1. 分布式计算：** 将……"
-# is not wholly bold) nor two bold runs ("**RAG** 与 **SFT**"): no "**" inside.
-_BOLD_LINE = re.compile(r"^\s*\*\*((?:[^*]|\*(?!\*))+?)\*\*\s*$")
 # A numbered Q label opening a line ("**Q26：如果……？**", "Q3: …"): the note's own next question, even inside a
 # heading's section and even when it asks without a question word ("Q9：……应该修改注意力层还是前馈层的参数。").
 # Must NOT catch "QPS", "Q&A" or "QKV": a digit follows the Q.
@@ -370,8 +368,14 @@ def find_questions(lines: list[str], leftover: list | None = None) -> list[Quest
                 continue
         number, question = split_number(text)
         question = question.rstrip("：:").strip() or question  # "（1）长尾知识：" asks about 长尾知识
-        found.append((h.line, Question(number, question, lines[h.end:stop], tuple(t for _, t, _ in stack),
-                                       stack[-1][2] if stack else None)))
+        ctx, parent = tuple(t for _, t, _ in stack), stack[-1][2] if stack else None
+        cuts = follow_ups(lines, h.end, stop, blocks, list_items)
+        ends = cuts + [stop]
+        found.append((h.line, Question(number, question, lines[h.end:ends[0]], ctx, parent)))
+        for k, cut in enumerate(cuts, 1):  # numbered under the item they follow: "2.1", "2.2"
+            asked = split_number(_plain(_BOLD_LINE.match(lines[cut]).group(1)))[1]
+            found.append((cut, Question(f"{number}.{k}" if number else None, asked, lines[cut + 1:ends[k]], ctx,
+                                        parent)))
         taken.update(range(h.line, stop if stop in q_resume else end))
     # Lines in no item, between headings, may hold Q/A pairs.
     bounds = sorted({h.line for h in heads} | {len(lines)})
