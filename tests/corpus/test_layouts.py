@@ -118,6 +118,22 @@ def test_gbk_crlf_and_bom_files_load_with_a_warning_naming_the_encoding(tmp_path
     assert by_source["bom.md"].title == "笔记"
 
 
+def test_utf8_with_a_few_broken_characters_is_read_with_the_damage_marked(tmp_path, caplog):
+    # A lossy conversion cut two characters short ("巩固�?"): the note is kept, the warning says so.
+    doc = "# 笔记\n\n### 1. 什么是数据并行？\n\n每张卡一份模型，切分数据进行巩固。\n\n### 2. 什么是张量并行？\n\n切分层的权重。\n"
+    raw = doc.encode("utf-8").replace("固。".encode(), "固".encode()[:2] + b"?").replace("重。".encode(), "重".encode()[:1] + b"?")
+    (tmp_path / "cut.md").write_bytes(raw)
+    # Must not catch: a GBK note stays GBK, and Latin-1 prose full of accents is not "damaged UTF-8".
+    (tmp_path / "gbk.md").write_bytes(doc.replace("数据并行", "流水线并行").encode("gbk"))
+    (tmp_path / "latin.md").write_bytes("# Café\n\n### 1. Qu'est-ce que la réplication ?\n\nÉté, où, déjà.\n".encode("latin-1"))
+    with caplog.at_level(logging.WARNING):
+        items = load_corpus(tmp_path)
+    assert "cut.md: read as utf-8, 2 damaged bytes replaced" in caplog.text
+    assert "gbk.md: read as gb18030" in caplog.text and "latin.md: read as utf-8" not in caplog.text
+    cut = [it for it in items if it.source == "cut.md"]
+    assert [it.question for it in cut] == ["什么是数据并行？", "什么是张量并行？"] and "\ufffd" in cut[0].answer
+
+
 def test_dotted_numbers_are_citable():
     from tutor.grade.grader import parse_ref
 

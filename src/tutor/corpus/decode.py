@@ -8,10 +8,19 @@ Example:
     ('过拟合\\n', 'gb18030')
     >>> decode_note(b"\\xef\\xbb\\xbf# T\\r\\n")
     ('# T\\n', 'utf-8-sig')
+    >>> decode_note("## 背景\\n大数据面试的知识体系很庞杂，需要收集资料进行巩固。".encode()[:-2] + b"?\\n")[1]
+    'utf-8, 1 damaged byte replaced'
 """
 from __future__ import annotations
 
 import codecs
+
+# A UTF-8 file whose conversion broke a few characters (a multi-byte sequence cut short: "巩固�?") is still
+# UTF-8: reading it with the damage marked keeps the note. Must NOT catch a GBK file (nearly every Chinese
+# character is an invalid UTF-8 sequence, and GB18030 is tried first) nor Latin-1 prose: a few damaged
+# characters at most, or a tiny share of a long note. A short Latin-1 note with four accents or fewer that
+# GB18030 rejects is read with its accents marked damaged: the warning names it.
+DAMAGED_SHARE, DAMAGED_FEW = 0.005, 4
 
 
 class Undecodable(ValueError):
@@ -46,6 +55,9 @@ def decode_note(data: bytes) -> tuple[str, str]:
             continue
         # ASCII-only "utf-8-sig" without a BOM is plain UTF-8: report it as such.
         return _normalise(text), "utf-8" if enc == "utf-8-sig" and not data.startswith(codecs.BOM_UTF8) else enc
+    text = data.decode("utf-8", errors="replace")
+    if (damaged := text.count("\ufffd")) <= max(DAMAGED_FEW, DAMAGED_SHARE * len(text)):
+        return _normalise(text.lstrip("\ufeff")), f"utf-8, {damaged} damaged byte{'s' * (damaged > 1)} replaced"
     from charset_normalizer import from_bytes  # last resort: Big5, Shift-JIS, Latin-1 exports
 
     best = from_bytes(data).best()

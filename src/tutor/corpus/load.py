@@ -53,7 +53,7 @@ def load_corpus(corpus_dir: Path) -> list[Item]:
             log.warning("skipping %s: not a text file (%s)", path.name, exc)
             continue
         if encoding not in ("utf-8", "utf-8-sig"):
-            log.warning("%s: read as %s (not UTF-8)", path.name, encoding)
+            log.warning("%s: read as %s", path.name, encoding if "damaged" in encoding else f"{encoding} (not UTF-8)")
         parsed = parse_document(text, path.name) or chunk_document(text, path.name)
         items.extend(parsed)
     merged = merge_duplicates(items)
