@@ -21,8 +21,8 @@ Must NOT catch:
 
 Example:
     >>> body = ["- 标准答：分解为多个子空间。", "- 反问点：是否加了约束？", "- 坑位：只说并行更快。"]
-    >>> field_labels([body, body, body])
-    frozenset({'反问点', '坑位'})
+    >>> sorted(field_labels([body, body, body]))
+    ['反问点', '坑位']
     >>> field_labels([body, body])  # twice is not yet a template
     frozenset()
     >>> field_of("- 坑位：只说并行更快。"), field_of("  - 坑位：缩进的是答案的子项"), field_of("- 数据并行切分数据")
