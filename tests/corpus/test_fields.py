@@ -58,6 +58,7 @@ def test_a_bold_follow_up_after_a_headings_answer_is_its_own_item():
         ("2", "计算流体力学会用到高性能计算吗？"), ("2.1", "与大模型推理相比这个HPC的区别在哪里？"),
         ("3", "项目中的分级内存管理策略是什么？")]
     assert "PDE" not in items[0].answer and "PDE" in items[1].answer and "稀疏矩阵" in items[0].answer
+    assert items[1].title.endswith("某公司一面 › 计算流体力学会用到高性能计算吗？")  # what "这个HPC" refers to
 
 
 def test_an_answer_told_in_bold_parts_keeps_its_bold_questions():

@@ -374,8 +374,9 @@ def find_questions(lines: list[str], leftover: list | None = None) -> list[Quest
         found.append((h.line, Question(number, question, lines[h.end:ends[0]], ctx, parent)))
         for k, cut in enumerate(cuts, 1):  # numbered under the item they follow: "2.1", "2.2"
             asked = split_number(_plain(_BOLD_LINE.match(lines[cut]).group(1)))[1]
-            found.append((cut, Question(f"{number}.{k}" if number else None, asked, lines[cut + 1:ends[k]], ctx,
-                                        parent)))
+            # Its context is the question it follows: "这个HPC" in the follow-up means that question's CFD.
+            found.append((cut, Question(f"{number}.{k}" if number else None, asked, lines[cut + 1:ends[k]],
+                                        (*ctx, question), parent)))
         taken.update(range(h.line, stop if stop in q_resume else end))
     # Lines in no item, between headings, may hold Q/A pairs.
     bounds = sorted({h.line for h in heads} | {len(lines)})
