@@ -1,10 +1,11 @@
 """Follow-ups: an interviewer's next question, written bold inside the answer of the heading it follows.
 
-Pure: standard library and the markdown block reader. An interview log writes what the interviewer asked
-next as a bold paragraph under the heading item's answer; it is an item of its own, numbered under the
-heading's ("2.1"), and the heading's answer ends where it starts.
+Pure: standard library (the caller passes the markdown blocks). An interview log writes what the
+interviewer asked next as a bold paragraph under the heading item's answer; it is an item of its own,
+numbered under the heading's ("2.1"), and the heading's answer ends where it starts.
 
 Example:
+    >>> from tutor.corpus.structure import read_blocks
     >>> ls = ["是的，主要有并行计算和稀疏矩阵运算优化。", "", "**与大模型推理相比区别在哪里？**", "计算模式不同：PDE 与高精度。"]
     >>> follow_ups(ls, 0, 4, read_blocks("\\n".join(ls)), {})
     [2]
@@ -12,7 +13,6 @@ Example:
 from __future__ import annotations
 
 from tutor.corpus.labels import BOLD_LINE
-from tutor.corpus.structure import read_blocks  # noqa: F401  (the doctests build blocks with it)
 
 FOLLOW_UP_CHARS = 16  # answer text on both sides: the heading's own answer, then the follow-up's
 
@@ -28,6 +28,7 @@ def follow_ups(lines: list[str], start: int, stop: int, blocks, list_items: dict
     bold line that states ("**注意：**"), nor any bold question in an answer written in bold-titled parts
     (its first bold paragraph is a title, "**参考1：与生态整合的程度**" … "**参考5：是否多样？**", or opens it).
 
+    >>> from tutor.corpus.structure import read_blocks
     >>> ls = ["是的，主要有并行计算和稀疏矩阵运算优化。", "", "**与大模型推理相比区别在哪里？**", "计算模式不同：PDE 与高精度。"]
     >>> follow_ups(ls, 0, 4, read_blocks("\\n".join(ls)), {}), follow_ups(ls[2:], 0, 2, read_blocks("\\n".join(ls[2:])), {})
     ([2], [])

@@ -53,7 +53,8 @@ def load_corpus(corpus_dir: Path) -> list[Item]:
             log.warning("skipping %s: not a text file (%s)", path.name, exc)
             continue
         if encoding not in ("utf-8", "utf-8-sig"):
-            log.warning("%s: read as %s", path.name, encoding if "damaged" in encoding else f"{encoding} (not UTF-8)")
+            # "utf-8, 2 damaged bytes replaced" says what happened; any other encoding is named as not UTF-8.
+            log.warning("%s: read as %s%s", path.name, encoding, "" if encoding.startswith("utf-8") else " (not UTF-8)")
         parsed = parse_document(text, path.name) or chunk_document(text, path.name)
         items.extend(parsed)
     merged = merge_duplicates(items)

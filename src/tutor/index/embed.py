@@ -144,10 +144,10 @@ def query_vector(encoder, text: str) -> np.ndarray:
     memo = encoder.__dict__.setdefault("_query_memo", {})
     vec = memo.get(text)
     if vec is None:
+        remember_queries(encoder, [text])
+        vec = memo.get(text)
+    if vec is None:  # another thread's batch evicted it at once: compute it without remembering
         vec = np.asarray(encoder.encode_queries([text])[0], dtype=np.float32)
-        if len(memo) >= QUERY_MEMO:
-            memo.pop(next(iter(memo), None), None)  # oldest first; another thread may have taken it already
-        memo[text] = vec
     return vec
 
 
@@ -165,7 +165,7 @@ def remember_queries(encoder, texts: list[str]) -> None:
     if missing:
         for text, vec in zip(missing, np.asarray(encoder.encode_queries(missing), dtype=np.float32)):
             if len(memo) >= QUERY_MEMO:
-                memo.pop(next(iter(memo), None), None)
+                memo.pop(next(iter(memo), None), None)  # oldest first; another thread may have taken it already
             memo[text] = vec
 
 

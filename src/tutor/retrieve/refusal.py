@@ -161,12 +161,12 @@ def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = No
         for a number none of the near items states (the documents discuss the subject, not that value).
     """
     index = retriever.index
-    asked = (query or "").strip()
-    if getattr(index, "question_vectors", None) is not None and expand_query(asked) != asked:
+    asked = (query or "").strip()  # as the dense search strips it
+    if getattr(index, "question_vectors", None) is not None and (expanded := expand_query(asked)) != asked:
         from tutor.index.embed import remember_queries
 
         # The search embeds the expanded question and question_cos the question as asked: one batch for both.
-        remember_queries(index.encoder, [expand_query(asked), asked])
+        remember_queries(index.encoder, [expanded, asked])
     hits, best_dense, gap = retriever.search_with_evidence(query, k=k)
     if not hits:
         return hits, True, "off_topic"
@@ -179,10 +179,10 @@ def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = No
     # The model's cosines are the fitting corpus's: shift by how much higher this corpus's null level is.
     s = replace(s, dense=s.dense - model.dense_shift(getattr(index, "null_dense", None)))
     question_cos = getattr(index, "question_cos", None)
-    # The question as asked (stripped, as the dense search strips it): when the glossary adds nothing (most
-    # Chinese questions) that is the string the search embedded, and its vector is remembered, not computed
-    # again. An expanded string (English terms + their Chinese) made a weaker signal in cross-validation.
-    qc = question_cos(query.strip(), [h.item.id for h in hits]) if question_cos else None
+    # The question as asked: when the glossary adds nothing (most Chinese questions) that is the string the
+    # search embedded, and its vector is remembered, not computed again. An expanded string (English terms +
+    # their Chinese) made a weaker signal in cross-validation.
+    qc = question_cos(asked, [h.item.id for h in hits]) if question_cos else None
     if qc is not None:  # notes added raise every question cosine too: the same shift as for dense
         qc -= model.question_shift(getattr(index, "null_question", None))
     f = model_features(query, s, hits, index.lexical, qc)
