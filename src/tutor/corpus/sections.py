@@ -16,35 +16,14 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from tutor.corpus.follow_ups import follow_ups
+# Question is re-exported: tidy and the tests import it from here.
+from tutor.corpus.free import _Q_NUMBER, Question, free_questions, question_line  # noqa: F401
 from tutor.corpus.labels import BOLD_LINE as _BOLD_LINE
 from tutor.corpus.labels import asks, has_number, label_of, no_content, organises, plain, split_number
 from tutor.corpus.structure import Heading, read_blocks
-from tutor.corpus.tables import faq_table
 from tutor.corpus.tidy import drop_index, number_questions
-
-# A numbered Q label opening a line ("**Q26：如果……？**", "Q3: …"): the note's own next question, even inside a
-# heading's section and even when it asks without a question word ("Q9：……应该修改注意力层还是前馈层的参数。").
-# Must NOT catch "QPS", "Q&A" or "QKV": a digit follows the Q.
-_Q_NUMBER = re.compile(r"^\s*(?:\*\*)?\s*Q\d{1,3}\s*[：:.、]")
-_SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.I)
-TOPIC_CHARS = 60  # a numbered entry that names a topic is a title, not a paragraph of answer
-# A bold bullet that ends a sentence states a point ("- **共线性会造成冗余。**"), one that ends with a colon
-# names the list under it ("- **相关模块：**"): both are the answer's text, even in a note of bold-bullet
-# questions. Must NOT catch a question mark ("？" asks) nor an ellipsis or a version ("v1.0").
-_STATEMENT = re.compile(r"[。！!；;：:]\s*$|[^.\d]\.\s*$")
-
-
-@dataclass
-class Question:
-    number: str | None  # the document's own number ("1.21"), None when it has none
-    question: str
-    body: list[str]
-    context: tuple[str, ...] = ()  # the organising headings above it, outermost first
-    parent: str | None = None  # the number of the nearest organising heading ("2" for "# 2.RAG解决的问题")
-    weak: bool = False  # found only by its shape (a bold or list line that asks), not by a heading or a Q label
 
 
 _plain = plain
@@ -86,58 +65,6 @@ def _is_container(heads: list[Heading], i: int, end: int) -> bool:
     return any(asks(t) for t in inner) or (not asks(me) and any(has_number(t) and not organises(t) for t in inner))
 
 
-def _question_line(line: str, list_items: dict[int, str], i: int, paragraph_start: bool = False,
-                   bullets: dict[int, str] | None = None) -> str | None:
-    """The question a free line starts, or None.
-
-    Besides labels, list items and `<summary>`: a wholly bold line that asks ("**Q1. What is X?**",
-    "**什么是 NCCL？**"), or a top-level bullet that is (`- **感受野是什么？**`, `- **Q：……**`; a nested
-    bullet is an answer's point and never asks here), and a paragraph that opens with a number CommonMark does not read as a list
-    ("1、什么是X？", "1）为什么……？", "（2）……？", "一、……？") and asks. Must NOT catch a numbered line
-    inside a paragraph (a wrapped answer's "2）" continuation) or a numbered statement ("1、数据并行切数据").
-    """
-    lab = label_of(line)
-    if lab and lab[0] == "prompt":
-        return lab[1].strip() or None
-    if i in list_items and asks(list_items[i]):
-        return _plain(list_items[i])
-    if m := _BOLD_LINE.match((bullets or {}).get(i, line)):
-        inner = label_of(m.group(1))  # "**Q1. What is X?**": the label sits inside the bold
-        if inner and inner[0] == "prompt" and (asks(inner[1]) or i in (bullets or {}) or _Q_NUMBER.match(line)):
-            return _plain(inner[1])
-        if (asks(m.group(1)) or i in (bullets or {}) and not inner and not _STATEMENT.search(m.group(1))) \
-                and not label_of(m.group(1) + "："):
-            # In a note whose bold bullets are its questions, "- **BP**" is an entry too, as "## 3. BP" is.
-            return _plain(split_number(m.group(1))[1])
-    if paragraph_start and i not in list_items and has_number(line) and asks(line):
-        return _plain(split_number(line)[1])
-    if (m := _SUMMARY.search(line)) and asks(_plain(m.group(1))):
-        return _plain(m.group(1))
-    return None
-
-
-
-# A contents line ends with its page number after a space or tab ("1.4.7 联合概率的区别 9", "…? 10").
-# Must NOT catch a number that belongs to the question: it needs whitespace before it and nothing after.
-_PAGE = re.compile(r"[\s？?]\d{1,3}\s*$")
-
-
-def _drop_contents(qs: list[Question], plain_numbered: dict[int, str]) -> list[Question]:
-    """Undo "1、……？" paragraph questions whose body is only more numbered lines, or nothing: that is a
-    table of contents ("1.1 什么是X？ 2" then "1.2 ……"), not a question with its answer. Their lines go
-    back to the block before them, so nothing is lost (a document of only such lines is chunked)."""
-    out: list[Question] = []
-    for q in qs:
-        text = [ln for ln in q.body if ln.strip()]
-        toc = id(q) in plain_numbered and (_PAGE.search(plain_numbered[id(q)])
-                                           or 2 * sum(has_number(ln) for ln in text) >= len(text))
-        if not toc:
-            out.append(q)
-        elif out:
-            out[-1].body.extend([plain_numbered[id(q)], *q.body])
-    return out
-
-
 def _intro(lines: list[str], h: Heading, nxt: Heading | None, rules: set[int],
            bullets: dict[int, str] | None = None) -> list[str]:
     """A container heading's own lines before its first sub-heading (or rule) and before its first Q/A line
@@ -151,7 +78,7 @@ def _intro(lines: list[str], h: Heading, nxt: Heading | None, rules: set[int],
     """
     stop = min([nxt.line if nxt else len(lines)] + [r for r in rules if r >= h.end])
     stop = next((k for k in range(h.end, stop) if lines[k].strip()
-                 and _question_line(lines[k], {}, k, True, bullets) is not None), stop)
+                 and question_line(lines[k], {}, k, True, bullets) is not None), stop)
     body = lines[h.end:stop]
     text = [k for k in range(h.end, stop)
             if lines[k].strip() and not re.fullmatch(r"\s*(?:[-*+]\s*|\d+[.)]\s*)?\[[^\]]*\]\([^)]*\)\s*", lines[k])]
@@ -174,7 +101,7 @@ def question_bullets(lines: list[str], bullets: dict[int, str]) -> dict[int, str
     {}
     """
     bold = {k: t for k, t in bullets.items() if _BOLD_LINE.match(t)}
-    asking = sum(_question_line(text, {}, k) is not None for k, text in bold.items())  # the words alone ask
+    asking = sum(question_line(text, {}, k) is not None for k, text in bold.items())  # the words alone ask
     return bold if asking and asking >= BULLET_QUESTION_SHARE * len(bold) else {}
 
 
@@ -190,7 +117,7 @@ def _topic_of_bullets(lines: list[str], own: range, bullets: dict[int, str]) -> 
     >>> _topic_of_bullets(["## 1. CNN", "- **卷积会共享权重。**"], range(1, 2), {1: "**卷积会共享权重。**"})
     False
     """
-    return any(k in bullets and _question_line(lines[k], {}, k, False, bullets) is not None for k in own)
+    return any(k in bullets and question_line(lines[k], {}, k, False, bullets) is not None for k in own)
 
 
 def _holds_questions(lines: list[str], own: range, list_items: dict[int, str], inside: set[int],
@@ -220,7 +147,7 @@ def _holds_questions(lines: list[str], own: range, list_items: dict[int, str], i
     for k in own:
         start = k == own.start or not lines[k - 1].strip()
         # An ordered list line ending in a question mark: "（1）用于概率预测……呢" in a paragraph is an answer's text.
-        q = numbers.get(k) is not None and k not in inside and _question_line(lines[k], list_items, k, start)
+        q = numbers.get(k) is not None and k not in inside and question_line(lines[k], list_items, k, start)
         if q and _MARK.search(q[-1:]):
             asked.append(k)
         elif asked and lines[k].strip():
@@ -234,83 +161,6 @@ def _holds_questions(lines: list[str], own: range, list_items: dict[int, str], i
 
 
 ANSWER_CHARS = 16
-
-
-def _next_number(prev: Question, line: str) -> bool:
-    """Does this line go on with the numbering of the question before it, inside one paragraph?
-    "1.什么是X？" then its answer then "2.为什么？" with no blank line between: CommonMark reads no list
-    without a space after the dot, so each is a paragraph's inner line. Must NOT catch a wrapped answer's
-    own enumeration ("1）显存 2）通信？" under question 1: the body numbers lines already), a number that
-    skips ("3.14 为什么……" after question 1) or a dotted one ("2.1 小节").
-
-    >>> _next_number(Question("1", "什么是X？", ["X 是 Y。"]), "2.为什么？")
-    True
-    >>> _next_number(Question("1", "什么是X？", ["1）显存"]), "2）通信为什么慢？"), _next_number(Question("1", "q", []), "2.1 小节")
-    (False, False)
-    """
-    number = split_number(line)[0]
-    return (bool(prev.number and prev.number.isdigit() and number and number.isdigit())
-            and int(number) == int(prev.number) + 1
-            and not any((split_number(ln)[0] or "").isdigit() for ln in prev.body))  # "3.14 …" enumerates nothing
-
-
-def _free_questions(lines: list[str], span: range, code: set[int], list_items: dict[int, str],
-                    rules: set[int], context: tuple[str, ...], list_numbers: dict[int, str] | None = None,
-                    inside: set[int] = frozenset(), bullets: dict[int, str] | None = None) -> list[Question]:
-    """Q/A blocks in lines that belong to no heading item."""
-    out: list[Question] = []
-    plain_numbered: dict[int, str] = {}  # id(question) → its line, for questions found as "1、……？" paragraphs
-    table_end = span.start
-    for i in span:
-        if i < table_end:
-            continue
-        rows, end = faq_table(lines, i)
-        if rows:
-            table_end = end
-            out.extend(Question(None, q, body, context) for q, body in rows)
-            out.append(Question(None, "", [], context))  # closes the last row: what follows is not its answer
-            continue
-        if i in code:
-            if out:
-                out[-1].body.append(lines[i])
-            continue
-        if i in rules:
-            if out:
-                out[-1].body.append("---")  # kept so the block ends here (see _close)
-            continue
-        # Inside a numbered item ("1." then its indented answer) a bold line is the answer's sub-heading.
-        start = i == span.start or not lines[i - 1].strip() or bool(out) and _next_number(out[-1], lines[i])
-        q = None if i in inside else _question_line(lines[i], list_items, i, start, bullets)
-        if (q is None and start and out and id(out[-1]) in plain_numbered and i not in list_items
-                and _next_number(out[-1], lines[i]) and len(lines[i].strip()) <= TOPIC_CHARS
-                and not _STATEMENT.search(lines[i])):
-            # "10.……问题？" then "11.领域大模型训练Trick": the next number of a run of numbered paragraph
-            # questions is the next entry even when it names a topic instead of asking (it was item 10's answer).
-            q = _plain(split_number(lines[i].strip())[1])
-        if q is not None:
-            if not q and i + 1 < len(lines):  # "**问题：**" alone: the question is the next line
-                q = lines[i + 1].strip()
-            text = (bullets or {}).get(i, lines[i])  # a bullet's words without its "- "
-            number = (split_number(text.lstrip("*# "))[0] or (re.findall(r"Q(\d{1,2})", text[:6]) or [None])[0]
-                      or (list_numbers or {}).get(i))  # "1." alone on its line, the question below it
-            weak = not (label_of(lines[i]) or _SUMMARY.search(lines[i]))  # a bold or list line that asks
-            out.append(Question(number, q, [], context, weak=weak))
-            if weak and i not in list_items and not _BOLD_LINE.match(text):
-                plain_numbered[id(out[-1])] = lines[i]
-        elif out:
-            out[-1].body.append(lines[i])
-    out = _drop_contents(out, plain_numbered)
-    out = [q for q in out if q.question]
-    for q in out:
-        if "---" in q.body:  # a rule closes a Q/A block: what follows is the document's outro
-            del q.body[q.body.index("---"):]
-        # A list-item question's answer is indented under it.
-        q.body = [ln[3:] if ln.startswith("   ") else ln for ln in q.body]
-        # "1." alone, then the question indented under it: the question is not the first line of its answer.
-        first = next((k for k, ln in enumerate(q.body) if ln.strip()), None)
-        if first is not None and _plain(q.body[first]).strip() == q.question:
-            del q.body[first]
-    return out
 
 
 def find_questions(lines: list[str], leftover: list | None = None) -> list[Question]:
@@ -388,7 +238,7 @@ def find_questions(lines: list[str], leftover: list | None = None) -> list[Quest
             continue
         ctx = tuple(split_number(_plain(h.text))[1] for h in heads if h.end == s)
         parent = next((split_number(_plain(h.text))[0] for h in heads if h.end == s), None)
-        for q in _free_questions(lines, span, blocks.code, list_items, blocks.rules, ctx, list_numbers,
+        for q in free_questions(lines, span, blocks.code, list_items, blocks.rules, ctx, list_numbers,
                                  blocks.inside_items, bullets):
             q.parent = q.parent or parent  # "1. ……？" under "### 8.4.6 Cascade CNN" is 8.4.6.1 in a dotted note
             found.append((s, q))
