@@ -59,19 +59,26 @@ def test_model_features_read_the_hits_for_a_number():
     from tutor.records import Item
     from tutor.retrieve.refusal import model_features
 
-    lexical = SimpleNamespace(coverage=lambda tokens: 0.8)
+    # The corpus's idf: 示例 and 函数 are words many items use; a word no item uses (gamma, 例里) weighs 0.
+    idf = {"fp16": 2.0, "尾数": 2.0, "字节": 2.0, "混合精度": 1.0, "focal": 2.0, "loss": 2.0, "keras": 2.0, "dense": 2.0,
+           "单元": 1.0, "示例": 0.2, "函数": 0.2}
+    lexical = SimpleNamespace(coverage=lambda tokens: 0.8, idf=lambda t: idf.get(t, 0.0))
     s = Signals(0.9, 0.8, (), 0, (), False, n_words=4)
     hit = lambda answer: SimpleNamespace(item=Item("a.md", 1, "", "q", answer=answer), lexical=5.0)
     plain = [hit("1. **混合精度：** 用 FP16 计算，FP32 保存主权重。")]  # list marker and names hold no number
-    stated = [hit("FP16 占 2 个字节。")]
+    stated = [hit("FP16 的尾数位有 10 位。")]
     assert model_features("混合精度有哪几种做法？", s, plain, lexical)["number_unmet"] == 0.0  # asks for a list
     assert model_features("FP16 占几个字节？", s, plain, lexical)["number_unmet"] == 1.0
     assert model_features("FP16 的尾数位是几位？", s, plain, lexical)["number_unmet"] == 1.0
     assert model_features("FP16 的尾数位是几位？", s, stated, lexical)["number_unmet"] == 0.0
     assert model_features("什么是混合精度？", s, plain, lexical)["number_unmet"] == 0.0
-    # A number stated only in the item's code example counts (the Keras example's Dense(64, ...)).
-    coded = [SimpleNamespace(item=Item("a.md", 2, "", "q", answer="示例如下：", code=("model.add(Dense(64, activation='relu'))",)),
-                             lexical=5.0)]
+    # A number in a sentence that shares only a common word (函数) is about another thing (Sigmoid's range).
+    sigmoid = [hit("Sigmoid 函数将输入映射到 0 到 1 之间。")]
+    assert model_features("Focal Loss 函数的 gamma 一般取多少？", s, sigmoid, lexical)["number_unmet"] == 1.0
+    # A number stated only in the item's code example counts (the Keras example's Dense(64, ...)); the whole
+    # block is its context, so "keras" on the import line ties the number to the question.
+    code = "import tensorflow as tf\nmodel.add(tf.keras.layers.Dense(64, activation='relu'))"
+    coded = [SimpleNamespace(item=Item("a.md", 2, "", "q", answer="示例如下：", code=(code,)), lexical=5.0)]
     assert model_features("Keras 示例里 Dense 层设了多少个单元？", s, coded, lexical)["number_unmet"] == 0.0
     assert model_features("Keras 示例里 Dense 层设了多少个单元？", s, [hit("示例如下：")], lexical)["number_unmet"] == 1.0
 

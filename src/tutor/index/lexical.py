@@ -37,6 +37,15 @@ class LexicalIndex:
         vocab = self.bm25.vocab_dict
         return sum(t in vocab for t in query_tokens) / len(query_tokens)
 
+    def idf(self, token: str) -> float:
+        """How rare a token is across the items: log((N + 1) / (df + 0.5)); 0 for a token no item uses.
+        (bm25s keeps one column of scores per token: its length is the token's document frequency.)"""
+        tid = self.bm25.vocab_dict.get(token)
+        if tid is None or not token:
+            return 0.0
+        indptr = self.bm25.scores["indptr"]
+        return float(np.log((self.bm25.scores["num_docs"] + 1) / (indptr[tid + 1] - indptr[tid] + 0.5)))
+
     def scores(self, query: str) -> tuple[dict[str, float], float]:
         """BM25 score of every document with a non-zero score, and the query's vocabulary coverage."""
         tokens = tokenize(query)
