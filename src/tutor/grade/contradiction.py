@@ -74,6 +74,9 @@ def _mask_names(texts: tuple[str, ...], labels_from: str) -> tuple[str, ...]:
     return texts
 
 
+# A cue that ends in 不 (从不, 并不) read into a word that asserts: 不同 (different), 不断 (constantly), 不仅 / 不只
+# (not only), 不停 (ceaselessly). Must NOT skip a real negation of a verb: "从不收敛", "并不需要".
+_ASSERTING_BU = "同断仅只停"
 _INFLECTION = re.compile(r"(?:s|es|d|ed|ing)?(?![a-z])")  # what may end an ASCII cue word's own word
 
 
@@ -82,10 +85,14 @@ def _occurrences(text: str, words: tuple[str, ...]) -> list[tuple[str, int, int]
 
     >>> [w for w, _, _ in _occurrences("nothing in the notebook; it reduces nodes, not no", ("not", "no", "reduce"))]
     ['not', 'no', 'reduce']
+    >>> [w for w, _, _ in _occurrences("让模型从不同方面关注信息，从不断增长的数据中学习；它从不收敛", ("从不",))]
+    ['从不']
     """
     out = []
     for w in words:
         for m in re.finditer(re.escape(w), text):
+            if w.endswith("不") and text[m.end():m.end() + 1] in _ASSERTING_BU:
+                continue  # "从不同方面" is "from different aspects", not "never 同"
             if w.isascii() and w[0].isalpha():
                 # ASCII cue words are whole words, inflected at most ("reduces", "increased"): "not" is not
                 # in "notebook" or "nothing", "no" not in "node", "lower" not in "flower".
