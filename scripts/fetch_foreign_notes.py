@@ -9,6 +9,7 @@ pinned to a commit and checked against its git blob id, so the eval always reads
     python scripts/fetch_foreign_notes.py ~/foreign-notes --hello ~/hello-notes   # + 6 in other layouts
     python scripts/fetch_foreign_notes.py ~/foreign-notes --passages ~/passage-notes  # + 8 that ask nothing
     python scripts/fetch_foreign_notes.py ~/foreign-notes --layouts ~/layout-notes    # + 8 in 8 other layouts
+    python scripts/fetch_foreign_notes.py ~/foreign-notes --authors ~/author-notes    # + 8 by 3 more authors
     python scripts/fetch_foreign_notes.py ~/foreign-notes --clone wdndev/llm_interview_note=~/src/llm_interview_note \\
         --clone scutan90/DeepLearning-500-questions=~/src/DeepLearning-500-questions   # from local clones
     tutor eval retrieval --extra-corpus ~/foreign-notes --extra-file eval/foreign/retrieval_dev.jsonl
@@ -136,6 +137,26 @@ PASSAGE_FILES = [
     (*YANGYI, "面试/Huggingface类.md", "0069b92af9975487554259078a22a19900e4dd91"),
 ]
 
+# Eight notes by three authors none of the other sets has read (stop 37): four question-heading notes of an
+# ML/NLP interview collection, two heading-less infra jottings, a bilingual GPU-architecture article and a
+# nvidia-smi cheat sheet, for eval/foreign/authors_*.jsonl. Questions and answers were written by a helper
+# blind to the code. No licence file in NLP-LOVE/ML-NLP or liguodongiot/llm-action at these commits; fetched.
+MLNLP = ("NLP-LOVE/ML-NLP", "16733eb5e2958fd6f36d6a4fb60934dd6a550c3b")
+LLMACTION = ("liguodongiot/llm-action", "923449432b6bd00674efd5965fdb70365a88ce5e")
+FUNDAMENTALS = ("ForceInjection/AI-fundermentals", "6fa3128fdb56114bb7dcb62a5dd48af82ea9ca7d")
+AUTHOR_FILES = [
+    (*MLNLP, "Deep Learning/15. DL Optimizer/README.md", "3e78bf462092ee43330e2278aa9a347221043309", "dl_optimizer.md"),
+    (*MLNLP, "NLP/16.7 Transformer/README.md", "bcd15c9c028af101cedb49835eb6ea4f04868d2f", "transformer.md"),
+    (*MLNLP, "Machine Learning/3.2 GBDT/README.md", "ffccaaa86e25570e1ba15f14e02af45a12c99856", "gbdt.md"),
+    (*MLNLP, "Deep Learning/13. Transfer Learning/README.md", "cd8433fc96f17c930a9be171825c1bc6cc9115a4",
+     "transfer_learning.md"),
+    (*LLMACTION, "ai-infra/网络/InfiniBand.md", "6930c48097c36d31374e3ef02e7cf559e30ca398", "infiniband.md"),
+    (*LLMACTION, "ai-infra/网络/NCCL.md", "17d4e5c3005f3858a07966fbb24140f655278ef1", "nccl.md"),
+    (*FUNDAMENTALS, "gpu_architecture/gpu_characteristics.md", "e391a3eb8bfe14cf9c1a632dcc870de7ca13eddb",
+     "gpu_characteristics.md"),
+    (*FUNDAMENTALS, "nvidia-smi.md", "627cb28aa8155e92dc348fa54b4c1bfdfbba4ab4", "nvidia_smi.md"),
+]
+
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -150,6 +171,8 @@ def main() -> int:
                     help="also fetch the 8 question-less notes of eval/foreign/passages_*.jsonl (into DIR)")
     ap.add_argument("--layouts", type=Path, metavar="DIR",
                     help="also fetch the 8 notes of eval/foreign/layouts_*.jsonl, 8 other layouts (into DIR)")
+    ap.add_argument("--authors", type=Path, metavar="DIR",
+                    help="also fetch the 8 notes of eval/foreign/authors_*.jsonl, 3 more authors (into DIR)")
     args = ap.parse_args()
     clones = dict(c.split("=", 1) for c in args.clone)
 
@@ -175,6 +198,10 @@ def main() -> int:
     if args.layouts:
         more = fetch_all(args.layouts, read, LAYOUT_FILES)
         print(f"{len(LAYOUT_FILES) - len(more)} of {len(LAYOUT_FILES)} files in {args.layouts}")
+        problems += more
+    if args.authors:
+        more = fetch_all(args.authors, read, AUTHOR_FILES)
+        print(f"{len(AUTHOR_FILES) - len(more)} of {len(AUTHOR_FILES)} files in {args.authors}")
         problems += more
     for p in problems:
         print(p, file=sys.stderr)
