@@ -132,9 +132,24 @@ def question_names(question: str, reference: str) -> list[str]:
     ['bert', 'gpt', 'elmo']
     >>> question_names("什么是过拟合？", "过拟合是……")
     []
+    >>> question_names("RF(随机森林)与GBDT之间的区别与联系", "组成随机森林的树可以并行生成，而GBDT是串行生成")
+    ['随机森林', 'gbdt']
     """
+    q = normalise(question).lower()
+    # A name glossed in the question ("RF(随机森林)", "随机森林（RF）") is whichever of the two the reference
+    # writes: first without the glosses, then with each gloss in place of the word before it.
+    names = _joined_names(_ALIAS.sub("", q), reference)
+    return names or _joined_names(_GLOSSED_WORD.sub(lambda m: m.group(1), q), reference)
+
+
+# An ASCII word glossed in brackets right after it ("rf(随机森林)"): the gloss may be what the reference writes.
+_GLOSSED_WORD = re.compile(r"[a-z0-9][a-z0-9.\-]*\s*[（(]([^）)]{1,30})[）)]")
+
+
+def _joined_names(q: str, reference: str) -> list[str]:
+    """question_names on one spelling of the (normalised, lower-case) question."""
     ref = normalise(reference).lower()
-    parts = [p.strip(" \t，,。？?！!：:") for p in _JOIN.split(normalise(question).lower())]
+    parts = [p.strip(" \t，,。？?！!：:") for p in _JOIN.split(q)]
     parts = [p for p in parts if p]
     names: list[str] = []
     for k, part in enumerate(parts):
@@ -224,12 +239,19 @@ def _asserted(text: str) -> set[str]:
 
 
 def _mentions(clause: str, names: list[tuple[str, str]]) -> tuple[set[str], str]:
-    """(keys of the names in the clause, the clause with them blanked), longest name first."""
+    """(keys of the names in the clause, the clause with them blanked), longest name first.
+
+    >>> _mentions("而GBDT是串行生成", [("gbdt", "gbdt")]), _mentions("an organ", [("gan", "gan")])[0]
+    (({'gbdt'}, '而    是串行生成'), set())
+    """
     found, low = set(), normalise(clause).lower()
     for name, key in names:
+        # An English name is a whole ASCII word: "gan" is not in "organ", but "而GBDT是" names GBDT (a CJK
+        # character is alphanumeric to str.isalnum, and glued to an English name in most Chinese notes).
+        glued = lambda c: c.isascii() and c.isalnum()  # noqa: E731
         hits = [m for m in re.finditer(re.escape(name), low)
-                if not (name.isascii() and ((m.start() and low[m.start() - 1].isalnum())
-                                            or (m.end() < len(low) and low[m.end()].isalnum())))]
+                if not (name.isascii() and ((m.start() and glued(low[m.start() - 1]))
+                                            or (m.end() < len(low) and glued(low[m.end()]))))]
         for m in hits:
             found.add(key)
             low = low[:m.start()] + " " * len(name) + low[m.end():]
@@ -279,15 +301,16 @@ def swapped(points, answer: str, df: dict[str, int] | None = None, n_items: int 
         encoder: the embedder, for English answers to a Chinese reference: they share few words with it, so
             what they say of each name is compared with the descriptions by meaning (the same crossing).
     """
-    ents = entities(points)
-    if len(ents) < 2 and question:
-        ents = _named_by_question(points, question)
-    if len(ents) < 2:
-        ents = _named_in_prose(points, question)
-    if len(ents) < 2:
-        return []
-    said = said_of(answer, ents)
-    if len(said) < 2:
+    # The names come from the labels, else the comparison question, else glossed prose: the first source
+    # whose names the answer speaks of. Labels that only sort the points ("相同点" / "不同点" over "A 可以并行，
+    # 而 B 串行") name nothing the answer says; the question's "RF 与 GBDT" does.
+    makers = [lambda: entities(points), lambda: _named_by_question(points, question) if question else {},
+              lambda: _named_in_prose(points, question)]
+    for make in makers:
+        ents = make()
+        if len(ents) >= 2 and len(said := said_of(answer, ents)) >= 2:
+            break
+    else:
         return []
     df = df or {}
     named = set().union(*(_tokens(n) for e in ents.values() for n in e.names))
