@@ -125,3 +125,16 @@ def test_names_glossed_in_prose_are_things_a_swap_can_cross():
     assert swapped(GAN_PROSE, right, question=question) == []
     # the question's subject (GAN) is the item, not one of its parts: naming it beside a part blanks nothing
     assert swapped(GAN_PROSE, "生成对抗网络的生成器负责生成逼真的数据。", question=question) == []
+
+
+def test_labels_the_answer_never_names_give_way_to_the_question_names():
+    """'相同点' / '不同点' sort the points; the answer speaks of RF(随机森林) and GBDT, which the question joins
+    (glossed, and written glued to Chinese in the reference: "而GBDT是")."""
+    pts = [KeyPoint("相同点", "都是由多棵树组成。"),
+           KeyPoint("不同点", "组成随机森林的树可以并行生成，而GBDT是串行生成"),
+           KeyPoint("", "随机森林是减少模型的方差，而GBDT是减少模型的偏差")]
+    q = "RF(随机森林)与GBDT之间的区别与联系"
+    wrong = "随机森林是串行生成的，主要降低模型的偏差。GBDT 的树是并行独立生成的，主要降低方差。"
+    right = "随机森林的树可以并行生成，主要降低方差。GBDT 是串行生成的，主要降低偏差。"
+    assert {cue for _, _, cue in swapped(pts, wrong, question=q)} == {"随机森林 ⇄ gbdt", "gbdt ⇄ 随机森林"}
+    assert swapped(pts, right, question=q) == []
