@@ -53,3 +53,15 @@ def test_text_before_the_first_question_of_a_section_is_kept():
     kept = [i for i in items if i.kind == "chunk"]
     assert [i.question for i in items if i.kind == "item"] == ["什么是激活函数？", "为什么 ReLU 不可导也能用？"]
     assert len(kept) == 1 and "避免梯度消失" in kept[0].answer and "几乎处处可导" not in kept[0].answer
+
+
+def test_formula_images_keep_their_latex_and_leave_no_debris():
+    """A formula drawn by a LaTeX service (codecogs, Zhihu) is the answer's content: kept as $…$, and the URL's own
+    parentheses no longer end the image early (which left "=sin(\\frac{pos}…))" in the answer)."""
+    doc = ("## 1. 位置编码的公式是什么？\n\n论文中的计算方法如下：\n\n"
+           "![](https://latex.codecogs.com/gif.latex?PE(pos,2i)=sin(\\frac{pos}{10000^{2i/d}}))\n\n"
+           "即 ![](https://www.zhihu.com/equation?tex=f%28x%29%3Dx) 时，![架构图](arch.png) 不变。\n")
+    [item] = parse_document(doc, "pe.md")
+    assert "$PE(pos,2i)=sin(\\frac{pos}{10000^{2i/d}})$" in item.answer
+    assert "即 $f(x)=x$ 时" in item.answer and "架构图" in item.answer
+    assert item.answer.count("=sin(") == 1  # no debris of the URL after the image

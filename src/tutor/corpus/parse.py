@@ -20,6 +20,7 @@ import re
 from dataclasses import replace
 
 from tutor.corpus.fields import field_labels, field_of
+from tutor.corpus.formulas import formula_images
 from tutor.corpus.labels import label_of, placeholder, question_list
 # Re-exported: the grader and the chunker import these from here.
 from tutor.corpus.markdown import (DECORATIVE_ALT, inline_text, key_points, prose, split_sentences,  # noqa: F401
@@ -74,9 +75,12 @@ def _clean_line(line: str) -> str:
     '见 论文 与 架构图 。'
     >>> _clean_line("[文档](<https://a.io/x y>) 里的 f(x) 与 a[0] (见下)")  # code-like brackets are not links
     '文档 里的 f(x) 与 a[0] (见下)'
+    >>> _clean_line("![](https://latex.codecogs.com/gif.latex?PE(pos,2i)=sin(pos))")
+    '$PE(pos,2i)=sin(pos)$'
     """
     if "](" not in line:
         return line
+    line = formula_images(line)  # a formula drawn by a LaTeX service is text: its URL holds the formula
     line = _IMAGE.sub(lambda m: "" if DECORATIVE_ALT.match(m.group(1).strip()) else m.group(1), line)
     return _LINK.sub(r"\1", line)
 

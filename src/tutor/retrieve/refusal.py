@@ -44,7 +44,9 @@ class Thresholds:
 E5_THRESHOLDS = Thresholds()
 
 COMMON_WORD_FREQ = 3000  # jieba dictionary frequency: 时候 31521, 天气 2657, 机房 126, 液冷 11
-_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
+# One name, as the lexical index tokenises it: ZeRO-3, vLLM, x86_64, NCCL_SOCKET_IFNAME (an environment
+# variable is one word there; split at "_", its parts SOCKET and IFNAME read as unknown names and refused it).
+_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-._][A-Za-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,11 @@ def _is_named(word: str, sentence_start: bool) -> bool:
 
 
 def named_terms(query: str, vocab) -> tuple[list[str], list[str]]:
-    """(unknown, all) named ASCII terms; unknown = absent from the corpus vocabulary and the glossary."""
+    """(unknown, all) named ASCII terms; unknown = absent from the corpus vocabulary and the glossary.
+
+    >>> named_terms("NCCL_SOCKET_IFNAME 指定网卡", {"nccl_socket_ifname"}), named_terms("NCCL_IB_HCA 怎么设", {"nccl"})
+    (([], ['NCCL_SOCKET_IFNAME']), (['NCCL_IB_HCA'], ['NCCL_IB_HCA']))
+    """
     out, named = [], []
     text = unicodedata.normalize("NFKC", query)
     for m in _ASCII_WORD.finditer(text):
@@ -85,7 +91,7 @@ def named_terms(query: str, vocab) -> tuple[list[str], list[str]]:
         if low in STOP_EN or not _is_named(word, start):
             continue
         named.append(word)
-        parts = [p for p in re.split(r"[-.]", low) if p and not p.isdigit()]
+        parts = [p for p in re.split(r"[-._]", low) if p and not p.isdigit()]
         known = low in vocab or (parts and all(p in vocab for p in parts))
         if not known and not any(low.startswith(stem) for stem in GLOSSARY):
             out.append(word)
