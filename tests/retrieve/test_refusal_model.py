@@ -81,6 +81,12 @@ def test_model_features_read_the_hits_for_a_number():
     coded = [SimpleNamespace(item=Item("a.md", 2, "", "q", answer="示例如下：", code=(code,)), lexical=5.0)]
     assert model_features("Keras 示例里 Dense 层设了多少个单元？", s, coded, lexical)["number_unmet"] == 0.0
     assert model_features("Keras 示例里 Dense 层设了多少个单元？", s, [hit("示例如下：")], lexical)["number_unmet"] == 1.0
+    # The item's own question is what its sentences are about: a formula line under "Positional Encoding"
+    # answers the formula question though it names only pos and sin.
+    idf.update({"positional": 2.0, "encoding": 2.0, "sin": 1.0})
+    formula = SimpleNamespace(item=Item("t.md", 3, "", "Positional Encoding", answer="$PE(pos,2i)=sin(pos/10000)$"),
+                              lexical=5.0)
+    assert model_features("Positional Encoding 的公式是什么？", s, [formula], lexical)["number_unmet"] == 0.0
 
 
 def test_more_similar_means_less_likely_refused():

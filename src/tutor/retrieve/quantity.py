@@ -61,7 +61,7 @@ def asks_quantity(question: str) -> bool:
     return bool(_ZH.search(question) or _EN.search(question))
 
 
-def number_focus(question: str, text: str, weight=None, code: tuple[str, ...] = ()) -> float:
+def number_focus(question: str, text: str, weight=None, code: tuple[str, ...] = (), context: str = "") -> float:
     """The largest share of the question's words that one sentence of the text stating a number also uses,
     each word weighted by `weight` (the corpus's idf: LexicalIndex.idf; 0 for a word the corpus never
     uses, which then counts for nothing). Without weights every word counts 1.
@@ -70,6 +70,8 @@ def number_focus(question: str, text: str, weight=None, code: tuple[str, ...] = 
     一般取多少" against "Sigmoid 函数将输入映射到(0, 1)区间" shares 函数, a word many items use, and not
     Focal Loss, which few do. The question's own asking words (多少, how many) name nothing and are left out.
     A code block is one unit: its number ("Dense(128, …)") is about what its other lines name ("tf.keras").
+    `context` (the item's own question) is what every sentence of it is about: a formula line under
+    "Positional Encoding" names nothing but pos and sin, yet answers "位置编码的公式是什么".
 
     >>> ref = "Focal Loss：降低易分类样本的权重。\\n过采样：把少数类复制 10 倍。"
     >>> number_focus("Focal Loss 里的 gamma 一般取多少", ref), number_focus("少数类一般复制多少倍", ref) >= NUMBER_FOCUS
@@ -82,15 +84,16 @@ def number_focus(question: str, text: str, weight=None, code: tuple[str, ...] = 
     if total <= 0:
         return 0.0
     best = 0.0
+    about = set(tokenize(expand_query(context))) if context else set()
     for s in [*split_sentences(_LIST.sub("", text)), *code]:
         if _NUMBER.search(s):
-            toks = set(tokenize(expand_query(s)))
+            toks = set(tokenize(expand_query(s))) | about
             toks |= {part for t in toks if "." in t for part in t.split(".")}  # tf.keras.layers.dense names keras
             best = max(best, sum(words.get(t, 0.0) for t in toks) / total)
     return best
 
 
-def states_number_about(question: str, text: str, weight=None, code: tuple[str, ...] = ()) -> bool:
+def states_number_about(question: str, text: str, weight=None, code: tuple[str, ...] = (), context: str = "") -> bool:
     """Does the text state a number in a sentence about the question: one that uses at least NUMBER_FOCUS
     of the question's (weighted) words? List markers and the digits of names (FP16, A100) are no number.
 
@@ -98,4 +101,4 @@ def states_number_about(question: str, text: str, weight=None, code: tuple[str, 
     >>> states_number_about("Focal Loss 里的 gamma 一般取多少", ref), states_number_about("少数类一般复制多少倍", ref)
     (False, True)
     """
-    return number_focus(question, text, weight, code) >= NUMBER_FOCUS
+    return number_focus(question, text, weight, code, context) >= NUMBER_FOCUS

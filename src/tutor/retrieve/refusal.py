@@ -222,6 +222,6 @@ def model_features(query: str, s: Signals, hits, lexical, question_cos: float | 
     # A number stated in an item's code counts ("Dense(64, …)" answers "how many units in the Keras example");
     # its sentence must use the question's rarer words, not only the field's common ones (quantity.number_focus).
     unmet = asks_quantity(query) and not any(
-        states_number_about(query, h.item.text(), lexical.idf, tuple(h.item.code)) for h in hits)
+        states_number_about(query, h.item.text(), lexical.idf, tuple(h.item.code), h.item.question) for h in hits)
     return features(s, max((h.lexical for h in hits), default=0.0),
                     lexical.coverage(tokenize(expand_query(query))), is_english(query), unmet, question_cos)
