@@ -74,6 +74,22 @@ def _is_named(word: str, sentence_start: bool) -> bool:
     return any(c.isupper() for c in word[1:]) or (word[0].isupper() and not sentence_start)
 
 
+_PARTS: dict[int, tuple[int, frozenset[str]]] = {}
+
+
+def _compound_parts(vocab) -> frozenset[str]:
+    """The parts of the vocabulary's compound tokens (x86_64-linux-gnu → x86, 64, linux, gnu), once per vocabulary.
+
+    >>> sorted(_compound_parts({"x86_64-linux-gnu": 0, "显存": 1}))
+    ['64', 'gnu', 'linux', 'x86']
+    """
+    key = id(vocab)
+    if key not in _PARTS or _PARTS[key][0] != len(vocab):
+        _PARTS[key] = (len(vocab), frozenset(p for t in vocab if t.isascii() for p in re.split(r"[-._]", t)
+                                              if p and p != t))
+    return _PARTS[key][1]
+
+
 def named_terms(query: str, vocab) -> tuple[list[str], list[str]]:
     """(unknown, all) named ASCII terms; unknown = absent from the corpus vocabulary and the glossary.
 
@@ -92,7 +108,8 @@ def named_terms(query: str, vocab) -> tuple[list[str], list[str]]:
             continue
         named.append(word)
         parts = [p for p in re.split(r"[-._]", low) if p and not p.isdigit()]
-        known = low in vocab or (parts and all(p in vocab for p in parts))
+        # A part of a compound the notes write counts too: "x86_64-linux-gnu" mentions Linux.
+        known = low in vocab or (parts and all(p in vocab for p in parts)) or low in _compound_parts(vocab)
         if not known and not any(low.startswith(stem) for stem in GLOSSARY):
             out.append(word)
     return list(dict.fromkeys(out)), list(dict.fromkeys(named))
