@@ -41,17 +41,21 @@ def first_relevant_rank(ranked: list[set[Ref]], relevant: set[Ref]) -> int | Non
 def hit_ranks(items, labels: list[dict]) -> int | None:
     """1-based rank of the first retrieved item a label names: by {source, number}, or, for a passage
     of a note without numbered items (whose chunk numbers move when the chunking does), by {source,
-    contains}: the item comes from that file and its text holds that phrase (spaces ignored).
+    contains}: the item comes from that file and its text or code holds that phrase (spaces ignored).
 
     >>> from tutor.records import Item
     >>> hits = [Item("a.md", 1, "", "Q？", answer="x"), Item("n.md", None, "", "n (1)", answer="HNSW 图索引", kind="chunk", chunk=1)]
     >>> hit_ranks(hits, [{"source": "n.md", "contains": "HNSW图索引"}]), hit_ranks(hits, [{"source": "a.md", "number": 1}])
     (2, 1)
+    >>> hit_ranks([Item("s.md", 9, "", "清除错误记录", answer="命令如下：", code=("nvidia-smi --clear-gpu-errors",))],
+    ...           [{"source": "s.md", "contains": "--clear-gpu-errors"}])
+    1
     """
     refs = {Ref(r["source"], r["number"]) for r in labels if "number" in r}
     phrases = [(r["source"], _squash(r["contains"])) for r in labels if "contains" in r]
     for rank, it in enumerate(items, 1):
-        if set(it.refs) & refs or any(it.source == src and p in _squash(f"{it.question}\n{it.answer}")
+        # The phrase may be anywhere the item shows its answer: a cheat sheet answers in its code block.
+        if set(it.refs) & refs or any(it.source == src and p in _squash("\n".join((it.text(), *it.code)))
                                       for src, p in phrases):
             return rank
     return None
