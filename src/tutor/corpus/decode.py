@@ -27,9 +27,33 @@ class Undecodable(ValueError):
     """The bytes are binary or in no encoding we can trust."""
 
 
+def _lookalike_table() -> dict[int, str]:
+    """Kangxi radicals and CJK compatibility ideographs → the ideograph they look like (their NFKC form)."""
+    import unicodedata
+
+    table = {}
+    for lo, hi in ((0x2F00, 0x2FD5), (0xF900, 0xFAD9), (0x2F800, 0x2FA1D)):
+        for cp in range(lo, hi + 1):
+            folded = unicodedata.normalize("NFKC", chr(cp))
+            if len(folded) == 1 and folded != chr(cp):
+                table[cp] = folded
+    return table
+
+
+# Notes copied out of PDFs (the d2l book's chapters, slides) write some characters as look-alikes: "⽬标函数有关⾃变量"
+# holds U+2F6C and U+2F83, not 目 and 自. They read the same, but no cue word, label or user's text matches them.
+# Only these blocks are folded: NFKC on the whole text would also turn full-width "，：（" into ASCII.
+_LOOKALIKES = _lookalike_table()
+
+
 def _normalise(text: str) -> str:
+    """LF line ends and CJK look-alikes folded (see _LOOKALIKES).
+
+    >>> _normalise("⽬标函数有关⾃变量\\r\\n，：（")
+    '目标函数有关自变量\\n，：（'
+    """
     # CRLF (Windows) and lone CR (old Mac) become LF, so line-based steps see one kind of line.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_LOOKALIKES)
 
 
 def decode_note(data: bytes) -> tuple[str, str]:
