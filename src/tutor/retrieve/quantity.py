@@ -37,8 +37,9 @@ _ZH = re.compile(
 _EN = re.compile(r"\b(?:how (?:many|large|big|long|fast)|how much (?:memory|time|data|power|bandwidth|space|vram|"
                  r"ram|storage|faster|slower|larger|smaller|more|less)|what (?:value|size|percentage|ratio)|"
                  r"formula|how (?:do|to|can) (?:i|you|we) (?:compute|calculate))\b", re.I)
-# A number standing alone: not the digits of a name (FP16, A100, INT8, L2, 1F1B, ZeRO-3).
-_NUMBER = re.compile(r"(?<![A-Za-z0-9.\-_])\d+(?:\.\d+)?(?![A-Za-z0-9_])")
+# A number standing alone or with its unit glued on (8Gb/s, 80GB, 400W, 10ms, 7B, 4x): not the digits of a name
+# (FP16, A100, INT8, L2, 1F1B, ZeRO-3, 3D, 2i), whose letters are no unit.
+_NUMBER = re.compile(r"(?<![A-Za-z0-9.\-_])\d+(?:\.\d+)?(?:[KMGTP]i?[Bb](?:ps)?|[kK]?[Ww]|[mun]s|[xXkKMB])?(?![A-Za-z0-9_])")
 # A list marker opening a line ("1. ", "2、", "3) ") numbers the items of a list, not a quantity.
 _LIST = re.compile(r"^\s*(?:[-*+]\s*)?(?:\*\*)?\d+[.、)）]\s*", re.M)
 # A number answers the question when its sentence uses this share of the question's idf-weighted words. Read off
@@ -100,5 +101,7 @@ def states_number_about(question: str, text: str, weight=None, code: tuple[str, 
     >>> ref = "Focal Loss：降低易分类样本的权重。\\n过采样：把少数类复制 10 倍。"
     >>> states_number_about("Focal Loss 里的 gamma 一般取多少", ref), states_number_about("少数类一般复制多少倍", ref)
     (False, True)
+    >>> [bool(_NUMBER.search(t)) for t in ("即8Gb/s", "80GB 显存", "A100", "1F1B 调度", "3D 卷积", "FP16")]
+    [True, True, False, False, False, False]
     """
     return number_focus(question, text, weight, code, context) >= NUMBER_FOCUS
