@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -62,7 +63,9 @@ def hit_ranks(items, labels: list[dict]) -> int | None:
 
 
 def _squash(text: str) -> str:
-    return "".join(text.split()).lower()
+    # NFKC on both sides: a label copied from a note's raw text ("⽬标函数", a PDF look-alike) still finds the
+    # item after decoding folded it to 目标函数.
+    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
 
 
 def summarise(rows: list[dict], ks: tuple[int, ...] = (1, 3)) -> dict[str, dict]:
