@@ -63,7 +63,7 @@ def asks_quantity(question: str) -> bool:
 
 
 def number_focus(question: str, text: str, weight=None, code: tuple[str, ...] = (), context: str = "") -> float:
-    """The largest share of the question's words that one sentence of the text stating a number also uses,
+    """The share of the question's words that the text's sentences stating a number use (all of them together),
     each word weighted by `weight` (the corpus's idf: LexicalIndex.idf; 0 for a word the corpus never
     uses, which then counts for nothing). Without weights every word counts 1.
 
@@ -84,14 +84,17 @@ def number_focus(question: str, text: str, weight=None, code: tuple[str, ...] = 
     total = sum(words.values())
     if total <= 0:
         return 0.0
-    best = 0.0
-    about = set(tokenize(expand_query(context))) if context else set()
+    # The sentences that state numbers, together: "SDR、DDR、QDR 分别是多少" is answered one rate per line.
+    toks = set(tokenize(expand_query(context))) if context else set()
+    stated = False
     for s in [*split_sentences(_LIST.sub("", text)), *code]:
         if _NUMBER.search(s):
-            toks = set(tokenize(expand_query(s))) | about
-            toks |= {part for t in toks if "." in t for part in t.split(".")}  # tf.keras.layers.dense names keras
-            best = max(best, sum(words.get(t, 0.0) for t in toks) / total)
-    return best
+            stated = True
+            toks |= set(tokenize(expand_query(s)))
+    if not stated:
+        return 0.0
+    toks |= {part for t in toks if "." in t for part in t.split(".")}  # tf.keras.layers.dense names keras
+    return sum(words.get(t, 0.0) for t in toks) / total
 
 
 def states_number_about(question: str, text: str, weight=None, code: tuple[str, ...] = (), context: str = "") -> bool:
