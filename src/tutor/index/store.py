@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 4  # 4: the second view is the question alone (was question + key points)
 # Parameters that change what is built; a change in any of them makes a cached index stale.
 BUILD_PARAMS = {"node": "one per item", "vector": "mean of views: full text, question",
-                "faiss": "IndexFlatIP", "lexical": "bm25s(jieba+domain words, CJK bigrams, ascii words) over text + code",
+                "faiss": "IndexFlatIP", "lexical": "bm25s(jieba+domain words, CJK bigrams, ascii and greek words) over text + code",
                 # The corpus hash can't see a parser change, and the items are what is built.
                 "parser": "markdown structure: headings, labels, lists, details (issue 12)",
                 # The key-point view embeds corrected key points; the corpus hash sees errata.md, not this rule.

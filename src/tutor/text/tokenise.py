@@ -13,7 +13,9 @@ import re
 
 from tutor.text.normalise import CJK_RUN, normalise
 
-_WORD = re.compile(r"[a-z0-9]+(?:[-_.+][a-z0-9]+)*")
+# Greek letters are words too: hyperparameters are named by them (Adam 的 β1、β2, Focal Loss 的 γ, L2 的 λ), and a
+# question about "β1" shared no token with "给定超参数0 ≤ β1 < 1（建议设为0.9）".
+_WORD = re.compile(r"[a-z0-9\u03b1-\u03c9]+(?:[-_.+][a-z0-9\u03b1-\u03c9]+)*")
 # Function words that carry no topic: question scaffolding in both languages.
 STOP_ZH = frozenset("""的 了 是 在 和 与 及 或 中 对 把 被 有 吗 呢 吧 啊 么 哪些 什么 怎么 怎样 如何 为什么 请 请问
 解释 简述 一下 一些 这个 那个 我们 你 我 可以 需要 进行 以及 通过 问题 哪 个 些 要 会 能 怎么办 怎么样 是否
@@ -28,6 +30,9 @@ def tokenize(text: str) -> list[str]:
 
     Bigrams catch compounds jieba splits differently in query and document (显存/显存不足);
     words keep precise matches. Stop words are dropped from both.
+
+    >>> [t for t in tokenize("Adam 的 β1 和 Focal Loss 的 γ") if t.isascii() or not t.isalpha() or len(t) < 3]
+    ['adam', 'β1', 'focal', 'loss', 'γ']
     """
     import jieba  # imported here: its dictionary load is slow and logs on first use
 
