@@ -92,6 +92,10 @@ def main() -> int:
         if cost < best_cost:
             best_t, best_cost = round(float(t), 2), cost
     model = RefusalModel(**(model.to_json() | {"threshold": best_t}))
+    if not args.dry_run:
+        # Written before anything is printed: piped into `head`, the prints below end the script early, and a
+        # refit that only seemed to happen kept the old coefficients.
+        MODEL_PATH.write_text(json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     refused = probs >= best_t
     print(f"rows {len(y)} (answerable {int((y == 0).sum())}, unanswerable {int(y.sum())}); threshold {best_t}")
     print(f"dev: false refusals {(refused & (y == 0)).sum()}/{int((y == 0).sum())}, "
@@ -101,7 +105,6 @@ def main() -> int:
         if (p >= best_t) != bool(lab):
             print(f"  {'refused' if lab == 0 else 'answered'} p={p:.2f}  {q}", file=sys.stderr)
     if not args.dry_run:
-        MODEL_PATH.write_text(json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {MODEL_PATH}")
     return 0
 

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import codecs
+import unicodedata
 
 # A UTF-8 file whose conversion broke a few characters (a multi-byte sequence cut short: "巩固�?") is still
 # UTF-8: reading it with the damage marked keeps the note. Must NOT catch a GBK file (nearly every Chinese
@@ -29,8 +30,6 @@ class Undecodable(ValueError):
 
 def _lookalike_table() -> dict[int, str]:
     """Kangxi radicals and CJK compatibility ideographs → the ideograph they look like (their NFKC form)."""
-    import unicodedata
-
     table = {}
     for lo, hi in ((0x2F00, 0x2FD5), (0xF900, 0xFAD9), (0x2F800, 0x2FA1D)):
         for cp in range(lo, hi + 1):

@@ -40,8 +40,8 @@ def formula_images(line: str) -> str:
             end += 1
         if depth:
             continue  # unbalanced: leave the line as written
-        expr = line[m.end():end - 1].strip().rstrip(">").strip()
-        expr = unquote_plus(expr) if m.group(2) else unquote(expr)
-        out.append(line[at:m.start()] + f"${expr.strip()}$")
+        expr = line[m.end():end - 1].strip().rstrip(">")  # "<url>" targets close with ">"
+        expr = (unquote_plus if m.group(2) else unquote)(expr).strip()
+        out.append(line[at:m.start()] + f"${expr}$")
         at = end
     return "".join(out) + line[at:]

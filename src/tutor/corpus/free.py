@@ -22,7 +22,7 @@ from tutor.corpus.tables import faq_table
 # A numbered Q label opening a line ("**Q26：如果……？**", "Q3: …"): the note's own next question, even inside a
 # heading's section and even when it asks without a question word ("Q9：……应该修改注意力层还是前馈层的参数。").
 # Must NOT catch "QPS", "Q&A" or "QKV": a digit follows the Q.
-_Q_NUMBER = re.compile(r"^\s*(?:\*\*)?\s*Q\d{1,3}\s*[：:.、]")
+Q_NUMBER = re.compile(r"^\s*(?:\*\*)?\s*Q\d{1,3}\s*[：:.、]")
 _SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.I)
 TOPIC_CHARS = 60  # a numbered entry that names a topic is a title, not a paragraph of answer
 # A bold bullet that ends a sentence states a point ("- **共线性会造成冗余。**"), one that ends with a colon
@@ -41,11 +41,8 @@ class Question:
     weak: bool = False  # found only by its shape (a bold or list line that asks), not by a heading or a Q label
 
 
-_plain = plain
-
-
 def question_line(line: str, list_items: dict[int, str], i: int, paragraph_start: bool = False,
-                   bullets: dict[int, str] | None = None) -> str | None:
+                  bullets: dict[int, str] | None = None) -> str | None:
     """The question a free line starts, or None.
 
     Besides labels, list items and `<summary>`: a wholly bold line that asks ("**Q1. What is X?**",
@@ -58,19 +55,19 @@ def question_line(line: str, list_items: dict[int, str], i: int, paragraph_start
     if lab and lab[0] == "prompt":
         return lab[1].strip() or None
     if i in list_items and asks(list_items[i]):
-        return _plain(list_items[i])
+        return plain(list_items[i])
     if m := _BOLD_LINE.match((bullets or {}).get(i, line)):
         inner = label_of(m.group(1))  # "**Q1. What is X?**": the label sits inside the bold
-        if inner and inner[0] == "prompt" and (asks(inner[1]) or i in (bullets or {}) or _Q_NUMBER.match(line)):
-            return _plain(inner[1])
+        if inner and inner[0] == "prompt" and (asks(inner[1]) or i in (bullets or {}) or Q_NUMBER.match(line)):
+            return plain(inner[1])
         if (asks(m.group(1)) or i in (bullets or {}) and not inner and not _STATEMENT.search(m.group(1))) \
                 and not label_of(m.group(1) + "："):
             # In a note whose bold bullets are its questions, "- **BP**" is an entry too, as "## 3. BP" is.
-            return _plain(split_number(m.group(1))[1])
+            return plain(split_number(m.group(1))[1])
     if paragraph_start and i not in list_items and has_number(line) and asks(line):
-        return _plain(split_number(line)[1])
-    if (m := _SUMMARY.search(line)) and asks(_plain(m.group(1))):
-        return _plain(m.group(1))
+        return plain(split_number(line)[1])
+    if (m := _SUMMARY.search(line)) and asks(plain(m.group(1))):
+        return plain(m.group(1))
     return None
 
 
@@ -114,8 +111,8 @@ def _next_number(prev: Question, line: str) -> bool:
 
 
 def free_questions(lines: list[str], span: range, code: set[int], list_items: dict[int, str],
-                    rules: set[int], context: tuple[str, ...], list_numbers: dict[int, str] | None = None,
-                    inside: set[int] = frozenset(), bullets: dict[int, str] | None = None) -> list[Question]:
+                   rules: set[int], context: tuple[str, ...], list_numbers: dict[int, str] | None = None,
+                   inside: set[int] = frozenset(), bullets: dict[int, str] | None = None) -> list[Question]:
     """Q/A blocks in lines that belong to no heading item."""
     out: list[Question] = []
     plain_numbered: dict[int, str] = {}  # id(question) → its line, for questions found as "1、……？" paragraphs
@@ -145,7 +142,7 @@ def free_questions(lines: list[str], span: range, code: set[int], list_items: di
                 and not _STATEMENT.search(lines[i])):
             # "10.……问题？" then "11.领域大模型训练Trick": the next number of a run of numbered paragraph
             # questions is the next entry even when it names a topic instead of asking (it was item 10's answer).
-            q = _plain(split_number(lines[i].strip())[1])
+            q = plain(split_number(lines[i].strip())[1])
         if q is not None:
             if not q and i + 1 < len(lines):  # "**问题：**" alone: the question is the next line
                 q = lines[i + 1].strip()
@@ -167,6 +164,6 @@ def free_questions(lines: list[str], span: range, code: set[int], list_items: di
         q.body = [ln[3:] if ln.startswith("   ") else ln for ln in q.body]
         # "1." alone, then the question indented under it: the question is not the first line of its answer.
         first = next((k for k, ln in enumerate(q.body) if ln.strip()), None)
-        if first is not None and _plain(q.body[first]).strip() == q.question:
+        if first is not None and plain(q.body[first]).strip() == q.question:
             del q.body[first]
     return out

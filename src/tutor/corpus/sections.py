@@ -19,7 +19,7 @@ import re
 
 from tutor.corpus.follow_ups import follow_ups
 # Question is re-exported: tidy and the tests import it from here.
-from tutor.corpus.free import _Q_NUMBER, Question, free_questions, question_line  # noqa: F401
+from tutor.corpus.free import Q_NUMBER, Question, free_questions, question_line  # noqa: F401
 from tutor.corpus.labels import BOLD_LINE as _BOLD_LINE
 from tutor.corpus.labels import asks, has_number, label_of, no_content, organises, plain, split_number
 from tutor.corpus.structure import Heading, read_blocks
@@ -210,7 +210,7 @@ def find_questions(lines: list[str], leftover: list | None = None) -> list[Quest
             continue
         stop = next((r for r in sorted(blocks.rules) if h.end <= r < end), end)
         # "### **英语学习应用中如何限制词汇范围？**" among "**Q25：…**" questions: the next Q label ends its answer.
-        stop = next((k for k in range(h.end, stop) if k not in blocks.code and _Q_NUMBER.match(lines[k])), stop)
+        stop = next((k for k in range(h.end, stop) if k not in blocks.code and Q_NUMBER.match(lines[k])), stop)
         if stop < end and stop not in blocks.rules:
             q_resume.append(stop)
             if not any(ln.strip() for ln in lines[h.end:stop]):  # "### How" right over "Q0:…": a title, no item

@@ -74,20 +74,19 @@ def _is_named(word: str, sentence_start: bool) -> bool:
     return any(c.isupper() for c in word[1:]) or (word[0].isupper() and not sentence_start)
 
 
-_PARTS: dict[int, tuple[int, frozenset[str]]] = {}
+_PARTS: list = [None, frozenset()]  # [the vocabulary they were read from, its compound parts]
 
 
 def _compound_parts(vocab) -> frozenset[str]:
-    """The parts of the vocabulary's compound tokens (x86_64-linux-gnu → x86, 64, linux, gnu), once per vocabulary.
+    """The parts of the vocabulary's compound tokens (x86_64-linux-gnu → x86, 64, linux, gnu), read once per
+    vocabulary (the one index in use; a new one replaces it).
 
     >>> sorted(_compound_parts({"x86_64-linux-gnu": 0, "显存": 1}))
     ['64', 'gnu', 'linux', 'x86']
     """
-    key = id(vocab)
-    if key not in _PARTS or _PARTS[key][0] != len(vocab):
-        _PARTS[key] = (len(vocab), frozenset(p for t in vocab if t.isascii() for p in re.split(r"[-._]", t)
-                                              if p and p != t))
-    return _PARTS[key][1]
+    if _PARTS[0] is not vocab:
+        _PARTS[:] = [vocab, frozenset(p for t in vocab if t.isascii() for p in re.split(r"[-._]", t) if p and p != t)]
+    return _PARTS[1]
 
 
 def named_terms(query: str, vocab) -> tuple[list[str], list[str]]:
