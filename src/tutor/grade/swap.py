@@ -143,6 +143,8 @@ def question_names(question: str, reference: str) -> list[str]:
 
 
 # An ASCII word glossed in brackets right after it ("rf(随机森林)"): the gloss may be what the reference writes.
+# Must NOT turn a call or a formula into a name: "softmax(x) 和 sigmoid 的区别" gives "x", which names nothing the
+# reference writes as a part, and this spelling is tried only when the question's own spelling names nothing.
 _GLOSSED_WORD = re.compile(r"[a-z0-9][a-z0-9.\-]*\s*[（(]([^）)]{1,30})[）)]")
 
 
