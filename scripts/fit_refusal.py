@@ -24,7 +24,7 @@ import numpy as np
 
 from tutor.compose import open_retriever
 from tutor.evaluate.metrics import load_jsonl
-from tutor.retrieve.refusal import model_features, signals
+from tutor.retrieve.refusal import corpus_concepts, model_features, signals
 from tutor.retrieve.refusal_model import FEATURES, MODEL_PATH, RefusalModel
 from tutor.settings import Settings
 from tutor.text.glossary import expand_query
@@ -70,7 +70,7 @@ def main() -> int:
     feats, labels, queries = [], [], []
     for q, label in rows():
         hits, best, gap = retriever.search_with_evidence(q, k=3)
-        s = signals(q, expand_query(q), best, vocab, gap)
+        s = signals(q, expand_query(q), best, vocab, gap, corpus_concepts(index.items))
         if s.injection or s.interview:
             continue
         qc = index.question_cos(q.strip(), [h.item.id for h in hits])  # as retrieve_or_refuse does

@@ -64,3 +64,24 @@ def test_refusal_reads_cosines_relative_to_the_index_null_level(mini_corpus, tmp
     assert retrieve_or_refuse(retriever, "什么是过拟合", model=model(null))[1] is False
     # Fitted on a corpus whose null level was 0.02 lower: here every cosine reads 0.02 too high.
     assert retrieve_or_refuse(retriever, "什么是过拟合", model=model(null - 0.02))[1] is True
+
+
+def test_a_named_concept_the_corpus_never_writes_is_an_unknown_term_in_either_language():
+    from tutor.retrieve.refusal import corpus_concepts, signals
+    class Item:  # what corpus_concepts reads of an item
+        def __init__(self, q, a):
+            self.question, self._a = q, a
+
+        def text(self):
+            return self._a
+
+    items = [Item("什么是 LayerNorm？", "层归一化对每个样本归一化；Llama 改用均方根归一化。")]
+    known = corpus_concepts(items)
+    assert corpus_concepts(items) is known  # read once per item list
+    zero = signals("零冗余优化器分几个阶段？", "", 0.9, {"优化": 0}, known=known)
+    assert zero.unknown_concepts and decide(zero) == (True, "unknown_term")
+    # The notes write RMSNorm in Chinese: the English name is known, not refused as an unknown name.
+    rms = signals("What does RMSNorm drop from LayerNorm?", "", 0.9, {"layernorm": 0}, known=known)
+    assert rms.unknown_concepts == () and rms.unknown_terms == () and decide(rms) == (False, "covered")
+    # Without a corpus's concepts (an index that holds no items) the signal is left out.
+    assert signals("零冗余优化器分几个阶段？", "", 0.9, {"优化": 0}).unknown_concepts == ()

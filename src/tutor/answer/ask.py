@@ -74,18 +74,26 @@ def refusal_text(question: str, reason: str, nearest: list[str]) -> str:
     True
     >>> refusal_text("BF16 的尾数位是几位？", "no_number", ["混合精度训练"])
     '资料中没有给出这个数值，我不做猜测。资料覆盖的最接近的主题：混合精度训练。'
+    >>> from tutor.retrieve.refusal import Reason
+    >>> refusal_text("零冗余优化器分几级？", Reason("unknown_term", ("ZeRO",)), ["数据并行"])
+    '资料中没有提到 ZeRO，我不做猜测。资料覆盖的最接近的主题：数据并行。'
 
     """
     if reason == "interview":
         return INTERVIEW_POINTER
     listed = "；".join(nearest)
+    terms = getattr(reason, "terms", ())  # retrieve.refusal.Reason: what the notes never mention
     if is_english(question):
         head = {"injection": "I can only help as an interview tutor, answering from the interview documents.",
                 "no_number": "The documents do not state this number, so I won't guess one."}.get(
             reason, "The documents do not cover this question, so I won't guess.")
+        if terms:
+            head = f"The documents never mention {', '.join(terms)}, so I won't guess."
         return f"{head} Nearest topics they do cover: {listed}."
     head = {"injection": "我只能作为面试导师，依据资料回答 AI 基础设施面试问题。",
             "no_number": "资料中没有给出这个数值，我不做猜测。"}.get(reason, "资料中没有涉及这个问题，我不做猜测。")
+    if terms:
+        head = f"资料中没有提到 {'、'.join(terms)}，我不做猜测。"
     return f"{head}资料覆盖的最接近的主题：{listed}。"
 
 

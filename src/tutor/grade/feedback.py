@@ -114,13 +114,21 @@ def feedback(points: tuple[PointResult, ...], band_: str | None, reason: str, an
 
 def abstain_feedback(how: str, answer: str) -> str:
     """Why there is no grade: the item reference is unknown, the item has no reference answer, or no item
-    covers the question."""
+    covers the question (naming what the notes never mention, when the refusal says).
+
+    >>> from tutor.retrieve.refusal import Reason
+    >>> abstain_feedback(Reason("unknown_term", ("ZeRO",)), "ZeRO 分三级")
+    '资料中没有提到 ZeRO，无法对照参考答案评分。'
+    """
     en = is_english(answer or "")  # no Chinese at all: "用 Dropout" is a Chinese answer
     if how == "unknown_ref":
         return "No such item in the documents." if en else "资料中没有这个题号。"
     if how == "no_reference":
         return ("This question has no reference answer in the documents, so it can't be graded."
                 if en else "这道题在资料中没有参考答案，无法评分。")
+    if terms := getattr(how, "terms", ()):  # retrieve.refusal.Reason: names the notes never mention
+        return (f"The documents never mention {', '.join(terms)}, so there is no reference to grade against."
+                if en else f"资料中没有提到 {'、'.join(terms)}，无法对照参考答案评分。")
     return ("This question is not covered by the documents, so there is no reference to grade against."
             if en else "资料中没有对应的题目，无法对照参考答案评分。")
 

@@ -60,6 +60,7 @@ class Signals:
     interview: bool = False  # "你来当面试官，问我…": not an attack; the reply points to the interview mode
     n_words: int = 0  # content words in the (expanded) query
     dense_gap: float = 0.0  # best cosine minus the mean of the lower-ranked candidates (see fuse.dense_gap)
+    unknown_concepts: tuple[str, ...] = ()  # named concepts (text.concepts) the corpus writes in neither language
 
 
 def _is_named(word: str, sentence_start: bool) -> bool:
@@ -133,16 +134,72 @@ def unknown_words(query: str, vocab) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def signals(query: str, expanded: str, best_dense: float, vocab, dense_gap: float = 0.0) -> Signals:
-    """Collect the coverage signals for one query (vocab: the lexical index's token → id map)."""
+def signals(query: str, expanded: str, best_dense: float, vocab, dense_gap: float = 0.0,
+            known=None) -> Signals:
+    """Collect the coverage signals for one query (vocab: the lexical index's token → id map; known: the
+    corpus's concepts, `corpus_concepts`; None leaves the concept list out).
+
+    >>> from tutor.text.concepts import CorpusConcepts, lexicon
+    >>> notes = CorpusConcepts(lexicon(), ["Llama 用均方根归一化代替层归一化"])
+    >>> s = signals("零冗余优化器和 RMSNorm 有什么用", "", 0.9, {"优化": 0}, known=notes)
+    >>> s.unknown_concepts, s.unknown_terms  # RMSNorm: the notes call it 均方根归一化, so it is known
+    (('ZeRO',), ())
+    """
     # Words, not bigrams: bigrams straddling word boundaries (候显, 够用) are noise for this purpose.
     toks = content_words(expanded)
     cov = sum(t in vocab for t in toks) / len(toks) if toks else 0.0
     unknown, named = named_terms(query, vocab)
+    concepts: tuple[str, ...] = ()
+    if known is not None:
+        from tutor.retrieve.refusal_model import GENERIC_TERMS
+        from tutor.text.concepts import lexicon
+
+        lex = lexicon()
+        mentioned = lex.mentioned(query)
+        words = {w.lower() for i in mentioned for n in lex.concepts[i] for w in re.findall(r"[A-Za-z0-9]+", n)}
+        # A name that is (part of) a concept the question names is judged as that concept, once: "Zero Redundancy
+        # Optimizer" is ZeRO, not the unknown word "Redundancy" as well; "RMSNorm" is known when the notes say
+        # 均方根归一化. A generic name (CUDA, GPU: GENERIC_TERMS) says nothing about coverage, as for a name.
+        unknown = [w for w in unknown if w.lower() not in words]
+        concepts = tuple(lex.canonical(i for i in mentioned if not known.knows(i)
+                                       and not any(n.lower() in GENERIC_TERMS for n in lex.concepts[i])))
     request = intent(query)
     return Signals(dense=best_dense, coverage=cov, unknown_terms=tuple(unknown), named_terms=len(named),
                    unknown_words=unknown_words(query, vocab), injection=request == "injection",
-                   interview=request == "interview", n_words=len(toks), dense_gap=dense_gap)
+                   interview=request == "interview", n_words=len(toks), dense_gap=dense_gap,
+                   unknown_concepts=concepts)
+
+
+class Reason(str):
+    """A refusal reason that reads as its word ("unknown_term") and carries the names it is about, so the reply
+    can say which thing the notes never mention.
+
+    >>> r = Reason("unknown_term", ("ZeRO",))
+    >>> r == "unknown_term", r.terms, Reason("off_topic").terms
+    (True, ('ZeRO',), ())
+    """
+
+    terms: tuple[str, ...]
+
+    def __new__(cls, word: str, terms=()):
+        reason = super().__new__(cls, word)
+        reason.terms = tuple(terms)
+        return reason
+
+
+_KNOWN: list = [None, None]  # [the items they were read from, their CorpusConcepts]
+
+
+def corpus_concepts(items):
+    """The concepts (text.concepts.CorpusConcepts) of the items' questions and answers, one per item list (None
+    for no list: an index that holds no items leaves the concept signal out)."""
+    if items is None:
+        return None
+    if _KNOWN[0] is not items:
+        from tutor.text.concepts import CorpusConcepts, lexicon
+
+        _KNOWN[:] = [items, CorpusConcepts(lexicon(), [f"{it.question}\n{it.text()}" for it in items])]
+    return _KNOWN[1]
 
 
 def decide(s: Signals, t: Thresholds = E5_THRESHOLDS) -> tuple[bool, str]:
@@ -153,8 +210,9 @@ def decide(s: Signals, t: Thresholds = E5_THRESHOLDS) -> tuple[bool, str]:
     if s.interview:
         return True, "interview"
     # Refuse when the unknown names are at least half of what the question names: "H100 的 NVLink"
-    # is about things the documents never mention; "BatchNorm vs GroupNorm" is mostly covered.
-    if s.unknown_terms and 2 * len(s.unknown_terms) >= s.named_terms:
+    # is about things the documents never mention; "BatchNorm vs GroupNorm" is mostly covered. A named
+    # concept the notes write in neither language (零冗余优化器) is refused outright: its name is the subject.
+    if s.unknown_concepts or (s.unknown_terms and 2 * len(s.unknown_terms) >= s.named_terms):
         return True, "unknown_term"
     if s.dense < t.dense_floor:
         return True, "off_topic"
@@ -179,8 +237,9 @@ def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = No
 
     Returns:
         (hits, refuse, reason); no hit at all is refused as "off_topic"; the model's refusals are
-        "off_topic" too ("not covered" is all the user needs to hear), or "no_number" when the question asks
-        for a number none of the near items states (the documents discuss the subject, not that value).
+        "no_number" when the question asks for a number none of the near items states (the documents discuss
+        the subject, not that value), "unknown_term" when it names things the notes never mention (a Reason
+        whose .terms lists them: NVLink, or ZeRO for 零冗余优化器), else "off_topic".
     """
     index = retriever.index
     asked = (query or "").strip()  # as the dense search strips it
@@ -191,13 +250,14 @@ def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = No
         remember_queries(index.encoder, [expanded, asked])
     hits, best_dense, gap = retriever.search_with_evidence(query, k=k)
     if not hits:
-        return hits, True, "off_topic"
+        return hits, True, Reason("off_topic")
     vocab = index.lexical.bm25.vocab_dict
-    s = signals(query, expand_query(query), best_dense, vocab, gap)
+    s = signals(query, expand_query(query), best_dense, vocab, gap, corpus_concepts(getattr(index, "items", None)))
     model = model or _model_for(getattr(getattr(index, "encoder", None), "model_id", ""))
+    unknown = (*s.unknown_terms, *s.unknown_concepts)
     if model is None or s.injection or s.interview:
         refuse, reason = decide(s, thresholds or E5_THRESHOLDS)
-        return hits, refuse, reason
+        return hits, refuse, Reason(reason, unknown if reason == "unknown_term" else ())
     # The model's cosines are the fitting corpus's: shift by how much higher this corpus's null level is.
     s = replace(s, dense=s.dense - model.dense_shift(getattr(index, "null_dense", None)))
     question_cos = getattr(index, "question_cos", None)
@@ -210,9 +270,12 @@ def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = No
     f = model_features(query, s, hits, index.lexical, qc)
     refuse = model.refuse(f)
     if not refuse:
-        return hits, False, "covered"
-    # A number asked for and stated by no near item: say so, the nearest items are on the subject.
-    return hits, True, "no_number" if f.get("number_unmet") else "off_topic"
+        return hits, False, Reason("covered")
+    # A number asked for and stated by no near item: say so, the nearest items are on the subject. Else, when the
+    # question names things the notes never do, the reply names them (true whatever weighed most in the model).
+    if f.get("number_unmet"):
+        return hits, True, Reason("no_number")
+    return hits, True, Reason("unknown_term", unknown) if unknown else Reason("off_topic")
 
 
 _MODELS: dict[str, object] = {}

@@ -31,7 +31,7 @@ GENERIC_TERMS = frozenset("nan inf oom cuda gpu gpus cpu tpu loss epoch batch fp
                           "sgd adam relu cnn rnn gan lstm".split())
 MAX_NULL_SHIFT = 0.05
 FEATURES = ("dense", "dense_gap", "top_lexical", "coverage", "lexical_coverage", "unknown_names", "product_names",
-            "unknown_words", "english", "length", "number_unmet", "question_cos")
+            "unknown_words", "english", "length", "number_unmet", "question_cos", "unknown_concepts")
 
 
 def name_weight(term: str) -> float:
@@ -64,7 +64,8 @@ def features(s, top_lexical: float = 0.0, lexical_coverage: float = 0.0, english
     return {"dense": s.dense, "dense_gap": s.dense_gap, "top_lexical": math.log1p(max(0.0, top_lexical)), "coverage": s.coverage,
             "lexical_coverage": lexical_coverage, "unknown_names": sum(weights),
             "product_names": float(sum(w == 1.0 for w in weights)), "unknown_words": float(len(s.unknown_words)),
-            "english": float(english), "length": math.log1p(getattr(s, "n_words", 0)), "number_unmet": float(number_unmet)} \
+            "english": float(english), "length": math.log1p(getattr(s, "n_words", 0)), "number_unmet": float(number_unmet),
+            "unknown_concepts": float(len(getattr(s, "unknown_concepts", ())))} \
         | ({} if question_cos is None else {"question_cos": question_cos})
 
 
