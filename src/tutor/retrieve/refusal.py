@@ -46,7 +46,8 @@ E5_THRESHOLDS = Thresholds()
 COMMON_WORD_FREQ = 3000  # jieba dictionary frequency: 时候 31521, 天气 2657, 机房 126, 液冷 11
 # One name, as the lexical index tokenises it: ZeRO-3, vLLM, x86_64, NCCL_SOCKET_IFNAME (an environment
 # variable is one word there; split at "_", its parts SOCKET and IFNAME read as unknown names and refused it).
-_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-._][A-Za-z0-9]+)*")
+# Not a word that starts inside a number: the "e-9" of 1e-9 and the "GB" of 80GB are no names.
+_ASCII_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-._][A-Za-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,8 @@ def named_terms(query: str, vocab) -> tuple[list[str], list[str]]:
 
     >>> named_terms("NCCL_SOCKET_IFNAME 指定网卡", {"nccl_socket_ifname"}), named_terms("NCCL_IB_HCA 怎么设", {"nccl"})
     (([], ['NCCL_SOCKET_IFNAME']), (['NCCL_IB_HCA'], ['NCCL_IB_HCA']))
+    >>> named_terms("gradients around 1e-9 on 80GB cards", set())
+    ([], [])
     """
     out, named = [], []
     text = unicodedata.normalize("NFKC", query)
