@@ -111,7 +111,8 @@ def test_off_topic_question_is_refused(page):
     box = page.get_by_placeholder("问一个面试问题", exact=False)
     box.fill("H100 的 NVLink 带宽是多少？<script>window.pwned=1</script>")
     box.press("Enter")
-    page.get_by_text("资料中没有涉及这个问题").wait_for(timeout=60_000)
+    # The refusal names what the notes never mention.
+    page.get_by_text("资料中没有提到 H100、NVLink").wait_for(timeout=60_000)
     assert page.evaluate("window.pwned === undefined")  # user text is never executed
     _shot(page, "ask-refusal")
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 from tutor.index.profile import E5_SMALL
 from tutor.retrieve.injection import INJECTION, intent  # noqa: F401 - INJECTION re-exported
+from tutor.text.concepts import corpus_concepts  # noqa: F401 - re-exported (fit script)
 from tutor.text.glossary import GLOSSARY, expand_query
 from tutor.text.normalise import CJK_RUN
 from tutor.text.tokenise import STOP_EN, content_words
@@ -190,21 +191,6 @@ class Reason(str):
         return reason
 
 
-_KNOWN: list = [None, None]  # [the items they were read from, their CorpusConcepts]
-
-
-def corpus_concepts(items):
-    """The concepts (text.concepts.CorpusConcepts) of the items' questions and answers, one per item list (None
-    for no list: an index that holds no items leaves the concept signal out)."""
-    if items is None:
-        return None
-    if _KNOWN[0] is not items:
-        from tutor.text.concepts import CorpusConcepts, lexicon
-
-        _KNOWN[:] = [items, CorpusConcepts(lexicon(), [f"{it.question}\n{it.text()}" for it in items])]
-    return _KNOWN[1]
-
-
 def decide(s: Signals, t: Thresholds = E5_THRESHOLDS) -> tuple[bool, str]:
     """(refuse?, reason). Reasons: injection, interview, unknown_term, off_topic, unknown_word, weak_match,
     covered ("interview" is not answered either: the reply points to the interview mode)."""
@@ -274,11 +260,12 @@ def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = No
     refuse = model.refuse(f)
     if not refuse:
         return hits, False, Reason("covered")
-    # A number asked for and stated by no near item: say so, the nearest items are on the subject. Else, when the
-    # question names things the notes never do, the reply names them (true whatever weighed most in the model).
-    if f.get("number_unmet"):
-        return hits, True, Reason("no_number")
-    return hits, True, Reason("unknown_term", unknown) if unknown else Reason("off_topic")
+    # The question names things the notes never do: the reply names them (true whatever weighed most in the
+    # model, and more use than "no number" for "H100 的 NVLink 带宽是多少"). Else a number asked for and stated by
+    # no near item: say so, the nearest items are on the subject.
+    if unknown:
+        return hits, True, Reason("unknown_term", unknown)
+    return hits, True, Reason("no_number") if f.get("number_unmet") else Reason("off_topic")
 
 
 _MODELS: dict[str, object] = {}
