@@ -142,21 +142,6 @@ class Retriever:
         """
         return self.search_with_evidence(query, k, with_errata)[0]
 
-    def _lexical(self, query: str) -> tuple[dict[str, float], float]:
-        """BM25 scores for the query plus the names the notes write for the concepts it names (text.concepts:
-        "Kaiming initialization" also looks for the notes' "He初始化"); the coverage stays the query's own, so
-        the fusion weighs the lexical side by what the user wrote."""
-        from tutor.text.concepts import corpus_concepts
-
-        known = corpus_concepts(getattr(self.index, "items", None))
-        extra = known.expansion(query) if known is not None else []
-        if not extra:
-            return self.index.lexical.scores(query)
-        from tutor.text.tokenise import tokenize
-
-        scores, _ = self.index.lexical.scores(f"{query} {' '.join(extra)}")
-        return scores, self.index.lexical.coverage(tokenize(query))
-
     def search_with_evidence(self, query: str, k: int = 5, with_errata: bool = False) -> Evidence:
         """Hits plus the dense evidence refusal needs: the best cosine of any item (the top fused hit
         may be a lexical match whose own cosine is lower, or absent, while the question is plainly
@@ -170,7 +155,7 @@ class Retriever:
         dense = self.index.dense_scores(query, self.candidates + len(self.errata)) if self.mode != "lexical" else {}
         if not with_errata:
             dense = {i: v for i, v in dense.items() if i not in self.errata}
-        lexical, coverage = self._lexical(query) if self.mode != "dense" else ({}, 0.0)
+        lexical, coverage = self.index.lexical.scores(query) if self.mode != "dense" else ({}, 0.0)
         if self.mode == "lexical":
             ranked = sorted(minmax(lexical).items(), key=lambda kv: (-kv[1], kv[0]))
         elif self.mode == "dense":

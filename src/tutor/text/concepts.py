@@ -135,8 +135,8 @@ class CorpusConcepts:
     (True, False)
     """
 
-    def __init__(self, lex: Lexicon, texts, loose: bool = True):
-        self.lex, self.loose = lex, loose
+    def __init__(self, lex: Lexicon, texts):
+        self.lex = lex
         # One text, searched once per concept (a scan in C; per item, 12,664 public-note items took 113 ms a
         # concept). The blank line between items keeps a name from spanning two of them.
         self.text = "\n\n".join(unicodedata.normalize("NFKC", t) for t in texts)
@@ -149,7 +149,7 @@ class CorpusConcepts:
             names = self.lex.concepts[i]
             # Substring tests first (memchr-fast): a regex scan of 9 M characters took ~150 ms a concept, and most
             # concepts a question names are either absent (no piece of any name occurs) or found at once.
-            self._known[i] = self._writes(i) or self.loose and any(words and all(w in self.folded for w in words)
+            self._known[i] = self._writes(i) or any(words and all(w in self.folded for w in words)
                                       and _near(words, self.folded, len(name) + NEAR)
                                       for name, words in zip(names, map(_words, names)))
         return self._known[i]
@@ -185,17 +185,6 @@ class CorpusConcepts:
         self._written[i] = out
         return out
 
-    def expansion(self, query: str) -> list[str]:
-        """The names the corpus writes for the concepts the query names, where the query does not already write
-        them: what a search for "Kaiming initialization" should also look for in notes saying "He 初始化".
-
-        >>> cc = CorpusConcepts(Lexicon.from_lines(["He initialization | Kaiming initialization | He初始化"]), ["用 He 初始化"])
-        >>> cc.expansion("Kaiming initialization 适合什么激活函数"), cc.expansion("He初始化适合什么")
-        (['He初始化'], [])
-        """
-        folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", query).lower())
-        names = [n for i in self.lex.mentioned(query) for n in self.written(i)]
-        return [n for n in dict.fromkeys(names) if re.sub(r"\s+", "", n.lower()) not in folded]
 
 
 NEAR = 6  # characters of slack around a name's words: "在训练后再做量化" for 训练后量化
@@ -243,10 +232,6 @@ def _exact(name: str) -> bool:
     """Matched only as written: a short ASCII name with a capital (LAMB, GQA, PUE, Adam). A short name written
     in lower case (tanh) is no ordinary word, so it matches in any case (Tanh)."""
     return name.isascii() and len(name) <= SHORT and name.lower() != name
-
-
-def _key(name: str) -> str:
-    return re.sub(r"[-\s]+", "", name.lower())
 
 
 @lru_cache(maxsize=1)
