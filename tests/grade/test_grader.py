@@ -387,6 +387,9 @@ def test_real_grader_abstains_on_questions_the_documents_do_not_cover(real_retri
     for q in ("今天天气怎么样", "H100 的 NVLink 带宽是多少"):
         grade = g.grade(q, "不知道", use_llm=False)
         assert grade.abstained and grade.item is None and grade.score is None, q
+    # Abstaining on a technique the notes never name says which, whichever language names it.
+    grade = g.grade("零冗余优化器的三个阶段分别切分什么？", "切分优化器状态、梯度和参数。", use_llm=False)
+    assert grade.abstained and grade.reason == "unknown_term" and "ZeRO" in grade.feedback
 
 
 @pytest.mark.integration
