@@ -165,8 +165,8 @@ def signals(query: str, expanded: str, best_dense: float, vocab, dense_gap: floa
         # Optimizer" is ZeRO, not the unknown word "Redundancy" as well; "RMSNorm" is known when the notes say
         # 均方根归一化. A generic name (CUDA, GPU: GENERIC_TERMS) says nothing about coverage, as for a name.
         unknown = [w for w in unknown if w.lower() not in words]
-        concepts = tuple(lex.canonical(i for i in mentioned if not known.knows(i)
-                                       and not any(n.lower() in GENERIC_TERMS for n in lex.concepts[i])))
+        concepts = tuple(lex.canonical(i for i in mentioned if not any(n.lower() in GENERIC_TERMS for n in lex.concepts[i])
+                                       and not known.knows(i)))
     request = intent(query)
     return Signals(dense=best_dense, coverage=cov, unknown_terms=tuple(unknown), named_terms=len(named),
                    unknown_words=unknown_words(query, vocab), injection=request == "injection",

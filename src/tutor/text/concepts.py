@@ -15,7 +15,7 @@ and a family name (attention) is not the same concept as its members (sparse att
 Matching in a question: a name of 5 ASCII characters or fewer with a capital matches case-sensitively as written
 (GQA, LAMB, PUE — not "lamb" or "pue" in prose); a longer ASCII name matches case-insensitively as whole words, a hyphen and a space
 alike ("fat tree" = "fat-tree"); a Chinese name matches as a substring. Of names overlapping at one place the
-longest wins (分组查询注意力 over a shorter name inside it). In the notes, see Lexicon.pattern.
+longest wins (分组查询注意力 over a shorter name inside it). In the notes, see _written_form.
 
 Example:
     >>> lex = Lexicon.from_lines(["RMSNorm | RMS Norm | 均方根归一化", "GQA | grouped-query attention | 分组查询注意力"])
@@ -105,17 +105,6 @@ class Lexicon:
         """
         return frozenset(i for t in texts for i in self.mentioned(t))
 
-    def pattern(self, i: int) -> re.Pattern:
-        """One regex for all the names of concept i as notes write them: case folded, except that a short name
-        with a capital matches as written or, when all capitals, in lower case (torch.cuda, "flops" in code):
-        ZeRO must not match the "zero" of zero-point.
-
-        >>> lex = Lexicon.from_lines(["ZeRO | Zero Redundancy Optimizer", "CUDA"])
-        >>> bool(lex.pattern(0).search("zero-point")), bool(lex.pattern(1).search("torch.cuda"))
-        (False, True)
-        """
-        return re.compile("|".join(map(_written_form, self.concepts[i])))
-
     def canonical(self, ids) -> list[str]:
         """Each concept's first name, as the user is told it ("RMSNorm")."""
         return [self.concepts[i][0] for i in ids]
@@ -141,50 +130,39 @@ class CorpusConcepts:
         # concept). The blank line between items keeps a name from spanning two of them.
         self.text = "\n\n".join(unicodedata.normalize("NFKC", t) for t in texts)
         self.folded = self.text.lower()
+        # lower() can lengthen a character (İ): then offsets in the folded text don't hold in the text itself.
+        self._aligned = len(self.folded) == len(self.text)
         self._known: dict[int, bool] = {}
-        self._written: dict[int, list[str]] = {}
 
     def knows(self, i: int) -> bool:
+        """Does the corpus discuss concept i (one of its names written, or a name's words close together)?
+
+        >>> CorpusConcepts(Lexicon.from_lines(["He initialization | He init | He初始化"]), ["用 He 初始化"]).knows(0)
+        True
+        """
         if i not in self._known:
             names = self.lex.concepts[i]
-            # Substring tests first (memchr-fast): a regex scan of 9 M characters took ~150 ms a concept, and most
-            # concepts a question names are either absent (no piece of any name occurs) or found at once.
-            self._known[i] = self._writes(i) or any(words and all(w in self.folded for w in words)
-                                      and _near(words, self.folded, len(name) + NEAR)
-                                      for name, words in zip(names, map(_words, names)))
+            self._known[i] = any(map(self._writes, names)) or any(
+                words and all(w in self.folded for w in words) and _near(words, self.folded, len(name) + NEAR)
+                for name, words in zip(names, map(_words, names)))
         return self._known[i]
 
-    def _writes(self, i: int) -> bool:
-        return bool(self.written(i))
-
-    def written(self, i: int) -> list[str]:
-        """The names of concept i the text writes, as listed ("He初始化"). The regex runs only around where the
-        longest piece of a name occurs (str.find is memchr-fast; the regex, with its case folding and word
-        bounds, is not: a scan of 9 M characters took ~150 ms a concept).
-
-        >>> CorpusConcepts(Lexicon.from_lines(["He initialization | He init | He初始化"]), ["用 He 初始化"]).written(0)
-        ['He初始化']
-        """
-        if i in self._written:
-            return self._written[i]
-        out = []
-        for name in self.lex.concepts[i]:
-            pattern = re.compile(_written_form(name))
-            if len(self.folded) != len(self.text):  # lower() lengthened a character: offsets differ, scan it all
-                found = bool(pattern.search(self.text))
-            else:
-                form = unicodedata.normalize("NFKC", name)
-                # The longest run of one script: "He初始化" is written "He 初始化" too.
-                piece, found = max(re.findall(r"[a-z0-9.+]+|[^a-z0-9.+\s-]+", form.lower()), key=len), False
-                at = self.folded.find(piece)
-                while at >= 0 and not found:
-                    found = bool(pattern.search(self.text, max(0, at - len(form) - 2), at + len(form) + 2))
-                    at = self.folded.find(piece, at + 1)
-            if found:
-                out.append(name)
-        self._written[i] = out
-        return out
-
+    def _writes(self, name: str) -> bool:
+        """Does the text write this name? The regex runs only around where the name's longest one-script piece
+        occurs (str.find is memchr-fast; the regex, with its case folding and word bounds, is not: a scan of 9 M
+        characters took ~150 ms a concept)."""
+        pattern = re.compile(_written_form(name))
+        if not self._aligned:
+            return bool(pattern.search(self.text))
+        form = unicodedata.normalize("NFKC", name)
+        # The longest run of one script: "He初始化" is written "He 初始化" too.
+        piece = max(re.findall(r"[a-z0-9.+]+|[^a-z0-9.+\s-]+", form.lower()), key=len)
+        at = self.folded.find(piece)
+        while at >= 0:
+            if pattern.search(self.text, max(0, at - len(form) - 2), at + len(form) + 2):
+                return True
+            at = self.folded.find(piece, at + 1)
+        return False
 
 
 NEAR = 6  # characters of slack around a name's words: "在训练后再做量化" for 训练后量化
@@ -221,7 +199,12 @@ def _compiled(name: str) -> re.Pattern:
 
 
 def _written_form(name: str) -> str:
-    """A name's regex as notes write it (see Lexicon.pattern)."""
+    """A name's regex as notes write it: case folded, except that a short name with a capital matches as written
+    or, when all capitals, in lower case (torch.cuda, "flops" in code): ZeRO must not match the "zero" of zero-point.
+
+    >>> bool(re.search(_written_form("ZeRO"), "zero-point")), bool(re.search(_written_form("CUDA"), "torch.cuda"))
+    (False, True)
+    """
     name = unicodedata.normalize("NFKC", name)
     if not _exact(name):
         return f"(?i:{_pattern(name)})"
