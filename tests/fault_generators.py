@@ -51,3 +51,10 @@ class FaultyGenerator:
             if i == 0 and mode == "pause":
                 time.sleep(30)
         self.last_restored = 7
+
+    def choose(self, messages, words, n, lead="", sep=""):
+        """The forced choice the judge asks for: the first word certain, n times ("raise" fails it)."""
+        mode = self.control.read_text().strip() if self.control.exists() else "ok"
+        if mode == "raise":
+            raise ValueError("bad prompt")
+        return [{w: float(i == 0) for i, w in enumerate(words)} for _ in range(n)]

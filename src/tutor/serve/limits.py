@@ -200,7 +200,17 @@ class FairGenerator:
         return self.inner.warm(prefix)
 
     def __getattr__(self, name):  # timings, prefix caches and the like stay the inner generator's
-        return getattr(self.inner, name)
+        attr = getattr(self.inner, name)  # an inner generator without `choose` leaves this one without it too
+        if name != "choose":
+            return attr
+
+        def choose(*args, **kwargs):  # the judge's forced choice takes its turn like a stream
+            self.lock.acquire(current_user.get())
+            try:
+                return attr(*args, **kwargs)
+            finally:
+                self.lock.release()
+        return choose
 
 
 class LoginGuard:
