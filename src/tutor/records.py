@@ -248,7 +248,7 @@ class Grade:
     timings: dict = field(default_factory=dict)
     coverage: float | None = None  # net key-point coverage the score was mapped from (None: a rule decided)
     extras: tuple[Extra, ...] = ()  # correct sentences beyond the reference (only a judge can say so)
-    unsure: tuple[str, ...] = ()  # why the grade may be off: "judge_failed", "near_edge" (calibrate.uncertainty)
+    unsure: tuple[str, ...] = ()  # why it may be off: judge_failed, near_edge (calibrate.uncertainty), judge_borderline
 
     def _of(self, *statuses: str) -> list[dict]:
         return [p.to_json() for p in self.points if p.status in statuses]

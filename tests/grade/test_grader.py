@@ -475,3 +475,28 @@ def test_a_swapped_answer_contradicts_both_named_points():
     assert all("⇄" in p.cue for p in wrong.points)
     assert "弄反" in wrong.feedback
     assert wrong.score < 35 <= right.score
+
+
+class ProbableJudge(ScriptedGenerator):
+    """A forced-choice judge (like llama.cpp's) with a fitted cut: each sentence gets P(wrong) = the given value."""
+
+    model_id = "fitted-for-test"
+
+    def __init__(self, wrong_p: list[float]):
+        super().__init__()
+        self.wrong_p = wrong_p
+
+    def choose(self, messages, words, n, lead="", sep=""):
+        return [{"correct": 1 - p, "extra": 0.0, "wrong": p, "irrelevant": 0.0} for p in self.wrong_p[:n]]
+
+
+@pytest.mark.parametrize("wrong_p, unsure", [(0.35, True), (0.95, False), (0.05, False)])
+def test_a_close_call_of_the_judge_that_decides_the_band_is_reported_as_unsure(items, tmp_path, monkeypatch, wrong_p,
+                                                                               unsure):
+    import tutor.grade.judge as judge
+
+    monkeypatch.setattr(judge, "CUTS_PATH", tmp_path / "cuts.json")
+    (tmp_path / "cuts.json").write_text(json.dumps({"fitted-for-test": {"wrong_at": 0.3}}))
+    grade = make(items, ProbableJudge([wrong_p])).grade("mini.md#2", "可以加 Dropout，训练时随机丢弃一部分神经元。")
+    assert grade.judge == "used" and bool(grade.wrong) == (wrong_p >= 0.3)  # the cut, not the argmax, decides
+    assert ("judge_borderline" in grade.unsure) == unsure and ("拿不准" in grade.feedback) == unsure

@@ -57,14 +57,14 @@ def test_anything_else_is_rejected(bad):
 def test_judge_output_that_does_not_fit_falls_back_and_says_why(output, why):
     gen = ScriptedGenerator([output])
     timings: dict = {}
-    verdicts, status = judge_claims(gen, "Q", ["P"], ["A。", "B。"], timings)
+    verdicts, status, *_ = judge_claims(gen, "Q", ["P"], ["A。", "B。"], timings)
     assert verdicts is None and status.startswith("failed: judge output does not fit the schema (") and why in status
     assert gen.warmed and "judge_s" in timings  # it did run: the fallback is about the output, not the call
 
 
 def test_fitting_judge_output_is_used():
     gen = ScriptedGenerator(['{"claims": ["wrong", "correct"]}'])
-    assert judge_claims(gen, "Q", ["P"], ["A。", "B。"], {}) == (["wrong", "correct"], "used")
+    assert judge_claims(gen, "Q", ["P"], ["A。", "B。"], {})[:2] == (["wrong", "correct"], "used")
 
 
 class ChoosingGenerator(ScriptedGenerator):
@@ -87,7 +87,7 @@ SURE_WRONG = {"correct": 0.1, "extra": 0.1, "wrong": 0.8, "irrelevant": 0.0}
 
 def test_a_choosing_judge_is_asked_for_probabilities_inside_the_schemas_json_and_never_streams():
     gen = ChoosingGenerator([UNSURE, SURE_WRONG])
-    assert judge_claims(gen, "Q", ["P"], ["A。", "B。"], {}) == (["correct", "wrong"], "used")  # no cut: argmax
+    assert judge_claims(gen, "Q", ["P"], ["A。", "B。"], {})[:2] == (["correct", "wrong"], "used")  # no cut: argmax
     (messages, words, n, lead, sep), = gen.chosen
     assert words == list(CLAIM_VERDICTS) and n == 2 and not gen.history
     # The words are read where the grammar-forced decode would write them: the prefix parses with them.
@@ -116,5 +116,5 @@ def test_the_packaged_judge_has_a_cut_fitted_for_it():
 
 
 def test_a_forced_choice_that_fails_falls_back_and_says_why():
-    verdicts, status = judge_claims(ChoosingGenerator(RuntimeError("model gone")), "Q", ["P"], ["A。"], {})
+    verdicts, status, *_ = judge_claims(ChoosingGenerator(RuntimeError("model gone")), "Q", ["P"], ["A。"], {})
     assert verdicts is None and status == "failed: RuntimeError: model gone"

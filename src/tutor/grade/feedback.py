@@ -156,7 +156,9 @@ def unsure_note(reasons: tuple[str, ...], answer: str) -> str:
     en = is_english(answer or "")
     texts = {"judge_failed": ("the judge model failed, so these are the rule verdicts", "判分模型未能给出结论，以下为规则评分"),
              "near_edge": ("no judge checked it and the score is near a band edge, so it could be one band off",
-                           "未经判分模型复核，分数接近档位边界，实际可能高一档或低一档")}
+                           "未经判分模型复核，分数接近档位边界，实际可能高一档或低一档"),
+             "judge_borderline": ("the judge was unsure whether a sentence is wrong, and that decides the band",
+                                  "判分模型对某句是否有误拿不准，这一判断决定了档位")}
     said = [texts[r][0 if en else 1] for r in reasons if r in texts]
     if "judge_failed" in reasons and "near_edge" in reasons:  # one "no judge" is enough
         said = [texts["judge_failed"][0 if en else 1], "the score is near a band edge" if en else "分数接近档位边界"]

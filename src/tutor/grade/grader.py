@@ -199,11 +199,20 @@ class Grader(CorpusStats):
         yield dataclasses.replace(det, timings=dict(det.timings, deterministic_s=timings["deterministic_s"]))
         if not (use_llm and self.generator is not None):
             return
-        verdicts, status = judge_claims(self.generator, item.question, [p.text for p in prep.points],
-                                        ev.sentences, timings)
+        judged = judge_claims(self.generator, item.question, [p.text for p in prep.points], ev.sentences, timings)
+        graded = [self._grade(question, answer, item, prep, ev, *self._judged_wrong(det_wrong, verdicts),
+                              judged.status, timings, t0) for verdicts in (judged.verdicts, *judged.close_calls())]
+        full = graded[0]
+        if any(g.band != full.band for g in graded[1:]):  # a close call of the judge decides the band: say so
+            full = dataclasses.replace(full, unsure=full.unsure + ("judge_borderline",),
+                                       feedback=full.feedback + unsure_note(("judge_borderline",), answer))
+        yield full
+
+    @staticmethod
+    def _judged_wrong(det_wrong: dict[int, str], verdicts: list[str] | None) -> tuple[dict, dict]:
+        """(wrong sentences, claims): the rules' wrong sentences plus the judge's."""
         claims = dict(enumerate(verdicts or []))
-        wrong = det_wrong | {s: "" for s, v in claims.items() if v == "wrong" and s not in det_wrong}
-        yield self._grade(question, answer, item, prep, ev, wrong, claims, status, timings, t0)
+        return det_wrong | {s: "" for s, v in claims.items() if v == "wrong" and s not in det_wrong}, claims
 
     def _rule_grade(self, question: str, answer: str, item: Item, timings: dict, t0: float):
         """(item, prep, evidence, rule-marked wrong sentences, deterministic Grade) for one item."""

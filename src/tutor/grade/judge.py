@@ -37,7 +37,7 @@ import json
 import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
@@ -102,6 +102,35 @@ def decide(probs: dict[str, float], wrong_at: float | None) -> str:
     return max(probs, key=probs.get)
 
 
+# How far from the cut a verdict is a close call: the grade is re-scored with the cut this much lower and
+# higher, and a band that moves is reported as unsure. On the dev records, moving the cut from 0.2 to 0.4
+# changed about one wrong answer's band in five (scripts/fit_judge.py's table).
+DOUBT = 0.1
+
+
+class Judged(NamedTuple):
+    """The judge's verdicts (None when it failed), its status ("used" / "failed: …"), and, from a forced
+    choice, its probabilities and the cut that decided them."""
+
+    verdicts: list[str] | None
+    status: str
+    probs: list[dict] | None = None
+    cut: float | None = None
+
+    def close_calls(self) -> list[list[str]]:
+        """The verdicts again with the cut DOUBT lower and DOUBT higher, where either differs from the verdicts
+        (a close call could have gone the other way); [] without probabilities.
+
+        >>> p = [{"correct": 0.6, "extra": 0.05, "wrong": 0.35, "irrelevant": 0.0}]
+        >>> Judged(["wrong"], "used", p, 0.3).close_calls(), Judged(["wrong"], "used", p, 0.2).close_calls()
+        ([['correct']], [])
+        """
+        if not self.probs or self.cut is None:
+            return []
+        other = [[decide(p, self.cut + d) for p in self.probs] for d in (-DOUBT, DOUBT)]
+        return [v for v in other if v != self.verdicts]
+
+
 def _why(exc: ValidationError) -> str:
     """The first validation error, short: where and what (the status line has room for one)."""
     err = exc.errors()[0]
@@ -114,8 +143,7 @@ def warm(generator, question: str, points: list[str]) -> bool:
     return generator.warm(judge_claims_prefix(question, points))
 
 
-def judge_claims(generator, question: str, points: list[str], sentences: list[str],
-                 timings: dict) -> tuple[list[str] | None, str]:
+def judge_claims(generator, question: str, points: list[str], sentences: list[str], timings: dict) -> Judged:
     """Ask the generator for one verdict per candidate sentence.
 
     Args:
@@ -126,7 +154,8 @@ def judge_claims(generator, question: str, points: list[str], sentences: list[st
         timings: receives judge_warm_s and judge_s.
 
     Returns:
-        (verdicts or None, status): one verdict per judged sentence; status is "used" or "failed: <why>".
+        Judged: one verdict per judged sentence (or None), status "used" or "failed: <why>", and with a forced
+        choice the probabilities and cut behind the verdicts.
     """
     judged = [s[:MAX_SENTENCE_CHARS] for s in sentences[:MAX_SENTENCES]]
     t0 = time.perf_counter()
@@ -140,13 +169,13 @@ def judge_claims(generator, question: str, points: list[str], sentences: list[st
             probs = choose(messages, list(CLAIM_VERDICTS), len(judged), lead=LEAD, sep=SEP)
             timings["judge_s"] = round(time.perf_counter() - t1, 3)
             cut = wrong_cut(getattr(generator, "model_id", None))
-            return [decide(p, cut) for p in probs], "used"
+            return Judged([decide(p, cut) for p in probs], "used", probs, cut)
         text = "".join(generator.stream(messages, max_tokens=12 + TOKENS_PER_VERDICT * len(judged), temperature=0.0,
                                         json_schema=claims_schema(len(judged))))
         timings["judge_s"] = round(time.perf_counter() - t1, 3)
     except Exception as exc:  # a judge that crashes must not take the grade down with it
-        return None, f"failed: {exc.__class__.__name__}: {exc}"[:200]
+        return Judged(None, f"failed: {exc.__class__.__name__}: {exc}"[:200])
     try:
-        return parse_claims(text, len(judged)), "used"
+        return Judged(parse_claims(text, len(judged)), "used")
     except ValidationError as exc:
-        return None, f"failed: judge output does not fit the schema ({_why(exc)}): {text[:80]!r}"
+        return Judged(None, f"failed: judge output does not fit the schema ({_why(exc)}): {text[:80]!r}")
