@@ -24,7 +24,7 @@ from tutor.evaluate.metrics import grading_metrics, load_jsonl
 from tutor.grade.judge import CUTS_PATH, decide
 from tutor.settings import Settings
 
-MODEL = "qwen1.5b"
+MODEL = "qwen1.5b"  # the default --model: the packaged judge
 CUTS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
 
 
@@ -80,12 +80,12 @@ def dev_only(files: list[str]) -> list[str]:
     return files
 
 
-def record(out: str, files: list[str], extra_root: str | None) -> None:
+def record(out: str, files: list[str], extra_root: str | None, model: str = MODEL) -> None:
     from tutor.llm.llamacpp import LlamaCppGenerator
     from tutor.models.registry import generator_path
 
     s = Settings.from_env()
-    gen = Recording(LlamaCppGenerator(str(generator_path(MODEL, s.cache_dir)), threads=s.threads, n_ctx=s.n_ctx,
+    gen = Recording(LlamaCppGenerator(str(generator_path(model, s.cache_dir)), threads=s.threads, n_ctx=s.n_ctx,
                                       max_states=s.prefix_states, state_dir=str(s.cache_dir / "prefix-states")))
     grader = open_grader(extra_root, gen)
     with open(out, "w", encoding="utf-8") as f:
@@ -128,7 +128,7 @@ def rescore(records: list[dict], extra_root: str | None) -> dict[str, dict]:
     return out
 
 
-def fit(specs: list[str], write: bool) -> None:
+def fit(specs: list[str], write: bool, model: str = MODEL) -> None:
     table: dict[str, dict] = {}
     for spec in specs:
         path, _, root = spec.partition("@")
@@ -150,7 +150,7 @@ def fit(specs: list[str], write: bool) -> None:
           f"wrong < 35 {m['wrong_below_35']} over {m['n']} dev answers (cells: Spearman/band accuracy/wrong < 35)")
     if write:
         cuts = json.loads(CUTS_PATH.read_text(encoding="utf-8")) if CUTS_PATH.is_file() else {}
-        cuts[MODEL] = {"wrong_at": best, "dev_answers": m["n"], "spearman": m["spearman"],
+        cuts[model] = {"wrong_at": best, "dev_answers": m["n"], "spearman": m["spearman"],
                        "wrong_below_35": m["wrong_below_35"], "files": sorted(table)}
         CUTS_PATH.write_text(json.dumps(cuts, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {CUTS_PATH}")
@@ -163,14 +163,16 @@ def main() -> None:
     rec.add_argument("out")
     rec.add_argument("files", nargs="+")
     rec.add_argument("--extra-root")
+    rec.add_argument("--model", default=MODEL, help="a TUTOR_GENERATOR setting: qwen1.5b, qwen0.5b or a .gguf path")
     fi = sub.add_parser("fit")
     fi.add_argument("records", nargs="+", help="record files, each optionally @EXTRA_ROOT")
     fi.add_argument("--write", action="store_true")
+    fi.add_argument("--model", default=MODEL, help="the setting the cut is kept under (as given to record)")
     args = ap.parse_args()
     if args.cmd == "record":
-        record(args.out, args.files, args.extra_root)
+        record(args.out, args.files, args.extra_root, args.model)
     else:
-        fit(args.records, args.write)
+        fit(args.records, args.write, args.model)
 
 
 if __name__ == "__main__":

