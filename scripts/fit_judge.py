@@ -111,8 +111,9 @@ def rescore(records: list[dict], extra_root: str | None) -> dict[str, dict]:
 
     grader._grade = capture
     out: dict = defaultdict(lambda: defaultdict(list))
+    rows = {f: load_jsonl(f) for f in {r["file"] for r in records}}
     for r in records:
-        row = load_jsonl(r["file"])[r["k"]]
+        row = rows[r["file"]][r["k"]]
         captured.clear()
         steps = list(grader.grade_steps(row["question"], row["answer"]))
         out[r["file"]]["rules"].append({"band": row["band"], "score": steps[0].score})
@@ -144,8 +145,9 @@ def fit(specs: list[str], write: bool, model: str = MODEL) -> None:
             m = grading_metrics(rows[c])
             cells.append(f"{m['spearman']:.3f}/{m['band_accuracy']:.2f}/{m['wrong_below_35']:.2f}")
         print(f"{name[-44:]:44s}" + "".join(f"{x:>20s}" for x in cells))
-    best = max(CUTS, key=lambda c: (grading_metrics(pooled[c])["spearman"], grading_metrics(pooled[c])["wrong_below_35"]))
-    m = grading_metrics(pooled[best])
+    metrics = {c: grading_metrics(pooled[c]) for c in CUTS}
+    best = max(CUTS, key=lambda c: (metrics[c]["spearman"], metrics[c]["wrong_below_35"]))
+    m = metrics[best]
     print(f"best cut {best}: pooled Spearman {m['spearman']}, band accuracy {m['band_accuracy']}, "
           f"wrong < 35 {m['wrong_below_35']} over {m['n']} dev answers (cells: Spearman/band accuracy/wrong < 35)")
     if write:

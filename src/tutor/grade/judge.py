@@ -13,8 +13,8 @@ a separate list of sentence numbers would cost the 1.5B more tokens (~0.1 s each
 A generator that can make a forced choice (`choose`: llama.cpp in or out of process) gives each verdict as
 probabilities over the four words instead of one sampled word, read where the grammar-forced decode would
 have picked (`decide` then applies the model's fitted cut for "wrong": `wrong_cut`, from judge_cuts.json,
-written by scripts/fit_judge.py on the grading dev splits). An
-OpenAI-compatible server keeps the grammar-forced JSON.
+written by scripts/fit_judge.py on the grading dev splits). An OpenAI-compatible server keeps the
+grammar-forced JSON.
 
 Prompt layout (see prompts.judge_claims_prefix): [instructions + question + numbered key points] is
 a per-item prefix whose KV state is computed once (`warm`); only the numbered sentences are new.
@@ -81,14 +81,19 @@ def parse_claims(text: str, n: int) -> list[str]:
     return list(verdicts_model(n).model_validate_json(text).claims)
 
 
+@lru_cache(maxsize=4)
+def _cuts(path: Path) -> dict:
+    """judge_cuts.json, read once per process (a grade must not reread it)."""
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
 def wrong_cut(model_id: str | None) -> float | None:
     """The fitted cut on P("wrong") for packaged weights ("qwen1.5b"); None for weights nobody fitted.
 
     >>> wrong_cut("no-such-model") is None
     True
     """
-    cuts = json.loads(CUTS_PATH.read_text(encoding="utf-8")) if CUTS_PATH.is_file() else {}
-    return cuts.get(model_id or "", {}).get("wrong_at")
+    return _cuts(CUTS_PATH).get(model_id or "", {}).get("wrong_at")
 
 
 def decide(probs: dict[str, float], wrong_at: float | None) -> str:

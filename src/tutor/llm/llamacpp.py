@@ -158,6 +158,15 @@ class LlamaCppGenerator:
                 os.replace(tmp, path)
             return True
 
+    def _live(self, tokens: list[int]) -> int:
+        """How many leading tokens of `tokens` the live context already holds."""
+        live = 0
+        for a, b in zip(self.llm._input_ids.tolist(), tokens):
+            if a != b:
+                break
+            live += 1
+        return live
+
     def _restore_for(self, prompt: str) -> int:
         """Load the longest stored prefix of prompt unless the live context already shares as much."""
         import llama_cpp
@@ -168,12 +177,7 @@ class LlamaCppGenerator:
             return 0
         st = self.states[best]
         llm = self.llm
-        live = 0
-        for a, b in zip(llm._input_ids.tolist(), st.tokens):
-            if a != b:
-                break
-            live += 1
-        if live >= len(st.tokens):
+        if self._live(st.tokens) >= len(st.tokens):
             return 0
         buf = (llama_cpp.ctypes.c_uint8 * len(st.data)).from_buffer_copy(st.data)
         if llama_cpp.llama_state_set_data(llm._ctx.ctx, buf, len(st.data)) != len(st.data):
@@ -226,12 +230,9 @@ class LlamaCppGenerator:
             first = [t[0] for t in spelled]
             if len(set(first)) != len(first):
                 raise ValueError(f"words share a first token: {words}")
-            live = 0  # what the context already holds of this prompt (a restored prefix, or the last call's)
-            for a, b in zip(llm._input_ids.tolist(), tokens):
-                if a != b:
-                    break
-                live += 1
-            llm.n_tokens = min(live, len(tokens) - 1)  # at least one token is evaluated, so logits exist
+            # Keep what the context already holds of this prompt (a restored prefix, or the last call's), but
+            # evaluate at least one token, so logits exist.
+            llm.n_tokens = min(self._live(tokens), len(tokens) - 1)
             pending, between, out = tokens[llm.n_tokens:], self._tokens(sep), []
             for _ in range(n):
                 llm.eval(pending)
