@@ -31,7 +31,7 @@ GENERIC_TERMS = frozenset("nan inf oom cuda gpu gpus cpu tpu loss epoch batch fp
                           "sgd adam relu cnn rnn gan lstm".split())
 MAX_NULL_SHIFT = 0.05
 FEATURES = ("dense", "dense_gap", "top_lexical", "coverage", "lexical_coverage", "unknown_names", "product_names",
-            "unknown_words", "english", "length", "number_unmet", "question_cos", "unknown_concepts")
+            "unknown_words", "english", "length", "number_unmet", "question_cos", "unknown_concepts", "off_domain")
 
 
 def name_weight(term: str) -> float:
@@ -49,11 +49,12 @@ def name_weight(term: str) -> float:
 
 
 def features(s, top_lexical: float = 0.0, lexical_coverage: float = 0.0, english: bool = False,
-             number_unmet: bool = False, question_cos: float | None = None) -> dict:
+             number_unmet: bool = False, question_cos: float | None = None, off_domain: float | None = None) -> dict:
     """The model's inputs from a refusal.Signals and the top hit's lexical evidence; `number_unmet`: the
     question asks for a number and none of the top hits states one (retrieve.quantity); `question_cos`: the
     question's best cosine with the top hits' own questions (left out when the index has none: the model
-    then reads the mean, no evidence either way).
+    then reads the mean, no evidence either way); `off_domain`: retrieve.domain's score of the question (left out
+    likewise when no classifier matches the embedder).
 
     >>> from tutor.retrieve.refusal import Signals
     >>> f = features(Signals(0.9, 0.5, ("NaN", "H100"), 2, ("液冷",), False), 12.0, 0.4)
@@ -66,7 +67,8 @@ def features(s, top_lexical: float = 0.0, lexical_coverage: float = 0.0, english
             "product_names": float(sum(w == 1.0 for w in weights)), "unknown_words": float(len(s.unknown_words)),
             "english": float(english), "length": math.log1p(getattr(s, "n_words", 0)), "number_unmet": float(number_unmet),
             "unknown_concepts": float(len(getattr(s, "unknown_concepts", ())))} \
-        | ({} if question_cos is None else {"question_cos": question_cos})
+        | ({} if question_cos is None else {"question_cos": question_cos}) \
+        | ({} if off_domain is None else {"off_domain": off_domain})
 
 
 @dataclass(frozen=True)
