@@ -5,11 +5,12 @@
         eval/foreign/grading2_dev.jsonl …                 # a foreign set, over the index `tutor eval` built for it
     PYTHONPATH=src .venv/bin/python scripts/fit_judge.py fit probs.jsonl probs_fn.jsonl@.cache/eval-extra/fn-… [--write]
 
-`record` grades every labelled answer once with the packaged judge (llama.cpp, in process) and keeps, per
-judged sentence, the judge's probabilities over correct / extra / wrong / irrelevant (slow: ~1.5 s an answer).
-`fit` re-scores each answer from the same rule evidence under every cut in CUTS (no LLM), prints Spearman /
-band accuracy / wrong answers below 35 per file and pooled, and picks the cut with the highest pooled Spearman
-(ties: more wrong answers below 35). Only *_dev files and eval/grading.jsonl may be given: tests are refused.
+`record` grades every labelled answer once with the packaged judge (llama.cpp, in process) and keeps every
+forced choice it made (prompt, JSON opening, probabilities over correct / extra / wrong / irrelevant per
+sentence; slow: ~3 s an answer). `fit` replays them through judge.read_probs, re-scores each answer from the
+same rule evidence under the argmax (None) and every cut in CUTS (no LLM), prints Spearman / band accuracy /
+wrong answers below 35 per file and pooled, and picks the rule with the highest pooled Spearman (ties: more
+wrong answers below 35). Only *_dev files and eval/grading.jsonl may be given: tests are refused.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from tutor.compose import open_tutor
 from tutor.evaluate.metrics import grading_metrics, load_jsonl
-from tutor.grade.judge import CUTS_PATH, decide
+from tutor.grade.judge import CUTS_PATH, LEAD, decide, judged_sentences, read_probs
 from tutor.settings import Settings
 
 MODEL = "qwen1.5b"  # the default --model: the packaged judge
@@ -40,7 +41,7 @@ def open_grader(extra_root: str | None, generator):
 
 
 class Recording:
-    """The packaged judge, deciding by argmax (no model_id: no cut), keeping every distribution it returns."""
+    """The packaged judge, keeping every forced choice it is asked for (no model_id: it decides by argmax)."""
 
     def __init__(self, inner):
         self.inner, self.name, self.seen = inner, inner.name, []
@@ -53,24 +54,27 @@ class Recording:
 
     def choose(self, messages, words, n, lead="", sep=""):
         probs = self.inner.choose(messages, words, n, lead, sep)
-        self.seen.append({"prompt": messages[-1]["content"], "probs": probs})
+        self.seen.append({"prompt": messages[-1]["content"], "lead": lead, "probs": probs})
         return probs
 
 
 class Replaying:
-    """Answers the judge's prompts from a record: no LLM, the same distributions."""
+    """Answers the judge's forced choices from a record, by prompt and opening: no LLM, the same distributions.
+    A row of an older record (one choice: "prompt" and "probs") counts as a choice after judge.LEAD."""
 
     name = "replay"
     model_id = None
 
     def __init__(self, records: list[dict]):
-        self.by_prompt = {r["prompt"]: r["probs"] for r in records if r.get("prompt")}
+        calls = [c for r in records for c in r.get("calls", ())]
+        calls += [{"prompt": r["prompt"], "lead": LEAD, "probs": r["probs"]} for r in records if r.get("prompt")]
+        self.by_prompt = {(c["prompt"], c["lead"]): c["probs"] for c in calls}
 
     def warm(self, prefix):
         return False
 
     def choose(self, messages, words, n, lead="", sep=""):
-        return self.by_prompt[messages[-1]["content"]]
+        return self.by_prompt[(messages[-1]["content"], lead)]
 
 
 def dev_only(files: list[str]) -> list[str]:
@@ -93,15 +97,15 @@ def record(out: str, files: list[str], extra_root: str | None, model: str = MODE
             for k, row in enumerate(load_jsonl(path)):
                 gen.seen.clear()
                 grader.grade(row["question"], row["answer"])
-                seen = gen.seen[0] if gen.seen else {}
-                f.write(json.dumps({"file": path, "k": k, "band": row["band"], **seen}, ensure_ascii=False) + "\n")
+                f.write(json.dumps({"file": path, "k": k, "band": row["band"], "calls": gen.seen}, ensure_ascii=False) + "\n")
                 f.flush()
 
 
 def rescore(records: list[dict], extra_root: str | None) -> dict[str, dict]:
     """{file: {cut: [{band, score}]}} with cut None = the argmax, "rules" = no judge. One rule pass per answer:
     the grader's last scoring step is captured and replayed with each cut's wrong sentences."""
-    grader = open_grader(extra_root, Replaying(records))
+    replay = Replaying(records)
+    grader = open_grader(extra_root, replay)
     score_with = grader._grade  # noqa: SLF001 - the step after the rules; re-run per cut on the same evidence
     captured: dict = {}
 
@@ -117,11 +121,18 @@ def rescore(records: list[dict], extra_root: str | None) -> dict[str, dict]:
         captured.clear()
         steps = list(grader.grade_steps(row["question"], row["answer"]))
         out[r["file"]]["rules"].append({"band": row["band"], "score": steps[0].score})
+        probs = None
+        if "args" in captured and len(steps) > 1:
+            item, prep, ev = captured["args"][2:5]
+            try:  # what the judge read for this answer, as judge_claims asks for it
+                probs = read_probs(replay.choose, item.question, [p.text for p in prep.points], judged_sentences(ev.sentences))
+            except KeyError:  # not recorded (an answer the judge never saw)
+                probs = None
         for cut in (None, *CUTS):
             score = steps[-1].score
-            if r.get("probs") and "args" in captured and len(steps) > 1:
+            if probs:
                 question, answer, item, prep, ev, _, _, status, timings, t0 = captured["args"]
-                claims = dict(enumerate(decide(p, cut) for p in r["probs"]))
+                claims = dict(enumerate(decide(p, cut) for p in probs))
                 wrong = {s: cue for s, (_, cue, _) in ev.cues.items()}
                 wrong |= {s: "" for s, v in claims.items() if v == "wrong" and s not in wrong}
                 score = score_with(question, answer, item, prep, ev, wrong, claims, status, timings, t0).score
@@ -145,10 +156,10 @@ def fit(specs: list[str], write: bool, model: str = MODEL) -> None:
             m = grading_metrics(rows[c])
             cells.append(f"{m['spearman']:.3f}/{m['band_accuracy']:.2f}/{m['wrong_below_35']:.2f}")
         print(f"{name[-44:]:44s}" + "".join(f"{x:>20s}" for x in cells))
-    metrics = {c: grading_metrics(pooled[c]) for c in CUTS}
-    best = max(CUTS, key=lambda c: (metrics[c]["spearman"], metrics[c]["wrong_below_35"]))
+    metrics = {c: grading_metrics(pooled[c]) for c in (None, *CUTS)}
+    best = max(metrics, key=lambda c: (metrics[c]["spearman"], metrics[c]["wrong_below_35"]))
     m = metrics[best]
-    print(f"best cut {best}: pooled Spearman {m['spearman']}, band accuracy {m['band_accuracy']}, "
+    print(f"best rule {best if best is not None else 'argmax'}: pooled Spearman {m['spearman']}, band accuracy {m['band_accuracy']}, "
           f"wrong < 35 {m['wrong_below_35']} over {m['n']} dev answers (cells: Spearman/band accuracy/wrong < 35)")
     if write:
         cuts = json.loads(CUTS_PATH.read_text(encoding="utf-8")) if CUTS_PATH.is_file() else {}

@@ -88,11 +88,36 @@ SURE_WRONG = {"correct": 0.1, "extra": 0.1, "wrong": 0.8, "irrelevant": 0.0}
 def test_a_choosing_judge_is_asked_for_probabilities_inside_the_schemas_json_and_never_streams():
     gen = ChoosingGenerator([UNSURE, SURE_WRONG])
     assert judge_claims(gen, "Q", ["P"], ["A。", "B。"], {})[:2] == (["correct", "wrong"], "used")  # no cut: argmax
-    (messages, words, n, lead, sep), = gen.chosen
-    assert words == list(CLAIM_VERDICTS) and n == 2 and not gen.history
-    # The words are read where the grammar-forced decode would write them: the prefix parses with them.
-    assert parse_claims(lead + words[0] + sep + words[2] + '"]}', 2) == ["correct", "wrong"]
-    assert messages[1]["content"].endswith("[1] A。\n[2] B。") and gen.warmed
+    both = [c for c in gen.chosen if c[2] == 2]
+    alone = [c for c in gen.chosen if c[2] == 1]
+    assert len(both) == 2 and len(alone) == 2 and not gen.history
+    for messages, words, n, lead, sep in both:  # after either opening the grammar-forced decode could write
+        assert words == list(CLAIM_VERDICTS)
+        # The words are read where the grammar-forced decode would write them: the prefix parses with them.
+        assert parse_claims(lead + words[0] + sep + words[2] + '"]}', 2) == ["correct", "wrong"]
+        assert messages[1]["content"].endswith("[1] A。\n[2] B。") and gen.warmed
+    assert {c[3] for c in both} == {'{"claims": ["', '{ "claims": [ "'}
+    # Each sentence is read alone too, as sentence [1] of its own list.
+    assert [c[0][1]["content"].rsplit("\n", 1)[1] for c in alone] == ["[1] A。", "[1] B。"]
+
+
+def test_the_readings_are_averaged_so_neither_one_alone_decides():
+    class Split(ChoosingGenerator):
+        """In context the first sentence looks wrong; alone it looks correct."""
+
+        def choose(self, messages, words, n, lead="", sep=""):
+            self.chosen.append((messages, words, n, lead, sep))
+            return [SURE_WRONG, UNSURE][:n] if n == 2 else [{"correct": 0.9, "extra": 0.1, "wrong": 0.0, "irrelevant": 0.0}]
+
+    judged = judge_claims(Split([]), "Q", ["P"], ["A。", "B。"], {})
+    assert judged.probs[0]["wrong"] == pytest.approx((0.8 + 0.8 + 0.0) / 3, abs=1e-4)
+    assert judged.verdicts == ["wrong", "correct"]  # 0.53 still wins for A; B is correct in every reading
+
+
+def test_one_sentence_is_read_once_per_opening():
+    gen = ChoosingGenerator([SURE_WRONG])
+    assert judge_claims(gen, "Q", ["P"], ["A。"], {}).verdicts == ["wrong"]
+    assert [c[2] for c in gen.chosen] == [1, 1]  # alone, it is the first reading's prompt: not asked again
 
 
 @pytest.mark.parametrize("cut, expected", [(0.25, ["wrong", "wrong"]), (0.5, ["correct", "wrong"]),
@@ -109,10 +134,13 @@ def test_the_models_fitted_cut_decides_wrong_and_otherwise_the_likeliest_other_w
     assert judge_claims(gen, "Q", ["P"], ["A。", "B。"], {})[0] == ["correct", "wrong"]
 
 
-def test_the_packaged_judge_has_a_cut_fitted_for_it():
-    from tutor.grade.judge import wrong_cut
+def test_the_packaged_judge_has_a_rule_fitted_for_it():
+    import tutor.grade.judge as judge
 
-    assert 0.0 < wrong_cut("qwen1.5b") < 0.5  # below the argmax's implicit cut: the model under-calls "wrong"
+    fitted = json.loads(judge.CUTS_PATH.read_text(encoding="utf-8"))["qwen1.5b"]
+    assert "wrong_at" in fitted and fitted["dev_answers"] >= 800  # None: fitting chose the likeliest word
+    assert fitted["wrong_at"] is None or 0.0 < fitted["wrong_at"] < 1.0
+    assert not any("_test" in f or "holdout" in f for f in fitted["files"])
 
 
 def test_a_forced_choice_that_fails_falls_back_and_says_why():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tutor.grade.judge import judge_claims
+from tutor.grade.judge import LEADS, judge_claims
 from tutor.llm.prompts import CLAIM_VERDICTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,8 +37,15 @@ def test_a_recorded_judge_is_replayed_prompt_for_prompt_and_decided_without_a_cu
             return probs * n
 
     rec = fj.Recording(Inner())
-    assert judge_claims(rec, "Q", ["P"], ["A。"], {})[:2] == (["correct"], "used")  # argmax: recording fits nothing
-    (seen,) = rec.seen
-    replay = fj.Replaying([seen, {"file": "x", "k": 1, "band": "empty"}])  # rows the judge never saw are skipped
-    assert judge_claims(replay, "Q", ["P"], ["A。"], {})[:2] == (["correct"], "used")
+    assert judge_claims(rec, "Q", ["P"], ["A。", "B。"], {})[:2] == (["correct", "correct"], "used")  # argmax
+    assert len(rec.seen) == 4 and {c["lead"] for c in rec.seen} == set(LEADS)  # every reading is kept
+    row = {"file": "x", "k": 0, "band": "excellent", "calls": rec.seen}
+    replay = fj.Replaying([row, {"file": "x", "k": 1, "band": "empty", "calls": []}])  # unjudged rows: nothing
+    assert judge_claims(replay, "Q", ["P"], ["A。", "B。"], {})[:2] == (["correct", "correct"], "used")
     assert judge_claims(replay, "Q", ["P"], ["B。"], {})[1].startswith("failed: KeyError")  # never recorded
+
+
+def test_an_older_record_of_one_reading_replays_as_the_first_opening():
+    probs = [{"correct": 0.2, "extra": 0.0, "wrong": 0.8, "irrelevant": 0.0}]
+    replay = fj.Replaying([{"file": "x", "k": 0, "band": "wrong", "prompt": "P", "probs": probs}])
+    assert replay.by_prompt == {("P", LEADS[0]): probs}

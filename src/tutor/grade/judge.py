@@ -12,9 +12,10 @@ a separate list of sentence numbers would cost the 1.5B more tokens (~0.1 s each
 
 A generator that can make a forced choice (`choose`: llama.cpp in or out of process) gives each verdict as
 probabilities over the four words instead of one sampled word, read where the grammar-forced decode would
-have picked (`decide` then applies the model's fitted cut for "wrong": `wrong_cut`, from judge_cuts.json,
-written by scripts/fit_judge.py on the grading dev splits). An OpenAI-compatible server keeps the
-grammar-forced JSON.
+have picked, three times (`read_probs`): after each of the two JSON openings a greedy decode was seen to
+write, and for each sentence alone. `decide` then applies the model's fitted cut for "wrong" (`wrong_cut`,
+from judge_cuts.json, written by scripts/fit_judge.py on the grading dev splits; None: the likeliest word).
+An OpenAI-compatible server keeps the grammar-forced JSON.
 
 Prompt layout (see prompts.judge_claims_prefix): [instructions + question + numbered key points] is
 a per-item prefix whose KV state is computed once (`warm`); only the numbered sentences are new.
@@ -48,6 +49,9 @@ MAX_SENTENCE_CHARS = 200  # a run-on "sentence" is cut: ~100 tokens each at most
 TOKENS_PER_VERDICT = 4  # '"irrelevant", ' is 4 tokens
 # The JSON a forced choice is read inside: the same text the schema-constrained decode writes around each word.
 LEAD, SEP = '{"claims": ["', '", "'
+# The openings a greedy schema-constrained decode of the 1.5B was seen to write. Its verdicts depend on which:
+# after the spaced one it called far more sentences wrong (one answer: five "wrong" vs P(wrong) 0.09-0.30).
+LEADS = (LEAD, '{ "claims": [ "')
 CUTS_PATH = Path(__file__).with_name("judge_cuts.json")
 
 # A Literal (not an Enum) keeps the schema free of $defs/$ref: the words sit inline where the grammar needs them.
@@ -107,6 +111,43 @@ def decide(probs: dict[str, float], wrong_at: float | None) -> str:
     return max(probs, key=probs.get)
 
 
+def judged_sentences(sentences: list[str]) -> list[str]:
+    """The sentences the judge sees: the first MAX_SENTENCES, each cut to MAX_SENTENCE_CHARS.
+
+    >>> judged_sentences(["x" * 300])[0] == "x" * MAX_SENTENCE_CHARS
+    True
+    """
+    return [s[:MAX_SENTENCE_CHARS] for s in sentences[:MAX_SENTENCES]]
+
+
+def read_probs(choose, question: str, points: list[str], judged: list[str]) -> list[dict]:
+    """Each sentence's probabilities over the verdict words, averaged over three readings of the forced choice:
+    all sentences after either JSON opening (LEADS), and each sentence alone.
+
+    Why three: in one reading a verdict leans on the verdicts before it (a run of "correct" keeps the later
+    sentences of a wrong answer "correct") and on the opening's whitespace; alone, a sentence lacks the rest of
+    the answer ("它" has nothing to refer to), so a correct one looks doubtful. Their mean depends on neither
+    (grading dev, 837 answers: Spearman 0.900 against 0.882 for the first reading's argmax, wrong answers below
+    35: 0.83 against 0.68; see scripts/fit_judge.py).
+
+    >>> calls = []
+    >>> def choose(messages, words, n, lead="", sep=""):
+    ...     calls.append((n, lead))
+    ...     return [{w: (0.6 if w == ("wrong" if n == 1 else "correct") else 0.4 / 3) for w in words}] * n
+    >>> [round(p["wrong"], 3) for p in read_probs(choose, "Q", ["P"], ["A。", "B。"])]
+    [0.289, 0.289]
+    >>> calls
+    [(2, '{"claims": ["'), (2, '{ "claims": [ "'), (1, '{"claims": ["'), (1, '{"claims": ["')]
+    """
+    words, n = list(CLAIM_VERDICTS), len(judged)
+    messages = judge_claims_messages(question, points, judged)
+    readings = [choose(messages, words, n, lead=lead, sep=SEP) for lead in LEADS]
+    # One sentence alone is the first reading's prompt again: the same distribution, not asked twice.
+    readings.append(readings[0] if n == 1 else
+                    [choose(judge_claims_messages(question, points, [s]), words, 1, lead=LEAD, sep=SEP)[0] for s in judged])
+    return [{w: round(sum(r[i][w] for r in readings) / len(readings), 4) for w in words} for i in range(n)]
+
+
 # How far from the cut a verdict is a close call: the grade is re-scored with the cut this much lower and
 # higher, and a band that moves is reported as unsure. On the dev records, moving the cut from 0.2 to 0.4
 # changed about one wrong answer's band in five (scripts/fit_judge.py's table).
@@ -129,10 +170,15 @@ class Judged(NamedTuple):
         >>> p = [{"correct": 0.6, "extra": 0.05, "wrong": 0.35, "irrelevant": 0.0}]
         >>> Judged(["wrong"], "used", p, 0.3).close_calls(), Judged(["wrong"], "used", p, 0.2).close_calls()
         ([['correct']], [])
+        >>> Judged(["correct"], "used", p, None).close_calls()  # without a cut: 0.35 + 0.1 is not above 0.6
+        []
         """
-        if not self.probs or self.cut is None:
+        if not self.probs:
             return []
-        other = [[decide(p, self.cut + d) for p in self.probs] for d in (-DOUBT, DOUBT)]
+        if self.cut is None:  # the argmax: P(wrong) DOUBT higher or lower against the other words
+            other = [[decide(p | {"wrong": p.get("wrong", 0.0) + d}, None) for p in self.probs] for d in (DOUBT, -DOUBT)]
+        else:
+            other = [[decide(p, self.cut + d) for p in self.probs] for d in (-DOUBT, DOUBT)]
         return [v for v in other if v != self.verdicts]
 
 
@@ -162,19 +208,19 @@ def judge_claims(generator, question: str, points: list[str], sentences: list[st
         Judged: one verdict per judged sentence (or None), status "used" or "failed: <why>", and with a forced
         choice the probabilities and cut behind the verdicts.
     """
-    judged = [s[:MAX_SENTENCE_CHARS] for s in sentences[:MAX_SENTENCES]]
+    judged = judged_sentences(sentences)
     t0 = time.perf_counter()
     try:
         warm(generator, question, points)
         timings["judge_warm_s"] = round(time.perf_counter() - t0, 3)
         t1 = time.perf_counter()
-        messages = judge_claims_messages(question, points, judged)
         choose = getattr(generator, "choose", None)
         if choose is not None:
-            probs = choose(messages, list(CLAIM_VERDICTS), len(judged), lead=LEAD, sep=SEP)
+            probs = read_probs(choose, question, points, judged)
             timings["judge_s"] = round(time.perf_counter() - t1, 3)
             cut = wrong_cut(getattr(generator, "model_id", None))
             return Judged([decide(p, cut) for p in probs], "used", probs, cut)
+        messages = judge_claims_messages(question, points, judged)
         text = "".join(generator.stream(messages, max_tokens=12 + TOKENS_PER_VERDICT * len(judged), temperature=0.0,
                                         json_schema=claims_schema(len(judged))))
         timings["judge_s"] = round(time.perf_counter() - t1, 3)
