@@ -24,7 +24,7 @@ import numpy as np
 
 from tutor.compose import open_retriever
 from tutor.evaluate.metrics import load_jsonl
-from tutor.retrieve.refusal import corpus_concepts, model_features, off_domain, signals
+from tutor.retrieve.refusal import corpus_concepts, domain_score, model_features, signals
 from tutor.retrieve.refusal_model import FEATURES, MODEL_PATH, RefusalModel
 from tutor.settings import Settings
 from tutor.text.glossary import expand_query
@@ -74,7 +74,7 @@ def main() -> int:
         if s.injection or s.interview:
             continue
         qc = index.question_cos(q.strip(), [h.item.id for h in hits])  # as retrieve_or_refuse does
-        f = model_features(q, s, hits, index.lexical, qc, off_domain(index, q.strip()))
+        f = model_features(q, s, hits, index.lexical, qc, domain_score(index, q.strip()))
         feats.append([f[n] for n in FEATURES])
         labels.append(label)
         queries.append(q)

@@ -44,14 +44,14 @@ def test_the_refusal_model_weighs_it_and_reads_its_mean_without_it():
 @pytest.mark.integration
 def test_everyday_questions_with_the_fields_words_score_off_the_field(real_retriever):
     """Questions written for this test (none is in the fit data): the everyday ones borrow the field's words."""
-    from tutor.retrieve.refusal import off_domain
+    from tutor.retrieve.refusal import domain_score
 
     index = real_retriever.index
     everyday = ["How should I train my cat to use a scratching post?", "冬天家里暖气片的能耗怎么算比较省钱",
                 "我的社交网络太小了，怎么拓展人脉", "What is the best way to memorize vocabulary for the GRE?"]
     field = ["Why does gradient clipping help when training RNNs?", "张量并行和流水线并行在通信上有什么不同",
              "KV cache 为什么能加速自回归解码", "How is InfiniBand different from Ethernet for GPU clusters?"]
-    out = [off_domain(index, q) for q in everyday]
-    inside = [off_domain(index, q) for q in field]
+    out = [domain_score(index, q) for q in everyday]
+    inside = [domain_score(index, q) for q in field]
     assert min(out) > max(inside), (out, inside)
     assert all(z > 0 for z in out) and all(z < 0 for z in inside), (out, inside)

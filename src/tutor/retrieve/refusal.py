@@ -256,7 +256,7 @@ def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = No
     qc = question_cos(asked, [h.item.id for h in hits]) if question_cos else None
     if qc is not None:  # notes added raise every question cosine too: the same shift as for dense
         qc -= model.question_shift(getattr(index, "null_question", None))
-    f = model_features(query, s, hits, index.lexical, qc, off_domain(index, asked))
+    f = model_features(query, s, hits, index.lexical, qc, domain_score(index, asked))
     refuse = model.refuse(f)
     if not refuse:
         return hits, False, Reason("covered")
@@ -280,7 +280,7 @@ def _model_for(embedder: str):
     return _MODELS[embedder]
 
 
-def off_domain(index, asked: str) -> float | None:
+def domain_score(index, asked: str) -> float | None:
     """retrieve.domain's score of the question as asked (its vector is the one question_cos used: remembered,
     not computed again); None without an encoder or without a classifier fitted for it."""
     encoder = getattr(index, "encoder", None)
@@ -298,7 +298,7 @@ def model_features(query: str, s: Signals, hits, lexical, question_cos: float | 
                    off_domain: float | None = None) -> dict:
     """The refusal model's inputs for one query (shared by retrieve_or_refuse and the fit script);
     question_cos: CorpusIndex.question_cos over the hits (None when the index has no question vectors);
-    off_domain: `off_domain`'s score (None: no classifier for this embedder)."""
+    off_domain: `domain_score` (None: no classifier for this embedder)."""
     from tutor.retrieve.quantity import asks_quantity, states_number_about
     from tutor.retrieve.refusal_model import features
     from tutor.text.normalise import is_english
