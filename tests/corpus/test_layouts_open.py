@@ -65,3 +65,32 @@ def test_formula_images_keep_their_latex_and_leave_no_debris():
     assert "$PE(pos,2i)=sin(\\frac{pos}{10000^{2i/d}})$" in item.answer
     assert "即 $f(x)=x$ 时" in item.answer and "架构图" in item.answer
     assert item.answer.count("=sin(") == 1  # no debris of the URL after the image
+
+
+def test_topic_article_numbered_bold_questions_and_numbered_steps():
+    # A topic article (EthanAlgoX/LLM-Core layout): a list of bold questions, each answered by a nested bullet,
+    # and a how-to list whose last step uses 比较 as a verb, with the next heading right under it.
+    doc = ("# 注意力\n\n## 技术核心解析\n\n1. **Softmax 为什么需要减去 Max？**\n   - 为了数值稳定性。\n"
+           "2. **RoPE (旋转位置编码) 的优势？**\n   - 具备外推性。\n3. **KV Cache 显存如何计算？**\n   - 按层数乘头数。\n\n"
+           "## 关键步骤\n\n1. 确定核心结构。\n2. 结合显存预算设计推理路径。\n3. 通过统一评测集比较结构变体的效果与效率差异。\n"
+           "## 关键公式\n\n`softmax(QK^T / sqrt(d_k)) V`\n")
+    items = parse_document(doc, "a.md")
+    asked = [(i.number, i.question, i.answer) for i in items if i.kind == "item"]
+    # The question mark before the closing bold counts: the middle question is an item, not item 1's answer.
+    assert asked == [(1, "Softmax 为什么需要减去 Max？", "- 为了数值稳定性。"), (2, "RoPE (旋转位置编码) 的优势？", "- 具备外推性。"),
+                     (3, "KV Cache 显存如何计算？", "- 按层数乘头数。")]
+    # The step is the steps' text, not a question with an empty answer.
+    from pathlib import Path
+    import tempfile
+
+    from tutor.corpus.load import load_corpus
+
+    with tempfile.TemporaryDirectory() as d:
+        Path(d, "a.md").write_text(doc, encoding="utf-8")
+        steps = [i for i in load_corpus(Path(d)) if i.question == "关键步骤"]
+    assert len(steps) == 1 and "通过统一评测集比较结构变体" in steps[0].text()
+    # Must not change: a numbered request ending with a full stop still asks.
+    req = ("## 面试题\n\n1. 请简述几个常见的 smoothing 方法以及它们的优缺点。\n   加一平滑、古德图灵，各有取舍。\n\n"
+           "2. SVM 是 margin-based classifier，试着推导 SVM，并说明什么是 KKT 条件。\n   拉格朗日对偶后得到的最优性条件。\n")
+    assert [i.question for i in parse_document(req, "r.md") if i.kind == "item"] == [
+        "请简述几个常见的 smoothing 方法以及它们的优缺点。", "SVM 是 margin-based classifier，试着推导 SVM，并说明什么是 KKT 条件。"]

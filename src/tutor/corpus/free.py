@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from tutor.corpus.labels import BOLD_LINE as _BOLD_LINE
-from tutor.corpus.labels import asks, has_number, label_of, plain, split_number
+from tutor.corpus.labels import asks, asks_as_item, has_number, label_of, plain, split_number
 from tutor.corpus.tables import faq_table
 
 # A numbered Q label opening a line ("**Q26：如果……？**", "Q3: …"): the note's own next question, even inside a
@@ -54,7 +54,7 @@ def question_line(line: str, list_items: dict[int, str], i: int, paragraph_start
     lab = label_of(line)
     if lab and lab[0] == "prompt":
         return lab[1].strip() or None
-    if i in list_items and asks(list_items[i]):
+    if i in list_items and asks_as_item(list_items[i]):
         return plain(list_items[i])
     if m := _BOLD_LINE.match((bullets or {}).get(i, line)):
         inner = label_of(m.group(1))  # "**Q1. What is X?**": the label sits inside the bold
@@ -64,7 +64,7 @@ def question_line(line: str, list_items: dict[int, str], i: int, paragraph_start
                 and not label_of(m.group(1) + "："):
             # In a note whose bold bullets are its questions, "- **BP**" is an entry too, as "## 3. BP" is.
             return plain(split_number(m.group(1))[1])
-    if paragraph_start and i not in list_items and has_number(line) and asks(line):
+    if paragraph_start and i not in list_items and has_number(line) and asks_as_item(line):
         return plain(split_number(line)[1])
     if (m := _SUMMARY.search(line)) and asks(plain(m.group(1))):
         return plain(m.group(1))

@@ -94,9 +94,46 @@ def has_number(text: str) -> bool:
 
 
 def asks(text: str) -> bool:
-    """Does this heading or line ask something (once its number is removed)?"""
-    body = split_number(text)[1]
+    """Does this heading or line ask something (once its number and its bold or code marks are removed)?
+
+    The marks go first: "**RoPE 的优势？**" ends with its question mark only without them.
+
+    >>> asks("**RoPE (旋转位置编码) 的优势？**"), asks("2. `KV Cache` 的作用？"), asks("**核心痛点**")
+    (True, True, False)
+    """
+    body = split_number(plain(text))[1]
     return bool(_ASKS.search(body)) and not _NOT_QUESTIONS.match(body)
+
+
+# A request anywhere in a list item ending with a full stop: "……请简述几个常见的 smoothing 方法。", "试着推导 SVM，
+# 并说明什么是 KKT 条件。", "你能大概讲一下." ask. Without one, the interrogative words such an item uses are its
+# statement's words: "3. 通过统一评测集比较结构变体的效果与效率差异。", "可解释性强：向量空间更易可视化。" (解释 in
+# 可解释性), "准备工作：check字典是否初始化好。". Must NOT catch 说明 alone ("说明了如何提高吞吐。") nor 比较 as
+# "rather" ("信息量要比较少").
+_REQUEST = re.compile(r"请|讲一下|讲讲|说一下|说说|谈谈|谈一下|聊聊|聊一下|简述|介绍一下|解释一下|试着|试述|推导|你能|能否|有没有|"
+                      r"问一下|列举|描述一下|^(?:简单|简要)?(?:介绍|解释|比较|对比|什么|为什么|为何|如何|怎么|怎样|哪些|"
+                      r"是否)|^(?:what|why|how|when|which|explain|describe|compare|discuss|list|name)\b", re.I)
+# A sentence's own end: a full stop, or an English period after a word (not a version's "v1." nor "…").
+_FULL_STOP = re.compile(r"(?:。|[^.\d]\.)\s*$")
+
+
+def asks_as_item(text: str) -> bool:
+    """Does a list item ask? As `asks`, except that an item ending with a full stop and no question mark is
+    a statement unless it makes a request (_REQUEST): the steps of a how-to list and a definition list use
+    比较, 如何, 是否 and 区别 as their own words.
+
+    >>> [asks_as_item(t) for t in ("通过统一评测集比较结构变体的效果与效率差异。", "说明了如何提高吞吐。",
+    ...                            "可解释性强：向量空间更易可视化。", "信息量要比较少。")]
+    [False, False, False, False]
+    >>> [asks_as_item(t) for t in ("数据并行和模型并行的区别", "简述 BN 的原理。", "请比较 SGD 与 Adam。",
+    ...                            "**RoPE 的优势？**", "Explain why warmup helps.", "风控这一块你能大概讲一下.",
+    ...                            "RLHF 不稳定。请解释 DPO 的核心思想。", "简单讲一下残差结构以及意义。")]
+    [True, True, True, True, True, True, True, True]
+    """
+    body = split_number(plain(text))[1]
+    if not asks(body):
+        return False
+    return not (_FULL_STOP.search(body) and not re.search(r"[？?]", body) and not _REQUEST.search(body))
 
 
 def organises(text: str) -> bool:
