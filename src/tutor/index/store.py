@@ -40,10 +40,26 @@ BUILD_PARAMS = {"node": "one per item", "vector": "mean of views: full text, que
                 # The key-point view embeds corrected key points; the corpus hash sees errata.md, not this rule.
                 "errata": "corrections replace the wrong words in key points (issue 14)",
                 # Refusal compares a question with the near items' questions, both embedded as queries.
-                "questions": "each item's question embedded as a query (stop 35)"}
+                "questions": "each item's question embedded as a query (stop 35)",
+                "passages": "a passage's question view and words carry its note's heading path (stop 41)"}
 
 
 QUESTIONS_FILE = "questions.npy"
+
+
+def searched_question(item: Item) -> str:
+    """What an item asks, as searches see it: a passage (a section of a note that asks nothing) asks its heading
+    only inside its note and heading path. "核心痛点" or "关键步骤" alone names nothing; "DeepSpeed 专题 ›
+    关键步骤" is what "deepspeed 初始化要调用哪个函数" is about. A parsed item's own question is kept as it is.
+
+    >>> searched_question(Item("a.md", None, "注意力 › 工程优化：Flash Attention", "核心痛点", kind="chunk"))
+    '注意力 › 工程优化：Flash Attention › 核心痛点'
+    >>> searched_question(Item("a.md", 3, "面试题", "什么是过拟合？"))
+    '什么是过拟合？'
+    """
+    if item.kind == "chunk" and item.title and item.title not in item.question:
+        return f"{item.title} › {item.question}"
+    return item.question
 
 
 def item_views(item: Item) -> list[str]:
@@ -60,7 +76,7 @@ def item_views(item: Item) -> list[str]:
     >>> item_views(Item("a.md", 1, "", "什么是过拟合？", answer="训练好测试差。", key_points=("训练好测试差。",)))
     ['什么是过拟合？\\n训练好测试差。', '什么是过拟合？']
     """
-    return [item.text(), item.question]
+    return [item.text(), searched_question(item)]
 
 
 def manifest_for(encoder: Encoder, corpus_hash: str) -> dict:
@@ -128,7 +144,7 @@ def lexical_text(item: Item) -> str:
 
     Code stays out of the dense views: to e5 it is noise next to the Chinese prose.
     """
-    return "\n".join((item.text(), *item.code))
+    return "\n".join((item.text(), *item.code, *([item.title] if item.kind == "chunk" else [])))
 
 
 def _nodes(items: list[Item], encoder: Encoder, cache: VectorCache, show_progress: bool):
@@ -174,10 +190,10 @@ def build_index(items: list[Item], encoder: Encoder, index_dir: Path, corpus_has
     vector = VectorStoreIndex(_nodes(items, encoder, cache, show_progress), storage_context=storage,
                               embed_model=as_llama_embedding(encoder), transformations=[])
     vector.storage_context.persist(persist_dir=str(tmp / "vector"))
-    questions = cache.embed([it.question for it in items], encoder, queries=True)
+    questions = cache.embed([searched_question(it) for it in items], encoder, queries=True)
     np.save(tmp / QUESTIONS_FILE, questions.astype(np.float32))
     cache.save(tmp / CACHE_DIR, encoder, keep=[v for it in items for v in item_views(it)],
-               keep_queries=[it.question for it in items])
+               keep_queries=[searched_question(it) for it in items])
     vectors = store._faiss_index.reconstruct_n(0, len(items))
     profile = profile_for(encoder.model_id, vectors)
     null_dense = _null_dense(items, encoder, vectors)
