@@ -69,7 +69,8 @@ GLOSSARY: dict[str, str] = {
     "groupnorm": "归一化", "group norm": "归一化",
     "weight init": "权重初始化", "initializ": "初始化", "initialis": "初始化",
     "activation": "激活函数", "relu": "ReLU 激活函数", "sigmoid": "Sigmoid 激活函数",
-    "loss function": "损失函数", "loss": "损失函数", "cross entropy": "交叉熵", "cross-entropy": "交叉熵",
+    # "loss scaling" is mixed precision's trick, not a loss function: the longer stem wins.
+    "loss function": "损失函数", "loss scal": "损失缩放 混合精度", "loss": "损失函数", "cross entropy": "交叉熵", "cross-entropy": "交叉熵",
     "backprop": "反向传播", "back-prop": "反向传播", "hyperparameter": "超参数", "hyper-parameter": "超参数",
     "tuning": "调优", "train": "训练", "converge": "收敛", "epoch": "训练轮次",
     # architectures and paradigms
