@@ -94,3 +94,18 @@ def test_topic_article_numbered_bold_questions_and_numbered_steps():
            "2. SVM 是 margin-based classifier，试着推导 SVM，并说明什么是 KKT 条件。\n   拉格朗日对偶后得到的最优性条件。\n")
     assert [i.question for i in parse_document(req, "r.md") if i.kind == "item"] == [
         "请简述几个常见的 smoothing 方法以及它们的优缺点。", "SVM 是 margin-based classifier，试着推导 SVM，并说明什么是 KKT 条件。"]
+
+
+def test_numbered_questions_after_a_knowledge_preamble_are_items():
+    # A numbered topic heading holds a knowledge preamble, then its interview questions, each answered below it.
+    doc = ("### 大模型推理优化\n#### **1. 模型量化（INT8, GPTQ, AWQ）**\n**🔑 知识点详解**\n- **定义**：降低权重和激活的精度。\n\n"
+           "**🔥 面试高频题**\n1. 模型量化的核心优势是什么？为什么需要量化？\n   - **一句话答案**：减少计算和存储，同时加速推理。\n"
+           "2. GPTQ 和 AWQ 有什么区别？\n   - **一句话答案**：GPTQ 逐层最小化误差，AWQ 按激活保护重要权重。\n")
+    items = [i for i in parse_document(doc, "q.md") if i.kind == "item"]
+    assert [(i.number, i.question) for i in items] == [(1, "模型量化的核心优势是什么？为什么需要量化？"),
+                                                        (2, "GPTQ 和 AWQ 有什么区别？")]
+    assert "加速推理" in items[0].answer and "AWQ 按激活" in items[1].answer
+    # Must not change: a bold question opening the section is its question, and the list under it its answer.
+    fpn = ("## 3. FPN\n\n**FPN有哪些创新点？**\n\n1. 为什么要自顶向下？\n   因为高层语义强，需要传给低层特征。\n"
+           "2. 为什么要横向连接？\n   因为低层定位准，融合后两者兼得。\n")
+    assert [i.question for i in parse_document(fpn, "f.md") if i.kind == "item"] == ["FPN"]

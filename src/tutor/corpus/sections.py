@@ -156,8 +156,12 @@ def _holds_questions(lines: list[str], own: range, list_items: dict[int, str], i
     # is not an answer.
     # ... and the section opens with its first question: "**FPN有哪些创新点？**" over a list of the questions FPN
     # answers is one item whose answer is that list.
-    return (len(asked) >= 2 and asked[0] == text[0]
-            and all(answered[j] >= ANSWER_CHARS for j in range(len(asked))))
+    # A preamble that asks nothing may come first: "**🔑 知识点详解**" and its bullets, then "**🔥 面试高频题**" and the
+    # numbered questions (the preamble stays the heading's passage).
+    opens = asked and (asked[0] == text[0] or all(
+        question_line(lines[k], list_items, k, k == own.start or not lines[k - 1].strip()) is None
+        for k in text if k < asked[0]))
+    return bool(len(asked) >= 2 and opens and all(answered[j] >= ANSWER_CHARS for j in range(len(asked))))
 
 
 ANSWER_CHARS = 16
