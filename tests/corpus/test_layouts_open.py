@@ -109,3 +109,16 @@ def test_numbered_questions_after_a_knowledge_preamble_are_items():
     fpn = ("## 3. FPN\n\n**FPN有哪些创新点？**\n\n1. 为什么要自顶向下？\n   因为高层语义强，需要传给低层特征。\n"
            "2. 为什么要横向连接？\n   因为低层定位准，融合后两者兼得。\n")
     assert [i.question for i in parse_document(fpn, "f.md") if i.kind == "item"] == ["FPN"]
+
+
+def test_a_labelled_follow_up_is_numbered_under_its_question():
+    doc = ("## P0级\n\n### Q1: KV Cache为什么能加速推理？\n\n> 之前 token 的 K、V 不变，缓存后每步只算新 token。\n\n"
+           "**追问：KV Cache有多大？**\n> 2 × 层数 × 头数 × 头维度 × 序列长度 × 精度字节。\n\n---\n\n"
+           "### Q2: PagedAttention原理？\n\n> 把 KV Cache 切成固定大小的 block，按需分配。\n")
+    items = [i for i in parse_document(doc, "d.md") if i.kind == "item"]
+    # The label is no part of the question, and Q2 stays §2.
+    assert [(str(i.number), i.question) for i in items] == [("1", "KV Cache为什么能加速推理？"), ("1.1", "KV Cache有多大？"),
+                                                             ("2", "PagedAttention原理？")]
+    # Must not change: a question that mentions follow-ups asks it whole.
+    q = parse_document("## 面试\n\n**面试官会追问哪些细节？**\n\n部署、监控和回滚。\n\n**为什么要压测？**\n\n找到容量上限。\n", "m.md")
+    assert [i.question for i in q if i.kind == "item"] == ["面试官会追问哪些细节？", "为什么要压测？"]

@@ -28,6 +28,9 @@ TOPIC_CHARS = 60  # a numbered entry that names a topic is a title, not a paragr
 # A bold bullet that ends a sentence states a point ("- **共线性会造成冗余。**"), one that ends with a colon
 # names the list under it ("- **相关模块：**"): both are the answer's text, even in a note of bold-bullet
 # questions. Must NOT catch a question mark ("？" asks) nor an ellipsis or a version ("v1.0").
+# An interviewer's follow-up label before the question it asks: not part of the question. Must NOT catch 追问 inside
+# a sentence ("面试官会追问哪些细节？" asks about follow-ups): only a label opening the line, with its colon.
+_FOLLOW_UP = re.compile(r"^(?:追问|继续追问|延伸|follow[- ]?up(?: question)?)\s*[：:]\s*", re.I)
 _STATEMENT = re.compile(r"[。！!；;：:]\s*$|[^.\d]\.\s*$")
 
 
@@ -116,6 +119,7 @@ def free_questions(lines: list[str], span: range, code: set[int], list_items: di
     """Q/A blocks in lines that belong to no heading item."""
     out: list[Question] = []
     plain_numbered: dict[int, str] = {}  # id(question) → its line, for questions found as "1、……？" paragraphs
+    follow_up: set[int] = set()  # id(question) of those labelled as an interviewer's follow-up
     table_end = span.start
     for i in span:
         if i < table_end:
@@ -150,13 +154,25 @@ def free_questions(lines: list[str], span: range, code: set[int], list_items: di
             number = (split_number(text.lstrip("*# "))[0] or (re.findall(r"Q(\d{1,2})", text[:6]) or [None])[0]
                       or (list_numbers or {}).get(i))  # "1." alone on its line, the question below it
             weak = not (label_of(lines[i]) or _SUMMARY.search(lines[i]))  # a bold or list line that asks
-            out.append(Question(number, q, [], context, weak=weak))
+            out.append(Question(number, _FOLLOW_UP.sub("", q) or q, [], context, weak=weak))
+            if _FOLLOW_UP.match(q) and number is None:
+                follow_up.add(id(out[-1]))
             if weak and i not in list_items and not _BOLD_LINE.match(text):
                 plain_numbered[id(out[-1])] = lines[i]
         elif out:
             out[-1].body.append(lines[i])
     out = _drop_contents(out, plain_numbered)
     out = [q for q in out if q.question]
+    # A labelled follow-up ("**追问：KV Cache有多大？**" under "### Q1: …") is numbered under the question before it
+    # (1.1), so the numbers the note writes stay the items' ids (Q2 is §2). Only the label says so: an essay's bold
+    # rhetorical questions after a numbered one are no follow-ups.
+    root, k = None, 0
+    for q in out:
+        if q.number:
+            root, k = q.number, 0
+        elif root and id(q) in follow_up:
+            k += 1
+            q.number = f"{root}.{k}"
     for q in out:
         if "---" in q.body:  # a rule closes a Q/A block: what follows is the document's outro
             del q.body[q.body.index("---"):]
