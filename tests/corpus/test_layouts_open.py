@@ -122,3 +122,12 @@ def test_a_labelled_follow_up_is_numbered_under_its_question():
     # Must not change: a question that mentions follow-ups asks it whole.
     q = parse_document("## 面试\n\n**面试官会追问哪些细节？**\n\n部署、监控和回滚。\n\n**为什么要压测？**\n\n找到容量上限。\n", "m.md")
     assert [i.question for i in q if i.kind == "item"] == ["面试官会追问哪些细节？", "为什么要压测？"]
+
+
+def test_plain_bullet_questions_answered_by_nested_bullets():
+    doc = ("## 其他\n- overfitting怎么办?\n    - dropout\n    - regularization\n- 面试问：为何需要packing？\n"
+           "  - 提升吞吐，减少 padding 浪费\n\n## 目录\n- 二、什么是 RAG?\n  - 2.1 R：检索器模块\n"
+           "    - 2.1.1 如何获得准确的语义表示？\n")
+    items = [i for i in parse_document(doc, "b.md") if i.kind == "item"]
+    assert [i.question for i in items] == ["overfitting怎么办?", "为何需要packing？"]
+    assert "dropout" in items[0].answer and "regularization" in items[0].answer and "padding" in items[1].answer

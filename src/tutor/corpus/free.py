@@ -59,6 +59,9 @@ def question_line(line: str, list_items: dict[int, str], i: int, paragraph_start
         return lab[1].strip() or None
     if i in list_items and asks_as_item(list_items[i]):
         return plain(list_items[i])
+    if bullets and i in bullets and not _BOLD_LINE.match(bullets[i]) and re.search(r"[？?]\s*$", bullets[i]):
+        # A plain bullet that asks, answered by the bullets nested under it ("- 面试问：如何避免泄漏？": no label).
+        return re.sub(r"^面试问\s*[：:]\s*", "", plain(bullets[i]))
     if m := _BOLD_LINE.match((bullets or {}).get(i, line)):
         inner = label_of(m.group(1))  # "**Q1. What is X?**": the label sits inside the bold
         if inner and inner[0] == "prompt" and (asks(inner[1]) or i in (bullets or {}) or Q_NUMBER.match(line)):

@@ -105,6 +105,37 @@ def question_bullets(lines: list[str], bullets: dict[int, str]) -> dict[int, str
     return bold if asking and asking >= BULLET_QUESTION_SHARE * len(bold) else {}
 
 
+def answered_bullets(lines: list[str], bullets: dict[int, str]) -> dict[int, str]:
+    """Plain top-level bullets that ask with a question mark and are answered by bullets nested under them
+    ("- overfitting怎么办?" over "    - dropout", "    - regularization"): each is a question, its nested
+    bullets its answer. Must NOT catch a question bullet with nothing nested under it (a list of questions
+    is a reading list or the heading's answer), a bold bullet (question_bullets decides those), nor a
+    table of contents, whose nested entries are sub-questions or numbered sections ("- 二、什么是 RAG?" over
+    "  - 2.1 R：检索器模块", "    - 2.1.1 如何获得准确的语义表示？").
+
+    >>> doc = ["## 其他", "- overfitting怎么办?", "    - dropout", "- 还有什么？", "- 结论"]
+    >>> answered_bullets(doc, {1: "overfitting怎么办?", 3: "还有什么？", 4: "结论"})
+    {1: 'overfitting怎么办?'}
+    >>> answered_bullets(["- 二、什么是 RAG?", "  - 2.1 R：检索器模块", "    - 2.1.1 如何获得准确的语义表示？"], {0: "二、什么是 RAG?"})
+    {}
+    """
+    out = {}
+    for k, text in bullets.items():
+        if _BOLD_LINE.match(text) or not _MARK.search(text.rstrip()[-1:] or " "):
+            continue
+        nested = []
+        for j in range(k + 1, len(lines)):
+            if j in bullets or lines[j].strip() and not re.match(r"\s{2,}\S", lines[j]):
+                break
+            nested.append(lines[j])
+        entries = [e for ln in nested if re.match(r"\s{2,}(?:[-*+]|\d+[.)])\s", ln)
+                   if re.search(r"\w\w", e := re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", ln))]  # "- ..." says nothing
+        contents = sum(bool(has_number(e) or _MARK.search(e.rstrip()[-1:] or " ")) for e in entries)
+        if entries and 2 * contents < len(entries):
+            out[k] = text
+    return out
+
+
 def _topic_of_bullets(lines: list[str], own: range, bullets: dict[int, str]) -> bool:
     """Does a heading's own text ask through bold bullets ("## 1. CNN" over "- **感受野是什么？**";
     bullets: the note's question bullets, see question_bullets)?
@@ -182,7 +213,7 @@ def find_questions(lines: list[str], leftover: list | None = None) -> list[Quest
     heads = [h for h in blocks.headings if label_of(h.text) is None]
     list_items = {line: first for line, _, first in blocks.list_items}
     list_numbers = {line: number for line, number, _ in blocks.list_items}
-    bullets = question_bullets(lines, blocks.bullets)
+    bullets = question_bullets(lines, blocks.bullets) | answered_bullets(lines, blocks.bullets)
     found: list[tuple[int, Question]] = []
     taken: set[int] = set()
     q_resume: list[int] = []  # lines where a Q label ends a heading's answer: free questions go on there
