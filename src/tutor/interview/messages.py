@@ -40,9 +40,18 @@ def question_text(i: int, n: int, question: str, prompt: str = "", why: str = ""
 
     >>> question_text(2, 5, "什么是过拟合？", why="上一题掌握良好，换新主题")
     '第 2/5 题（上一题掌握良好，换新主题）：什么是过拟合？'
+
+    A note's item may be titled rather than asked ("BF16 vs FP16", "### 1.1 内部协变量偏移问题"): the
+    interviewer still asks a question.
+
+    >>> question_text(1, 3, "BF16 vs FP16")
+    '第 1/3 题：请讲讲「BF16 vs FP16」。'
     """
+    from tutor.corpus.labels import asks
+
     detail = f"\n{prompt}" if prompt and prompt != question else ""
-    return f"第 {i}/{n} 题{f'（{why}）' if why else ''}：{question}{detail}"
+    asked = question if asks(question) or asks(prompt) else f"请讲讲「{question}」。"
+    return f"第 {i}/{n} 题{f'（{why}）' if why else ''}：{asked}{detail}"
 
 
 def report_text(rep: dict) -> str:
