@@ -55,3 +55,13 @@ def test_everyday_questions_with_the_fields_words_score_off_the_field(real_retri
     inside = [domain_score(index, q) for q in field]
     assert min(out) > max(inside), (out, inside)
     assert all(z > 0 for z in out) and all(z < 0 for z in inside), (out, inside)
+
+
+def test_everyday_questions_far_off_the_field_are_refused_and_field_ones_are_not(real_retriever):
+    """Written for this test (none in the fit data or the eval files); both sides use the field's words."""
+    from tutor.retrieve.refusal import retrieve_or_refuse
+
+    everyday = ["How long should I rest a steak after grilling it?", "周末想给孩子报个游泳班，一般学几节课能学会？"]
+    field = ["Why do we warm up the learning rate at the start of training?", "数据并行和模型并行各适合什么场景"]
+    assert all(retrieve_or_refuse(real_retriever, q)[1] for q in everyday)
+    assert not any(retrieve_or_refuse(real_retriever, q)[1] for q in field)

@@ -85,3 +85,19 @@ def test_a_named_concept_the_corpus_never_writes_is_an_unknown_term_in_either_la
     assert rms.unknown_concepts == () and rms.unknown_terms == () and decide(rms) == (False, "covered")
     # Without a corpus's concepts (an index that holds no items) the signal is left out.
     assert signals("零冗余优化器分几个阶段？", "", 0.9, {"优化": 0}).unknown_concepts == ()
+
+
+def test_a_question_the_domain_classifier_is_sure_is_off_the_field_is_refused(mini_corpus, tmp_path, monkeypatch):
+    """The model would answer (it weighs the domain score with the rest); past OFF_DOMAIN_AT the score settles it."""
+    from fakes import fake_tutor
+
+    from tutor.retrieve import refusal
+    from tutor.retrieve.refusal_model import RefusalModel
+
+    retriever = fake_tutor(mini_corpus, tmp_path).retriever
+    answers = RefusalModel("x", ("dense",), (0.0,), (1.0,), (0.0,), -10.0, 0.5)  # never refuses on its own
+    for score, refused in ((None, False), (refusal.OFF_DOMAIN_AT - 0.5, False), (refusal.OFF_DOMAIN_AT + 0.5, True)):
+        monkeypatch.setattr(refusal, "domain_score", lambda index, asked, z=score: z)
+        hits, refuse, why = refusal.retrieve_or_refuse(retriever, "什么是过拟合", model=answers)
+        assert refuse is refused and hits
+        assert why == ("off_topic" if refuse else "covered")

@@ -256,8 +256,11 @@ def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = No
     qc = question_cos(asked, [h.item.id for h in hits]) if question_cos else None
     if qc is not None:  # notes added raise every question cosine too: the same shift as for dense
         qc -= model.question_shift(getattr(index, "null_question", None))
-    f = model_features(query, s, hits, index.lexical, qc, domain_score(index, asked))
-    refuse = model.refuse(f)
+    off_domain = domain_score(index, asked)
+    f = model_features(query, s, hits, index.lexical, qc, off_domain)
+    # The domain classifier is fitted on its own data, apart from the dev splits the model weighs it on; where it
+    # is nearly sure the question is not about the field, that settles it (a noisy-OR of the two).
+    refuse = model.refuse(f) or (off_domain is not None and off_domain >= OFF_DOMAIN_AT)
     if not refuse:
         return hits, False, Reason("covered")
     # The question names things the notes never do: the reply names them (true whatever weighed most in the
@@ -269,6 +272,11 @@ def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = No
 
 
 _MODELS: dict[str, object] = {}
+# The domain score (log-odds that the question is not about the field) past which a question is refused whatever
+# the retrieval evidence says: P > 0.95. On every answerable dev question (1,111, seed and foreign) the score stays
+# below 2.3; 31 of 72 off-topic dev questions reach it, a few of which the model answered ("How do I fine-tune
+# the intonation on my acoustic guitar?", 3.76, English questions being weighed towards answering).
+OFF_DOMAIN_AT = 3.0
 
 
 def _model_for(embedder: str):
