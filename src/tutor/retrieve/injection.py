@@ -58,6 +58,10 @@ INJECTION = re.compile("|".join([
     r"别管.{0,6}(知识库|资料|文档)", r"系统提示", r"system\s*prompt", r"(初始|隐藏)(指令|提示)",
     _START + r"(请你?|你来?|现在|来)?\s*扮演", r"(请你|你来|你去|你要|你就)扮演", r"假装你是",
     r"你现在(是|的身份是)(一个|一只|一位|ChatGPT|我的)", r"从现在(开始|起)，?你(是|不再)",
+    # "你现在是鲁迅，用他的文风…": a name after it makes the tutor someone else. Must NOT catch "你现在是不是…",
+    # "你现在是用什么模型回答的？", "你现在是在检索吗" (a question about the tutor, not a new role): the name must be
+    # followed by a clause break, and 不是/否/在/用/怎么/什么/哪/如何 never start it.
+    _START + r"你现在是(?!不是|否|在|用|怎么|什么|哪|如何)[^，,。！？?!\s]{1,12}[，,。！!]",
     r"你不再是", r"没有任何限制", r"管理员命令", r"越狱", r"开发者模式",
     r"\b(ignore|disregard|override|forget)\s+(all\s+|the\s+|any\s+|your\s+)?(previous\s+|prior\s+|above\s+|earlier\s+)?"
     r"(instructions|rules|documents|prompt|system|knowledge\s+base|sources|notes)\b",
