@@ -5,9 +5,11 @@
 
 In the field (label 0): scripts/data/domain_in_notes.jsonl (1,500 questions of public Chinese interview notes,
 as the note parser reads them), scripts/data/domain_in_natural.jsonl (600 questions of the whole field written
-the way people type: colloquial, English, mixed, symptoms, long) and the corpus's own item questions.
+the way people type: colloquial, English, mixed, symptoms, long), scripts/data/domain_in_mixed.jsonl (300, most
+of them Chinese with English terms: "跑到第三个 epoch loss 突然 NaN 了") and the corpus's own item questions.
 Everyday / other fields (label 1): scripts/data/domain_out_everyday.jsonl (600, 45% of them using the field's
-words in their everyday sense: "trap" rows). No eval file is read, so the refusal model (fit_refusal.py) can
+words in their everyday sense: "trap" rows) and scripts/data/domain_out_mixed.jsonl (300, 272 traps, most of them
+Chinese with the English word: "减肥三个月 weight 卡在 65 公斤不动了正常吗"). No eval file is read, so the refusal model (fit_refusal.py) can
 weigh the score on its dev splits as out-of-sample evidence.
 
 Ridge logistic regression over the unit query vectors (scaled by SCALE so the ridge acts on a ~1 range).
@@ -26,8 +28,8 @@ from tutor.retrieve.domain import MODEL_PATH, DomainModel
 from tutor.settings import Settings
 
 DATA = Path(__file__).with_name("data")
-IN_FILES = ("domain_in_notes.jsonl", "domain_in_natural.jsonl")
-OUT_FILES = ("domain_out_everyday.jsonl",)
+IN_FILES = ("domain_in_notes.jsonl", "domain_in_natural.jsonl", "domain_in_mixed.jsonl")
+OUT_FILES = ("domain_out_everyday.jsonl", "domain_out_mixed.jsonl")
 SCALE = 10.0  # unit vectors' coordinates are ~0.05: scaled, the ridge below is a moderate one
 L2 = 10.0  # 5-fold accuracy 0.96-0.97 for 0.1-10; the largest keeps scores moderate (refusal CV on dev was the same)
 

@@ -274,8 +274,8 @@ def retrieve_or_refuse(retriever, query: str, thresholds: Thresholds | None = No
 _MODELS: dict[str, object] = {}
 # The domain score (log-odds that the question is not about the field) past which a question is refused whatever
 # the retrieval evidence says: P > 0.95. On every answerable dev question (1,111, seed and foreign) the score stays
-# below 2.3; 31 of 72 off-topic dev questions reach it, a few of which the model answered ("How do I fine-tune
-# the intonation on my acoustic guitar?", 3.76, English questions being weighed towards answering).
+# below 2.5; 42 of 72 off-topic dev questions reach it, a few of which the model answered ("How do I fine-tune the
+# intonation on my acoustic guitar?": English questions are weighed towards answering).
 OFF_DOMAIN_AT = 3.0
 
 
