@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from tutor.corpus.labels import BOLD_LINE as _BOLD_LINE
-from tutor.corpus.labels import asks, asks_as_item, has_number, label_of, plain, split_number
+from tutor.corpus.labels import asks, asks_as_item, ends_asking, has_number, label_of, plain, split_number
 from tutor.corpus.tables import faq_table
 
 # A numbered Q label opening a line ("**Q26：如果……？**", "Q3: …"): the note's own next question, even inside a
@@ -28,9 +28,10 @@ TOPIC_CHARS = 60  # a numbered entry that names a topic is a title, not a paragr
 # A bold bullet that ends a sentence states a point ("- **共线性会造成冗余。**"), one that ends with a colon
 # names the list under it ("- **相关模块：**"): both are the answer's text, even in a note of bold-bullet
 # questions. Must NOT catch a question mark ("？" asks) nor an ellipsis or a version ("v1.0").
-# An interviewer's follow-up label before the question it asks: not part of the question. Must NOT catch 追问 inside
-# a sentence ("面试官会追问哪些细节？" asks about follow-ups): only a label opening the line, with its colon.
-_FOLLOW_UP = re.compile(r"^(?:追问|继续追问|延伸|follow[- ]?up(?: question)?)\s*[：:]\s*", re.I)
+# A label opening a question, not part of it: an interviewer's follow-up (its group "follow") or 面试问. Must NOT
+# catch 追问 inside a sentence ("面试官会追问哪些细节？" asks about follow-ups): only a label opening the line, with
+# its colon.
+_LEAD_LABEL = re.compile(r"^(?:(?P<follow>追问|继续追问|延伸|follow[- ]?up(?: question)?)|面试问)\s*[：:]\s*", re.I)
 _STATEMENT = re.compile(r"[。！!；;：:]\s*$|[^.\d]\.\s*$")
 
 
@@ -59,9 +60,8 @@ def question_line(line: str, list_items: dict[int, str], i: int, paragraph_start
         return lab[1].strip() or None
     if i in list_items and asks_as_item(list_items[i]):
         return plain(list_items[i])
-    if bullets and i in bullets and not _BOLD_LINE.match(bullets[i]) and re.search(r"[？?]\s*$", bullets[i]):
-        # A plain bullet that asks, answered by the bullets nested under it ("- 面试问：如何避免泄漏？": no label).
-        return re.sub(r"^面试问\s*[：:]\s*", "", plain(bullets[i]))
+    if bullets and i in bullets and not _BOLD_LINE.match(bullets[i]) and ends_asking(bullets[i]):
+        return plain(bullets[i])  # a plain bullet that asks, answered by the bullets nested under it
     if m := _BOLD_LINE.match((bullets or {}).get(i, line)):
         inner = label_of(m.group(1))  # "**Q1. What is X?**": the label sits inside the bold
         if inner and inner[0] == "prompt" and (asks(inner[1]) or i in (bullets or {}) or Q_NUMBER.match(line)):
@@ -157,8 +157,9 @@ def free_questions(lines: list[str], span: range, code: set[int], list_items: di
             number = (split_number(text.lstrip("*# "))[0] or (re.findall(r"Q(\d{1,2})", text[:6]) or [None])[0]
                       or (list_numbers or {}).get(i))  # "1." alone on its line, the question below it
             weak = not (label_of(lines[i]) or _SUMMARY.search(lines[i]))  # a bold or list line that asks
-            out.append(Question(number, _FOLLOW_UP.sub("", q) or q, [], context, weak=weak))
-            if _FOLLOW_UP.match(q) and number is None:
+            label = _LEAD_LABEL.match(q)
+            out.append(Question(number, q[label.end():] if label and q[label.end():] else q, [], context, weak=weak))
+            if label and label.group("follow") and number is None:
                 follow_up.add(id(out[-1]))
             if weak and i not in list_items and not _BOLD_LINE.match(text):
                 plain_numbered[id(out[-1])] = lines[i]

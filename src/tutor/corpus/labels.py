@@ -117,6 +117,15 @@ _REQUEST = re.compile(r"请|讲一下|讲讲|说一下|说说|谈谈|谈一下|�
 _FULL_STOP = re.compile(r"(?:。|[^.\d]\.)\s*$")
 
 
+def ends_asking(text: str) -> bool:
+    """Does the text end with a question mark (trailing spaces aside)?
+
+    >>> ends_asking("overfitting怎么办? "), ends_asking("？ 之后还有字")
+    (True, False)
+    """
+    return bool(re.search(r"[？?]\s*$", text))
+
+
 def asks_as_item(text: str) -> bool:
     """Does a list item ask? As `asks`, except that an item ending with a full stop and no question mark is
     a statement unless it makes a request (_REQUEST): the steps of a how-to list and a definition list use

@@ -21,7 +21,7 @@ from tutor.corpus.follow_ups import follow_ups
 # Question is re-exported: tidy and the tests import it from here.
 from tutor.corpus.free import Q_NUMBER, Question, free_questions, question_line  # noqa: F401
 from tutor.corpus.labels import BOLD_LINE as _BOLD_LINE
-from tutor.corpus.labels import asks, has_number, label_of, no_content, organises, plain, split_number
+from tutor.corpus.labels import asks, ends_asking, has_number, label_of, no_content, organises, plain, split_number
 from tutor.corpus.structure import Heading, read_blocks
 from tutor.corpus.tidy import drop_index, number_questions
 
@@ -121,7 +121,7 @@ def answered_bullets(lines: list[str], bullets: dict[int, str]) -> dict[int, str
     """
     out = {}
     for k, text in bullets.items():
-        if _BOLD_LINE.match(text) or not _MARK.search(text.rstrip()[-1:] or " "):
+        if _BOLD_LINE.match(text) or not ends_asking(text):
             continue
         nested = []
         for j in range(k + 1, len(lines)):
@@ -130,7 +130,7 @@ def answered_bullets(lines: list[str], bullets: dict[int, str]) -> dict[int, str
             nested.append(lines[j])
         entries = [e for ln in nested if re.match(r"\s{2,}(?:[-*+]|\d+[.)])\s", ln)
                    if re.search(r"\w\w", e := re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", ln))]  # "- ..." says nothing
-        contents = sum(bool(has_number(e) or _MARK.search(e.rstrip()[-1:] or " ")) for e in entries)
+        contents = sum(bool(has_number(e) or ends_asking(e)) for e in entries)
         if entries and 2 * contents < len(entries):
             out[k] = text
     return out

@@ -10,6 +10,7 @@ Example:
 """
 from __future__ import annotations
 
+from tutor.corpus.labels import asks
 from tutor.grade.calibrate import BAND_ZH
 from tutor.records import cite
 from tutor.text.clause import label
@@ -47,8 +48,6 @@ def question_text(i: int, n: int, question: str, prompt: str = "", why: str = ""
     >>> question_text(1, 3, "BF16 vs FP16")
     '第 1/3 题：请讲讲「BF16 vs FP16」。'
     """
-    from tutor.corpus.labels import asks
-
     detail = f"\n{prompt}" if prompt and prompt != question else ""
     asked = question if asks(question) or asks(prompt) else f"请讲讲「{question}」。"
     return f"第 {i}/{n} 题{f'（{why}）' if why else ''}：{asked}{detail}"
